@@ -1,0 +1,129 @@
+"""The typed values that flow between the stages.
+
+``read -> Paper -> extract -> PaperMentions -> resolve -> Graph -> store / export``
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityType(str, Enum):
+    """What kind of artifact an entity is."""
+
+    MODEL = "model"
+    METHOD = "method"
+    DATASET = "dataset"
+    BENCHMARK = "benchmark"
+    GITHUB = "github"
+    URL = "url"
+
+
+class Role(str, Enum):
+    """What a paper does with an entity it mentions."""
+
+    PROPOSES = "proposes"
+    USES = "uses"
+    EVALUATES_ON = "evaluates_on"
+    COMPARES_TO = "compares_to"
+    CODE = "code"
+
+
+#: When one paper mentions an entity in several roles, the strongest wins.
+ROLE_PRIORITY: dict[Role, int] = {
+    Role.PROPOSES: 5,
+    Role.CODE: 4,
+    Role.EVALUATES_ON: 3,
+    Role.COMPARES_TO: 2,
+    Role.USES: 1,
+}
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper: what a reader yields."""
+
+    id: str
+    title: str
+    abstract: str
+    date: str | None = None  # ISO 8601, YYYY-MM-DD
+    url: str | None = None
+    source: str = ""  # which reader/file it came from
+    github: str | None = None  # a repository the source itself names (HF API)
+
+    @property
+    def text(self) -> str:
+        """Title and abstract as one text, the unit the extractor reads."""
+        return f"{self.title}\n\n{self.abstract}"
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of what the extractor reads; unchanged papers are skipped on rebuild."""
+        h = hashlib.sha256()
+        for part in (self.title, self.abstract, self.github or ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity as one paper names it (all its mentions folded into one)."""
+
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    role: Role = Role.USES
+    evidence: str = ""  # the sentence that best shows the role
+    count: int = 1
+    family: str | None = None  # e.g. "Qwen2.5-VL" for "Qwen2.5-VL-7B"
+
+
+@dataclass(frozen=True)
+class PaperMentions:
+    """A paper with the entities the extractor found in it."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A node of the graph: one artifact under all its surface forms."""
+
+    key: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A ``(:Paper)-[:MENTIONS]->(:Entity)`` relationship."""
+
+    paper_id: str
+    entity_key: str
+    role: Role
+    count: int = 1
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """``(:Entity {key: variant})-[:VARIANT_OF]->(:Entity {key: family})``."""
+
+    variant_key: str
+    family_key: str
+
+
+@dataclass
+class Graph:
+    """Papers, entities and the links between them: what stores write and exports draw."""
+
+    papers: list[Paper] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    variants: list[Variant] = field(default_factory=list)
+    extractor_version: str = ""

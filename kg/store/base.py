@@ -1,0 +1,282 @@
+"""The Store interface shared by the embedded store and Neo4j.
+
+Everything above ``write`` and ``query`` is written once here in the Cypher
+dialect both stores understand (no map projections, no ``any(x IN ...)`` with
+parameters, ``ORDER BY`` inside ``WITH`` only with ``LIMIT``).
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
+from kg.text import match_key
+
+__all__ = [
+    "QueryResult",
+    "WriteResult",
+    "LookupHit",
+    "Store",
+    "batched",
+    "paper_row",
+    "entity_row",
+    "link_row",
+    "STATS_KEYS",
+]
+
+#: Keys of ``Store.stats()``; identical on both stores.
+STATS_KEYS = ("papers", "entities", "mentions", "variants", "entities_by_type", "mentions_by_role")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a Cypher query, values as plain Python (str, int, float, list, dict, None)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """The rows as dicts keyed by column name."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a build wrote."""
+
+    papers_written: int
+    papers_skipped: int  # unchanged since the last build (same content hash and extractor)
+    entities: int
+    links: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LookupHit:
+    """An entity found by ``lookup`` with the papers that mention it."""
+
+    key: str
+    name: str
+    type: str
+    aliases: list[str]
+    papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence}
+
+
+def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of at most ``size`` items."""
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]
+
+
+def paper_row(paper: Paper, extractor_version: str) -> dict[str, Any]:
+    """A paper as the parameter row both stores write."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "date": paper.date or "",
+        "url": paper.url or "",
+        "source": paper.source,
+        "hash": paper.content_hash,
+        "extractor": extractor_version,
+    }
+
+
+def entity_row(entity: Entity) -> dict[str, Any]:
+    """An entity as the parameter row both stores write.
+
+    ``keys`` holds the match keys of the name and every alias, so lookups are
+    a plain ``$k IN e.keys`` in both dialects.
+    """
+    keys = sorted({match_key(entity.name), *(match_key(a) for a in entity.aliases)})
+    return {
+        "key": entity.key,
+        "name": entity.name,
+        "type": entity.type.value,
+        "aliases": list(entity.aliases),
+        "keys": keys,
+    }
+
+
+def link_row(link: Link) -> dict[str, Any]:
+    """A MENTIONS link as the parameter row both stores write."""
+    return {
+        "paper": link.paper_id,
+        "entity": link.entity_key,
+        "role": link.role.value,
+        "count": link.count,
+        "evidence": link.evidence,
+    }
+
+
+class Store(ABC):
+    """A graph store: writes a ``Graph`` idempotently, answers Cypher."""
+
+    #: "embedded" or "neo4j"
+    kind: str = ""
+
+    # -- what each store implements -------------------------------------------------
+    @abstractmethod
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
+        """Run one Cypher statement; read-only unless ``write`` (raises ``QueryRejected``)."""
+
+    @abstractmethod
+    def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
+        """Run one ``UNWIND $rows`` statement in a write transaction."""
+
+    def close(self) -> None:
+        """Release the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------
+    def write(
+        self,
+        graph: Graph,
+        *,
+        batch_size: int = 1000,
+        progress: Callable[[int], None] | None = None,
+    ) -> WriteResult:
+        """Write ``graph`` idempotently; papers whose text and extractor are unchanged are skipped.
+
+        A changed paper loses its old MENTIONS before the new ones are written,
+        so no stale link survives; entities no paper mentions any more are removed.
+        ``progress`` is called with the number of rows just written.
+        """
+        started = time.perf_counter()
+        version = graph.extractor_version
+        known = self._known_hashes([p.id for p in graph.papers])
+        changed = [p for p in graph.papers if known.get(p.id) != (p.content_hash, version)]
+        changed_ids = {p.id for p in changed}
+        links = [l for l in graph.links if l.paper_id in changed_ids]
+        used = {l.entity_key for l in links}
+        entities = [e for e in graph.entities if e.key in used]
+        used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
+        # A variant's family must exist even when only the variant was mentioned.
+        variant_keys = {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
+        entities += [e for e in graph.entities if e.key in variant_keys and e.key not in used]
+
+        steps: list[tuple[str, list[dict[str, Any]]]] = [
+            (self.UPSERT_PAPERS, [paper_row(p, version) for p in changed]),
+            (self.DELETE_LINKS, [{"id": p.id} for p in changed if p.id in known]),
+            (self.UPSERT_ENTITIES, [entity_row(e) for e in entities]),
+            (self.CREATE_LINKS, [link_row(l) for l in links]),
+            (self.MERGE_VARIANTS, [{"variant": v.variant_key, "family": v.family_key} for v in used_variants]),
+        ]
+        for cypher, rows in steps:
+            for chunk in batched(rows, batch_size):
+                self._write_rows(cypher, list(chunk))
+                if progress:
+                    progress(len(chunk))
+        if changed:
+            self.query(self.DELETE_ORPHANS, write=True)
+        return WriteResult(
+            papers_written=len(changed),
+            papers_skipped=len(graph.papers) - len(changed),
+            entities=len(entities),
+            links=len(links),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _known_hashes(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        known: dict[str, tuple[str, str]] = {}
+        for chunk in batched(ids, 5000):
+            res = self.query(
+                "MATCH (p:Paper) WHERE p.id IN $ids RETURN p.id, p.hash, p.extractor", {"ids": list(chunk)}
+            )
+            known.update({pid: (h, v) for pid, h, v in res.rows})
+        return known
+
+    # Statements in the common dialect; a store may override one where its dialect differs.
+    UPSERT_PAPERS = (
+        "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) "
+        "SET p.title = r.title, p.abstract = r.abstract, p.date = r.date, p.url = r.url, "
+        "p.source = r.source, p.hash = r.hash, p.extractor = r.extractor"
+    )
+    DELETE_LINKS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id})-[m:MENTIONS]->(:Entity) DELETE m"
+    UPSERT_ENTITIES = (
+        "UNWIND $rows AS r MERGE (e:Entity {key: r.key}) "
+        "SET e.name = r.name, e.type = r.type, e.aliases = r.aliases, e.keys = r.keys"
+    )
+    CREATE_LINKS = (
+        "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}), (e:Entity {key: r.entity}) "
+        "MERGE (p)-[m:MENTIONS]->(e) SET m.role = r.role, m.count = r.count, m.evidence = r.evidence"
+    )
+    MERGE_VARIANTS = (
+        "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}), (f:Entity {key: r.family}) "
+        "MERGE (v)-[:VARIANT_OF]->(f)"
+    )
+    # An entity no paper mentions goes, unless it is the family of a variant that stays.
+    DELETE_ORPHANS = (
+        "MATCH (e:Entity) WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
+        "DETACH DELETE e"
+    )
+
+    # -- reading --------------------------------------------------------------------
+    def lookup(self, name: str, type: str | None = None) -> list[LookupHit]:
+        """Entities whose name or an alias equals ``name`` (case, space and hyphen blind)."""
+        res = self.query(
+            "MATCH (e:Entity) WHERE $k IN e.keys AND ($type = '' OR e.type = $type) "
+            "OPTIONAL MATCH (p:Paper)-[m:MENTIONS]->(e) "
+            "RETURN e.key, e.name, e.type, e.aliases, p.id, p.title, m.role, m.evidence "
+            "ORDER BY e.name, e.key, p.id",
+            {"k": match_key(name), "type": type or ""},
+        )
+        hits: dict[str, LookupHit] = {}
+        for key, ename, etype, aliases, pid, title, role, evidence in res.rows:
+            hit = hits.setdefault(key, LookupHit(key, ename, etype, list(aliases or [])))
+            if pid is not None:
+                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence})
+        return list(hits.values())
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of papers, entities (by type), mentions (by role) and variant links."""
+
+        def scalar(cypher: str) -> int:
+            return int(self.query(cypher).rows[0][0])
+
+        by_type = self.query("MATCH (e:Entity) RETURN e.type, count(*) ORDER BY e.type").rows
+        by_role = self.query("MATCH (:Paper)-[m:MENTIONS]->(:Entity) RETURN m.role, count(*) ORDER BY m.role").rows
+        return {
+            "papers": scalar("MATCH (p:Paper) RETURN count(p)"),
+            "entities": scalar("MATCH (e:Entity) RETURN count(e)"),
+            "mentions": scalar("MATCH (:Paper)-[m:MENTIONS]->(:Entity) RETURN count(m)"),
+            "variants": scalar("MATCH (:Entity)-[v:VARIANT_OF]->(:Entity) RETURN count(v)"),
+            "entities_by_type": {t: int(n) for t, n in by_type},
+            "mentions_by_role": {r: int(n) for r, n in by_role},
+        }
+
+    def load_graph(self) -> Graph:
+        """The whole stored graph, for export and analytics."""
+        papers = [
+            Paper(id=r[0], title=r[1], abstract=r[2], date=r[3] or None, url=r[4] or None, source=r[5] or "")
+            for r in self.query(
+                "MATCH (p:Paper) RETURN p.id, p.title, p.abstract, p.date, p.url, p.source ORDER BY p.id"
+            ).rows
+        ]
+        entities = [
+            Entity(key=r[0], name=r[1], type=EntityType(r[2]), aliases=tuple(r[3] or ()))
+            for r in self.query("MATCH (e:Entity) RETURN e.key, e.name, e.type, e.aliases ORDER BY e.key").rows
+        ]
+        links = [
+            Link(paper_id=r[0], entity_key=r[1], role=Role(r[2]), count=int(r[3] or 1), evidence=r[4] or "")
+            for r in self.query(
+                "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) "
+                "RETURN p.id, e.key, m.role, m.count, m.evidence ORDER BY p.id, e.key"
+            ).rows
+        ]
+        variants = [
+            Variant(variant_key=r[0], family_key=r[1])
+            for r in self.query(
+                "MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key"
+            ).rows
+        ]
+        return Graph(papers=papers, entities=entities, links=links, variants=variants)
