@@ -1,0 +1,252 @@
+"""The server store: Neo4j 5 over Bolt.
+
+Start a local server with ``eval "$(docker/neo4j-local start)"``; it exports
+``NEO4J_URI``, ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD``.
+
+Reads are fenced twice: an ``EXPLAIN`` of the statement must show no write
+operator, and the statement then runs in a READ access-mode session, which the
+server itself refuses to let write.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Any
+
+from kg.errors import AuthFailed, QueryRejected, StoreUnavailable
+from kg.model import EntityType
+from kg.store.base import QueryResult, Store
+
+__all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT"]
+
+START_HINT = 'start one with `eval "$(docker/neo4j-local start)"`'
+
+#: Extra label per entity type, next to ``:Entity``. Labels cannot be query
+#: parameters, so statements are built from this fixed map, never from data.
+TYPE_LABELS: dict[EntityType, str] = {
+    EntityType.METHOD: "Method",
+    EntityType.MODEL: "Model",
+    EntityType.DATASET: "Dataset",
+    EntityType.BENCHMARK: "Benchmark",
+    EntityType.GITHUB: "Repository",
+    EntityType.URL: "Url",
+}
+
+SCHEMA = (
+    "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (p:Paper) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (e:Entity) REQUIRE e.key IS UNIQUE",
+    "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)",
+    "CREATE INDEX entity_type IF NOT EXISTS FOR (e:Entity) ON (e.type)",
+    # Full-text indexes only read string properties, hence ``alias_text`` next to the list ``aliases``.
+    "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.alias_text]",
+    "CREATE FULLTEXT INDEX paper_titles IF NOT EXISTS FOR (p:Paper) ON EACH [p.title]",
+)
+
+#: Properties Neo4j keeps for its own indexes; hidden from query results so rows
+#: equal the embedded store's.
+_INTERNAL_PROPERTIES = frozenset({"alias_text"})
+
+# Plan operators that change data or schema (names without the "@neo4j" suffix).
+_WRITE_OPERATOR_PREFIXES = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Drop", "LoadCSV")
+_WRITE_OPERATORS = frozenset({"Foreach", "TransactionForeach", "TransactionApply"})
+_WRITE_QUERY_TYPES = frozenset({"w", "rw", "s"})
+
+
+def _label_statements() -> str:
+    """The Cypher that gives an entity exactly one type label from ``TYPE_LABELS``."""
+    all_labels = ":".join(TYPE_LABELS.values())
+    sets = " ".join(
+        f"FOREACH (_ IN CASE WHEN r.type = '{t.value}' THEN [1] ELSE [] END | SET e:{label})"
+        for t, label in TYPE_LABELS.items()
+    )
+    return f"REMOVE e:{all_labels} {sets}"
+
+
+class Neo4jStore(Store):
+    """A Neo4j 5 database reached over Bolt.
+
+    Connects (and checks the credentials) at construction; raises
+    ``StoreUnavailable`` when the server cannot be reached and ``AuthFailed``
+    when it refuses the credentials. ``writable`` creates the schema.
+    """
+
+    kind = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        username: str,
+        password: str,
+        database: str | None = None,
+        *,
+        writable: bool = False,
+    ) -> None:
+        import neo4j  # imported here so `kg --help` stays fast
+
+        self.uri = uri
+        self.database = database or None
+        self.writable = writable
+        self._neo4j = neo4j
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(username, password),
+                connection_timeout=10,
+                # Unknown-label warnings on an empty database are noise, not news.
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+            raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {_one_line(exc)}") from None
+        try:
+            self._driver.verify_connectivity()
+            if self.database:  # the check above only reaches the default database
+                with self._driver.session(database=self.database) as session:
+                    session.run("RETURN 1").consume()
+        except BaseException as exc:
+            self._driver.close()
+            raise self._translate(exc) from None
+        if writable:
+            self._create_schema()
+
+    @classmethod
+    def from_env(cls, *, writable: bool = False) -> Neo4jStore:
+        """A store from ``NEO4J_URI``, ``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` (and ``NEO4J_DATABASE``)."""
+        uri = os.environ.get("NEO4J_URI", "")
+        if not uri:
+            raise StoreUnavailable(f"NEO4J_URI is not set; {START_HINT}")
+        return cls(
+            uri,
+            os.environ.get("NEO4J_USERNAME", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+            os.environ.get("NEO4J_DATABASE") or None,
+            writable=writable,
+        )
+
+    def close(self) -> None:
+        """Close the driver and its connection pool."""
+        driver = getattr(self, "_driver", None)
+        self._driver = None
+        if driver is not None:
+            driver.close()
+
+    # -- errors ---------------------------------------------------------------------
+    def _translate(self, exc: BaseException) -> BaseException:
+        """A driver exception as the ``KgError`` a user can act on (others pass through)."""
+        ex = self._neo4j.exceptions
+        if isinstance(exc, ex.AuthError) or (
+            isinstance(exc, ex.Neo4jError) and (exc.code or "").startswith("Neo.ClientError.Security.")
+        ):
+            return AuthFailed(
+                f"Neo4j at {self.uri} refused the credentials ({_one_line(getattr(exc, 'message', None) or exc)}); "
+                "check NEO4J_USERNAME and NEO4J_PASSWORD"
+            )
+        if isinstance(exc, (ex.ServiceUnavailable, ex.SessionExpired, OSError)):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}; {START_HINT}")
+        if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+            return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
+        if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Statement.AccessMode":
+            return QueryRejected("this query writes; re-run with --write")
+        if isinstance(exc, ex.Neo4jError) and (exc.code or "").startswith("Neo.ClientError."):
+            return QueryRejected(_one_line(exc.message or exc))
+        return exc
+
+    # -- schema ---------------------------------------------------------------------
+    def _create_schema(self) -> None:
+        for statement in SCHEMA:
+            self.query(statement, write=True)
+        self.query("CALL db.awaitIndexes(300)", write=True)
+
+    # -- Store ----------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
+        """Run one Cypher statement; read-only unless ``write`` (raises ``QueryRejected``)."""
+        neo4j = self._neo4j
+        if write and not self.writable:
+            raise QueryRejected("this store was opened read-only")
+        params = params or {}
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        try:
+            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+                if not write:
+                    self._refuse_writes(session, cypher, params)
+                # An auto-commit run, so `CALL { ... } IN TRANSACTIONS` works with --write.
+                result = session.run(cypher, params)
+                columns = list(result.keys())
+                rows = [[_plain(v) for v in record.values()] for record in result]
+        except QueryRejected:
+            raise
+        except BaseException as exc:
+            raise self._translate(exc) from None
+        return QueryResult(columns, rows)
+
+    def _refuse_writes(self, session: Any, cypher: str, params: dict[str, Any]) -> None:
+        """Raise ``QueryRejected`` when the plan of ``cypher`` writes."""
+        head = cypher.lstrip()
+        word = head.split(None, 1)[0].upper() if head else ""
+        if word == "EXPLAIN":
+            return
+        if word == "PROFILE":  # PROFILE executes; check what it would run
+            head = head[len("PROFILE") :]
+        summary = session.run("EXPLAIN " + head, params).consume()
+        if summary.query_type in _WRITE_QUERY_TYPES or _plan_writes(summary.plan):
+            raise QueryRejected("this query writes; re-run with --write")
+
+    def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
+        """One ``UNWIND $rows`` statement in a managed write transaction (retried when transient)."""
+
+        def work(tx: Any) -> None:
+            tx.run(cypher, rows=rows).consume()
+
+        try:
+            with self._driver.session(database=self.database, default_access_mode=self._neo4j.WRITE_ACCESS) as s:
+                s.execute_write(work)
+        except BaseException as exc:
+            raise self._translate(exc) from None
+
+    UPSERT_ENTITIES = (
+        "UNWIND $rows AS r MERGE (e:Entity {key: r.key}) "
+        "SET e.name = r.name, e.type = r.type, e.aliases = r.aliases, e.keys = r.keys, "
+        "e.alias_text = reduce(s = '', a IN r.aliases | "
+        "CASE WHEN s = '' THEN a ELSE s + ' | ' + a END) " + _label_statements()
+    )
+
+
+def _plan_writes(plan: dict[str, Any] | None) -> bool:
+    """Whether any operator of an EXPLAIN plan (as the driver gives it) writes."""
+    if not plan:
+        return False
+    op = str(plan.get("operatorType", "")).split("@", 1)[0]
+    if op in _WRITE_OPERATORS or op.startswith(_WRITE_OPERATOR_PREFIXES):
+        return True
+    return any(_plan_writes(child) for child in plan.get("children", []))
+
+
+def _plain(value: Any) -> Any:
+    """A Neo4j value as plain Python: nodes and relationships become property dicts."""
+    import neo4j.graph
+    import neo4j.time
+
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {k: _plain(v) for k, v in value.items() if k not in _INTERNAL_PROPERTIES}
+    if isinstance(value, neo4j.graph.Path):
+        return {
+            "nodes": [_plain(n) for n in value.nodes],
+            "relationships": [_plain(r) for r in value.relationships],
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)):
+        return value.iso_format()
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
