@@ -51,6 +51,8 @@ _INTERNAL_PROPERTIES = frozenset({"alias_text"})
 _WRITE_OPERATOR_PREFIXES = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Drop", "LoadCSV")
 _WRITE_OPERATORS = frozenset({"Foreach", "TransactionForeach", "TransactionApply"})
 _WRITE_QUERY_TYPES = frozenset({"w", "rw", "s"})
+# Bolt only: the driver's HTTP query API is a preview and needs extra packages.
+_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
 def _label_statements() -> str:
@@ -88,6 +90,9 @@ class Neo4jStore(Store):
         self.database = database or None
         self.writable = writable
         self._neo4j = neo4j
+        scheme = uri.partition("://")[0].lower()
+        if scheme not in _SCHEMES:
+            raise StoreUnavailable(f"bad Neo4j URI {uri!r}; use bolt://HOST:PORT or neo4j://HOST:PORT")
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri,
@@ -235,12 +240,13 @@ def _plain(value: Any) -> Any:
             "nodes": [_plain(n) for n in value.nodes],
             "relationships": [_plain(r) for r in value.relationships],
         }
+    # Before lists: a Duration is a tuple.
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)):
+        return value.iso_format()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)):
-        return value.iso_format()
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
