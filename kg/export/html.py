@@ -1,0 +1,541 @@
+"""The interactive HTML explorer: one self-contained page, no network requests.
+
+The page is our own autoescaped jinja2 template with vis-network (from the
+pyvis wheel) inlined; pyvis's stock template is not used because it loads
+Bootstrap from a CDN and renders node titles as HTML. Node and edge data go
+into a ``<script type="application/json">`` block with ``<``, ``>``, ``&`` and
+U+2028/U+2029 escaped, and the page script builds every tooltip with
+``textContent``. A Content-Security-Policy allows only the page's own two
+scripts (by hash), so an injected ``onerror=`` attribute could not run either.
+
+Test hook: the page sets ``window.kg = {ready, nodes, edges, network, data, select}``;
+``nodes``/``edges`` are **counts** (numbers) of what was drawn, ``data`` holds the
+vis ``DataSet``s, ``ready`` turns true once the graph is drawn and no longer moving.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.resources
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+import networkx as nx
+
+from kg import graph as kgraph
+from kg.errors import ExportError
+from kg.model import EntityType, Graph
+
+__all__ = [
+    "ExportOptions",
+    "ExportReport",
+    "export_html",
+    "render_html",
+    "json_for_script",
+    "safe_url",
+    "VIEWS",
+    "COLOR_BY",
+    "PHYSICS_MAX_NODES",
+]
+
+VIEWS = ("papers", "bipartite")
+COLOR_BY = ("community", "type")
+#: Up to this many nodes vis-network's physics runs (bounded), then stops; above, positions come from networkx.
+PHYSICS_MAX_NODES = 300
+#: Stabilisation iterations for small graphs: bounded so the page is ready in about a second.
+STABILIZATION_ITERATIONS = 150
+#: When a graph has more than EDGES_PER_NODE × nodes + 100 edges, each node keeps its strongest EDGES_PER_NODE.
+EDGES_PER_NODE = 6
+
+# Colour-blind-friendly categorical palette (Tableau 10 + extras); later communities are grey.
+PALETTE = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#2f6690", "#d37295", "#86bcb6", "#8cd17d", "#b6992d", "#499894", "#e49444",
+]  # fmt: skip
+OTHER_COLOUR = "#9aa5b1"
+UNLINKED_COLOUR = "#d0d5db"
+PAPER_COLOUR = "#8a94a6"
+TYPE_COLOURS = {
+    EntityType.MODEL.value: "#4e79a7",
+    EntityType.METHOD.value: "#f28e2b",
+    EntityType.DATASET.value: "#59a14f",
+    EntityType.BENCHMARK.value: "#e15759",
+    EntityType.GITHUB.value: "#24292f",
+    EntityType.URL.value: "#b07aa1",
+}
+TYPE_LABELS = {
+    "model": "Models",
+    "method": "Methods",
+    "dataset": "Datasets",
+    "benchmark": "Benchmarks",
+    "github": "Code",
+    "url": "Links",
+}
+
+_TEMPLATES = importlib.resources.files("kg.export") / "templates"
+_STATIC = importlib.resources.files("kg.export") / "static"
+_ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.I)
+_GITHUB_REPO = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$|^([\w.-]+/[\w.-]+)$", re.I)
+
+
+@dataclass
+class ExportOptions:
+    """What to draw and how; every field has the CLI flag of the same name."""
+
+    view: str = "papers"  # "papers" | "bipartite"
+    types: list[str] | None = None  # entity types that count as links (default: all)
+    entity: str | None = None  # papers around one entity (name or alias)
+    ego: str | None = None  # a paper id/title or entity: draw its neighbourhood
+    depth: int | None = None  # hops around --ego/--entity (default 1 for papers, 2 for bipartite)
+    min_shared: int = 1  # papers view: minimum number of shared entities for an edge
+    max_nodes: int | None = None  # keep the strongest N nodes (by weighted degree), report the rest
+    since: str | None = None  # papers dated on or after (YYYY[-MM[-DD]])
+    color_by: str | None = None  # "community" | "type"; default: community for papers, type for bipartite
+    title: str | None = None  # page heading
+
+
+@dataclass
+class ExportReport:
+    """What an export drew, and what it left out."""
+
+    nodes: int
+    edges: int
+    cut_nodes: int
+    cut_message: str  # "" when nothing was cut
+    path: Path | None
+    cut_edges: int = 0
+    communities: int = 0
+    physics: bool = False  # True: bounded vis-network stabilisation; False: positions from networkx
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-able values."""
+        d = asdict(self)
+        d["path"] = str(self.path) if self.path else None
+        return d
+
+
+# -- safety helpers -----------------------------------------------------------------------
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``</script>``, ``<!--``, or JS line terminators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host and no whitespace or control characters."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _github_url(text: str) -> str | None:
+    m = _GITHUB_REPO.match(text.strip())
+    if not m:
+        return safe_url(text) if "github" in text.lower() else None
+    return safe_url("https://github.com/" + (m.group(1) or m.group(2)))
+
+
+def _script_hash(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _read_static(name: str) -> str:
+    return (_STATIC / name).read_text(encoding="utf-8")
+
+
+def _vis_assets() -> tuple[str, str]:
+    try:
+        lib = importlib.resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+        js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise ExportError(f"vis-network not found in the pyvis package ({exc}); reinstall with pip install pyvis==0.3.2") from None
+    return js, css
+
+
+# -- the projection ----------------------------------------------------------------------
+
+
+@dataclass
+class _View:
+    g: nx.Graph  # what is drawn
+    parts: list[list[Hashable]]
+    cut_nodes: list[Hashable]
+    total_nodes: int
+    cut_edges: int
+    notes: list[str]
+
+
+def _validate(options: ExportOptions) -> None:
+    if options.view not in VIEWS:
+        raise ExportError(f"unknown view {options.view!r}; use one of: {', '.join(VIEWS)}")
+    if options.color_by not in COLOR_BY:
+        raise ExportError(f"unknown --color-by {options.color_by!r}; use one of: {', '.join(COLOR_BY)}")
+    if options.types is not None:
+        kgraph.parse_types(options.types)
+    if options.since:
+        kgraph.parse_since(options.since)
+    if options.depth is not None and options.depth < 0:
+        raise ExportError(f"--depth must be 0 or more (got {options.depth})")
+    if options.depth is not None and not (options.ego or options.entity):
+        raise ExportError("--depth needs --ego or --entity (the node to count hops from)")
+    if options.max_nodes is not None and options.max_nodes < 1:
+        raise ExportError(f"--max-nodes must be at least 1 (got {options.max_nodes})")
+    if options.min_shared < 1:
+        raise ExportError(f"--min-shared must be at least 1 (got {options.min_shared})")
+
+
+def _project(graph: Graph, options: ExportOptions) -> _View:
+    notes: list[str] = []
+    if options.since:
+        before = len(graph.papers)
+        graph = kgraph.filter_since(graph, options.since)
+        notes.append(f"{len(graph.papers)} of {before} papers dated on or after {kgraph.parse_since(options.since)}")
+    types = options.types or None
+    bipartite = options.view == "bipartite"
+    focus = kgraph.resolve_center(graph, options.entity, entities_only=True) if options.entity else None
+    if bipartite:
+        g = kgraph.bipartite_graph(graph, types=types)
+    else:
+        # Around one entity every paper shares it: links show what else they share.
+        g = kgraph.paper_graph(
+            graph, types=types, min_shared=options.min_shared, exclude=focus.entities if focus else ()
+        )
+    if focus:
+        depth = options.depth if options.depth is not None and not options.ego else (2 if bipartite else 1)
+        g = kgraph.ego_subgraph(g, graph, focus, depth)
+        notes.append(f"around entity {options.entity!r}")
+    if options.ego:
+        center = kgraph.resolve_center(graph, options.ego)
+        depth = options.depth if options.depth is not None else 1
+        g = kgraph.ego_subgraph(g, graph, center, depth)
+        notes.append(f"within {depth} hop{'s' if depth != 1 else ''} of {options.ego!r}")
+    total = g.number_of_nodes()
+    g, cut = kgraph.limit_nodes(g, options.max_nodes)
+    parts = kgraph.communities(g)
+    cut_edges = 0
+    if g.number_of_edges() > EDGES_PER_NODE * g.number_of_nodes() + 100:
+        g, cut_edges = kgraph.thin_edges(g, EDGES_PER_NODE)
+    return _View(g=g, parts=parts, cut_nodes=cut, total_nodes=total, cut_edges=cut_edges, notes=notes)
+
+
+def _cut_message(view: _View, options: ExportOptions) -> str:
+    what = "papers" if options.view == "papers" else "nodes"
+    msgs = []
+    if view.cut_nodes:
+        kept = view.g.number_of_nodes()
+        msgs.append(
+            f"kept the {kept:,} {what} with the highest weighted degree of {view.total_nodes:,} "
+            f"(cut {len(view.cut_nodes):,}; raise --max-nodes to see more)"
+        )
+    if view.cut_edges:
+        msgs.append(
+            f"hid {view.cut_edges:,} weaker links (each node keeps its {EDGES_PER_NODE} strongest; "
+            f"narrow with --type, --min-shared or --entity to see all)"
+        )
+    return "; ".join(msgs)
+
+
+# -- page data ---------------------------------------------------------------------------
+
+
+def _darker(hex_colour: str, factor: float = 0.72) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g * factor), int(b * factor))
+
+
+def _short(text: str, n: int = 42) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _paper_links(data: dict[str, Any]) -> list[dict[str, str]]:
+    links: list[dict[str, str]] = []
+    pid = data.get("paper_id", "")
+    url = safe_url(data.get("url"))
+    m = _ARXIV_ID.match(pid or "")
+    if m:
+        links.append({"label": "arXiv", "href": f"https://arxiv.org/abs/{m.group(1)}"})
+    if url:
+        host = (urlsplit(url).hostname or "").lower()
+        label = "arXiv" if host.endswith("arxiv.org") else "Hugging Face" if "huggingface" in host else host
+        links.append({"label": label, "href": url})
+    code = [data.get("github") or ""] + list(data.get("entities", {}).get(EntityType.GITHUB.value, []))
+    for c in code:
+        gh = _github_url(c) if c else None
+        if gh:
+            links.append({"label": "GitHub " + gh.split("github.com/", 1)[-1], "href": gh})
+    for u in data.get("entities", {}).get(EntityType.URL.value, []):
+        su = safe_url(u)
+        if su:
+            links.append({"label": urlsplit(su).hostname or su, "href": su})
+    seen: set[str] = set()
+    return [x for x in links if not (x["href"] in seen or seen.add(x["href"]))]
+
+
+def _entity_links(data: dict[str, Any]) -> list[dict[str, str]]:
+    name = data.get("name", "")
+    if data.get("type") == EntityType.GITHUB.value:
+        gh = _github_url(name)
+        return [{"label": "GitHub", "href": gh}] if gh else []
+    su = safe_url(name)
+    return [{"label": urlsplit(su).hostname or su, "href": su}] if su else []
+
+
+def _dominant_type(data: dict[str, Any], types: set[str] | None) -> str | None:
+    counts = {t: len(v) for t, v in data.get("entities", {}).items() if types is None or t in types}
+    if not counts:
+        return None
+    order = [t.value for t in EntityType]
+    return max(counts, key=lambda t: (counts[t], -order.index(t)))
+
+
+def _page_data(view: _View, options: ExportOptions, title: str, cut_message: str) -> tuple[dict[str, Any], bool]:
+    g = view.g
+    n = g.number_of_nodes()
+    physics = 0 < n <= PHYSICS_MAX_NODES and g.number_of_edges() > 0
+    pos = kgraph.layout(g, view.parts) if n else {}
+    degree = dict(g.degree())
+    max_deg = max(degree.values(), default=0) or 1
+    types = set(kgraph.parse_types(options.types)) if options.types else None
+    type_values = {t.value for t in types} if types else None
+
+    # Legend groups and each node's colour.
+    legend: list[dict[str, Any]] = []
+    group_of: dict[Hashable, int] = {}
+    colour_of: dict[Hashable, str] = {}
+    if options.color_by == "community":
+        labels = kgraph.community_labels(g, view.parts)
+        multi = [i for i, p in enumerate(view.parts) if len(p) > 1]
+        other_idx = unlinked_idx = None
+        for rank, i in enumerate(multi):
+            part = view.parts[i]
+            if rank < len(PALETTE):
+                legend.append({"label": labels[i] or f"Community {rank + 1}", "color": PALETTE[rank], "count": len(part)})
+                idx = len(legend) - 1
+            else:
+                if other_idx is None:
+                    legend.append({"label": "Smaller communities", "color": OTHER_COLOUR, "count": 0})
+                    other_idx = len(legend) - 1
+                idx = other_idx
+                legend[idx]["count"] += len(part)
+            for node in part:
+                group_of[node] = idx
+        singles = [p[0] for p in view.parts if len(p) == 1]
+        if singles:
+            legend.append({"label": "Not linked", "color": UNLINKED_COLOUR, "count": len(singles)})
+            unlinked_idx = len(legend) - 1
+            for node in singles:
+                group_of[node] = unlinked_idx
+        for node, idx in group_of.items():
+            colour_of[node] = legend[idx]["color"]
+    else:
+        key_of: dict[Hashable, str] = {}
+        for node, data in g.nodes(data=True):
+            if data["kind"] == "entity":
+                key_of[node] = data["type"]
+            elif options.view == "bipartite":
+                key_of[node] = "paper"
+            else:
+                key_of[node] = _dominant_type(data, type_values) or "none"
+        counts = Counter(key_of.values())
+        order = ["paper"] + [t.value for t in EntityType] + ["none"]
+        for key in sorted(counts, key=order.index):
+            if key == "paper":
+                label, colour = "Papers", PAPER_COLOUR
+            elif key == "none":
+                label, colour = "No entities", UNLINKED_COLOUR
+            else:
+                label = TYPE_LABELS.get(key, key) if options.view == "bipartite" else f"Mostly {TYPE_LABELS.get(key, key).lower()}"
+                colour = TYPE_COLOURS.get(key, OTHER_COLOUR)
+            legend.append({"label": label, "color": colour, "count": counts[key]})
+            for node, k in key_of.items():
+                if k == key:
+                    group_of[node] = len(legend) - 1
+                    colour_of[node] = colour
+
+    nodes: list[dict[str, Any]] = []
+    ids: dict[Hashable, str] = {}
+    for node in sorted(g.nodes, key=str):
+        data = g.nodes[node]
+        nid = str(node)
+        ids[node] = nid
+        colour = colour_of.get(node, OTHER_COLOUR)
+        x, y = pos.get(node, (0.0, 0.0))
+        item: dict[str, Any] = {
+            "id": nid,
+            "kind": data["kind"],
+            "x": x,
+            "y": y,
+            "size": round(8 + 20 * math.sqrt(degree[node] / max_deg), 1),
+            "color": colour,
+            "border": _darker(colour),
+            "group": group_of.get(node, -1),
+        }
+        if data["kind"] == "paper":
+            item.update(
+                label=_short(data["title"]),
+                title=data["title"],
+                paper_id=data["paper_id"],
+                date=data.get("date") or "",
+                entities=data.get("entities", {}),
+                links=_paper_links(data),
+            )
+        else:
+            item.update(
+                label=_short(data["name"], 30),
+                title=data["name"],
+                type=data["type"],
+                aliases=list(data.get("aliases", [])),
+                df=data.get("df", 0),
+                links=_entity_links(data),
+                shape="diamond",
+            )
+        nodes.append(item)
+
+    max_w = max((w or 0 for _, _, w in g.edges(data="weight")), default=0) or 1
+    edges: list[dict[str, Any]] = []
+    for a, b, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        w = float(data.get("weight") or 0)
+        edge: dict[str, Any] = {"from": ids[a], "to": ids[b], "weight": round(w, 3), "width": round(1 + 4 * w / max_w, 2)}
+        if "shared" in data:
+            edge["shared"] = data["shared"]
+        if "role" in data:
+            edge["role"] = data["role"]
+        edges.append(edge)
+
+    what = "papers" if options.view == "papers" else "nodes"
+    if n == 0:
+        message = "No papers to show. Build the graph first (kg build FILES), or loosen the filters."
+    elif not edges:
+        message = "No links to show: no two papers share an entity under these filters."
+    else:
+        message = ""
+    summary = f"{n:,} {what}, {len(edges):,} links"
+    if options.color_by == "community" and view.parts:
+        summary += f", {sum(1 for p in view.parts if len(p) > 1):,} communities"
+    data = {
+        "title": title,
+        "view": options.view,
+        "colorBy": options.color_by,
+        "physics": physics,
+        "iterations": STABILIZATION_ITERATIONS,
+        "message": message,
+        "summary": summary,
+        "notes": view.notes + ([cut_message] if cut_message else []),
+        "legend": legend,
+        "typeColors": TYPE_COLOURS,
+        "typeLabels": TYPE_LABELS,
+        "nodes": nodes,
+        "edges": edges,
+    }
+    return data, physics
+
+
+def _default_title(options: ExportOptions) -> str:
+    base = "ML papers knowledge graph" if options.view == "papers" else "ML papers and their entities"
+    if options.entity:
+        base += f" around {options.entity}"
+    if options.ego:
+        base += f" near {options.ego}"
+    return base
+
+
+def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str, ExportReport]:
+    """The explorer page for ``graph`` as text, and the report (its ``path`` is None)."""
+    options = options or ExportOptions()
+    if options.color_by is None:
+        options = replace(options, color_by="community" if options.view == "papers" else "type")
+    _validate(options)
+    view = _project(graph, options)
+    title = options.title or _default_title(options)
+    cut_message = _cut_message(view, options)
+    data, physics = _page_data(view, options, title, cut_message)
+
+    vis_js, vis_css = _vis_assets()
+    js = _read_static("explorer.js")
+    css = _read_static("explorer.css")
+    for name, code in (("vis-network.min.js", vis_js), ("explorer.js", js)):
+        if "</script" in code.lower():  # would end the inline <script> early
+            raise ExportError(f"{name} contains '</script' and cannot be inlined")
+    for name, code in (("vis-network.css", vis_css), ("explorer.css", css)):
+        if "</style" in code.lower():
+            raise ExportError(f"{name} contains '</style' and cannot be inlined")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_script_hash(vis_js)} {_script_hash(js)}; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    page = env.get_template("explorer.html.j2").render(
+        title=title,
+        summary=data["summary"],
+        notes=data["notes"],
+        message=data["message"],
+        csp=csp,
+        # Trusted code and pre-escaped JSON go in raw; everything else is autoescaped.
+        vis_css=Markup(vis_css),
+        css=Markup(css),
+        vis_js=Markup(vis_js),
+        js=Markup(js),
+        data_json=Markup(json_for_script(data)),
+    )
+    report = ExportReport(
+        nodes=len(data["nodes"]),
+        edges=len(data["edges"]),
+        cut_nodes=len(view.cut_nodes),
+        cut_message=cut_message,
+        path=None,
+        cut_edges=view.cut_edges,
+        communities=sum(1 for p in view.parts if len(p) > 1),
+        physics=physics,
+        notes=list(view.notes),
+    )
+    return page, report
+
+
+def export_html(graph: Graph, out: Path, options: ExportOptions | None = None) -> ExportReport:
+    """Write the interactive explorer for ``graph`` to ``out``; return what was drawn and cut."""
+    page, report = render_html(graph, options)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"cannot write {out}: {exc.strerror or exc}; choose another --html path") from None
+    report.path = out
+    return report

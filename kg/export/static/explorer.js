@@ -1,0 +1,416 @@
+/* kg explorer: draws the graph from the JSON block and builds every text node with textContent.
+ * Never innerHTML: titles and entity names are data, not markup.
+ * Test hook: window.kg = {ready, nodes, edges, network, data, select, readyMs}; nodes/edges are counts. */
+(function () {
+  "use strict";
+
+  var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  var kg = (window.kg = {
+    ready: false,
+    nodes: DATA.nodes.length,
+    edges: DATA.edges.length,
+    network: null,
+    data: null,
+    select: null,
+    selected: null,
+    readyMs: null,
+  });
+  var t0 = performance.now();
+
+  // -- DOM helpers (text only) ----------------------------------------------------------
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function safeHref(u) {
+    if (typeof u !== "string") return null;
+    try {
+      var url = new URL(u);
+      if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+    } catch (e) { /* not a URL */ }
+    return null;
+  }
+  function linkEl(label, href) {
+    var h = safeHref(href);
+    if (!h) return null;
+    var a = el("a", null, label);
+    a.href = h;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+  function chip(colour) {
+    var c = el("span", "kg-chip");
+    c.style.backgroundColor = colour;
+    return c;
+  }
+  function typeLabel(t) { return DATA.typeLabels[t] || t; }
+
+  // -- indexes ---------------------------------------------------------------------------
+  var byId = new Map();
+  DATA.nodes.forEach(function (n) { byId.set(n.id, n); });
+  var adj = new Map();
+  DATA.nodes.forEach(function (n) { adj.set(n.id, []); });
+  DATA.edges.forEach(function (e, i) {
+    adj.get(e.from).push({ id: e.to, edge: i, weight: e.weight });
+    adj.get(e.to).push({ id: e.from, edge: i, weight: e.weight });
+  });
+  adj.forEach(function (list) { list.sort(function (a, b) { return b.weight - a.weight; }); });
+
+  // -- node details (tooltip and side panel) -----------------------------------------------
+  function groupsEl(groups, max) {
+    var box = el("div");
+    Object.keys(groups).forEach(function (t) {
+      var names = groups[t];
+      if (!names || !names.length) return;
+      var g = el("div", "kg-group");
+      var head = el("div", "kg-group-name");
+      head.appendChild(chip(DATA.typeColors[t] || "#9aa5b1"));
+      head.appendChild(el("span", null, typeLabel(t)));
+      g.appendChild(head);
+      var ul = el("ul", "kg-names");
+      names.slice(0, max || names.length).forEach(function (name) { ul.appendChild(el("li", null, name)); });
+      if (max && names.length > max) ul.appendChild(el("li", null, "+" + (names.length - max) + " more"));
+      g.appendChild(ul);
+      box.appendChild(g);
+    });
+    return box;
+  }
+  function linksEl(links) {
+    var box = el("div", "kg-links");
+    (links || []).forEach(function (l) {
+      var a = linkEl(l.label, l.href);
+      if (a) box.appendChild(a);
+    });
+    return box.childNodes.length ? box : null;
+  }
+  function nodeCard(n, full) {
+    var box = el("div");
+    box.appendChild(el("h3", null, n.title));
+    var meta = [];
+    if (n.kind === "paper") {
+      if (n.date) meta.push(n.date);
+      if (n.paper_id) meta.push(n.paper_id);
+    } else {
+      meta.push(typeLabel(n.type));
+      meta.push(n.df + (n.df === 1 ? " paper" : " papers"));
+      if (n.aliases && n.aliases.length) meta.push("also " + n.aliases.join(", "));
+    }
+    box.appendChild(el("p", "kg-meta", meta.join(" · ")));
+    var links = linksEl(n.links);
+    if (links) box.appendChild(links);
+    if (n.kind === "paper") box.appendChild(groupsEl(n.entities || {}, full ? 0 : 6));
+    return box;
+  }
+  function edgeCard(e) {
+    var box = el("div");
+    var a = byId.get(e.from), b = byId.get(e.to);
+    box.appendChild(el("p", "kg-meta", a.title + "  ↔  " + b.title));
+    if (e.shared) {
+      box.appendChild(el("div", "kg-group-name", "Shared (weight " + e.weight + ")"));
+      box.appendChild(groupsEl(e.shared, 8));
+    } else if (e.role) {
+      box.appendChild(el("div", "kg-group-name", e.role.replace("_", " ")));
+    }
+    return box;
+  }
+
+  // -- the page without a graph ------------------------------------------------------------
+  var container = document.getElementById("kg-network");
+  var legendEl = document.getElementById("kg-legend");
+  var details = document.getElementById("kg-details");
+  var tooltip = document.getElementById("kg-tooltip");
+  var search = document.getElementById("kg-search");
+  var results = document.getElementById("kg-results");
+
+  DATA.legend.forEach(function (item, i) {
+    var li = el("li");
+    li.appendChild(chip(item.color));
+    li.appendChild(el("span", null, item.label));
+    li.appendChild(el("span", "kg-count", item.count));
+    li.title = "Highlight this group";
+    li.addEventListener("click", function () { highlightGroup(i); });
+    legendEl.appendChild(li);
+  });
+
+  if (!DATA.nodes.length || typeof vis === "undefined") {
+    kg.ready = true;
+    kg.readyMs = performance.now() - t0;
+    return;
+  }
+
+  // -- the network ---------------------------------------------------------------------------
+  var DIM = "rgba(200,205,212,0.35)";
+  var big = DATA.nodes.length > 300;
+  function visNode(n) {
+    return {
+      id: n.id,
+      label: n.label,
+      x: n.x,
+      y: n.y,
+      size: n.size,
+      shape: n.shape || "dot",
+      color: {
+        background: n.color, border: n.border,
+        highlight: { background: n.color, border: "#111" },
+        hover: { background: n.color, border: "#111" },
+      },
+      font: { color: "#1f2933" },
+    };
+  }
+  var nodes = new vis.DataSet(DATA.nodes.map(visNode));
+  var edges = new vis.DataSet(
+    DATA.edges.map(function (e, i) { return { id: i, from: e.from, to: e.to, width: e.width }; })
+  );
+  var options = {
+    autoResize: true,
+    nodes: {
+      borderWidth: 1,
+      borderWidthSelected: 3,
+      font: { size: 13, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
+      // Labels only once zoomed in enough to read them: tiny labels are noise and slow to draw.
+      scaling: { label: { enabled: true, min: 13, max: 13, drawThreshold: 5, maxVisible: 30 } },
+    },
+    edges: {
+      color: { color: "#b8c1cc", highlight: "#37474f", hover: "#55616d", opacity: 0.55 },
+      smooth: false,
+      selectionWidth: 1.5,
+    },
+    interaction: {
+      hover: true,
+      tooltipDelay: 150,
+      hideEdgesOnDrag: big,
+      hideEdgesOnZoom: big,
+      multiselect: false,
+      navigationButtons: false,
+      keyboard: false,
+    },
+    layout: { improvedLayout: false, randomSeed: 42 },
+    physics: DATA.physics
+      ? {
+          enabled: true,
+          solver: "forceAtlas2Based",
+          forceAtlas2Based: { gravitationalConstant: -60, springLength: 90, springConstant: 0.06, avoidOverlap: 0.4 },
+          stabilization: { enabled: true, iterations: DATA.iterations, updateInterval: 50, fit: true },
+          minVelocity: 1.0,
+        }
+      : { enabled: false },
+  };
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  kg.network = network;
+  kg.data = { nodes: nodes, edges: edges };
+
+  function markReady() {
+    network.once("afterDrawing", function () {
+      kg.ready = true;
+      kg.readyMs = performance.now() - t0;
+      document.body.setAttribute("data-ready", "1");
+    });
+    network.redraw();
+  }
+  if (DATA.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      markReady();
+    });
+  } else {
+    network.fit({ animation: false });
+    markReady();
+  }
+
+  // -- highlighting --------------------------------------------------------------------------
+  var dimmed = new Set();
+  function applyDim(keep) {
+    var updates = [];
+    DATA.nodes.forEach(function (n) {
+      var dim = keep !== null && !keep.has(n.id);
+      if (dim === dimmed.has(n.id)) return;
+      if (dim) {
+        dimmed.add(n.id);
+        updates.push({ id: n.id, color: { background: DIM, border: DIM }, font: { color: "rgba(31,41,51,0.25)" } });
+      } else {
+        dimmed.delete(n.id);
+        updates.push(visNode(n));
+      }
+    });
+    if (updates.length) nodes.update(updates);
+  }
+  function highlightGroup(i) {
+    var keep = new Set();
+    DATA.nodes.forEach(function (n) { if (n.group === i) keep.add(n.id); });
+    network.unselectAll();
+    kg.selected = null;
+    details.hidden = true;
+    applyDim(keep);
+  }
+  function clearSelection() {
+    kg.selected = null;
+    details.hidden = true;
+    network.unselectAll();
+    applyDim(null);
+  }
+
+  // -- side panel ----------------------------------------------------------------------------
+  function showDetails(id) {
+    var n = byId.get(id);
+    details.replaceChildren();
+    var close = el("button", "kg-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", clearSelection);
+    details.appendChild(close);
+    details.appendChild(el("h2", null, n.kind === "paper" ? "Paper" : "Entity"));
+    details.appendChild(nodeCard(n, true));
+    var nbs = adj.get(id) || [];
+    if (nbs.length) {
+      details.appendChild(el("h2", null, n.kind === "paper" && DATA.view === "papers" ? "Related papers" : "Linked"));
+      var ul = el("ul", "kg-related");
+      nbs.slice(0, 12).forEach(function (nb) {
+        var other = byId.get(nb.id);
+        var li = el("li");
+        var b = el("button", null, other.title);
+        b.type = "button";
+        b.addEventListener("click", function () { select(nb.id); });
+        li.appendChild(b);
+        var e = DATA.edges[nb.edge];
+        if (e.shared) {
+          var names = [];
+          Object.keys(e.shared).forEach(function (t) { names = names.concat(e.shared[t]); });
+          li.appendChild(el("div", "kg-why", names.slice(0, 4).join(", ") + (names.length > 4 ? ", …" : "")));
+        }
+        ul.appendChild(li);
+      });
+      if (nbs.length > 12) ul.appendChild(el("li", "kg-why", "+" + (nbs.length - 12) + " more"));
+      details.appendChild(ul);
+    }
+    details.hidden = false;
+  }
+
+  function select(id, opts) {
+    if (!byId.has(id)) return false;
+    var keep = new Set([id]);
+    (adj.get(id) || []).forEach(function (nb) { keep.add(nb.id); });
+    applyDim(keep);
+    network.selectNodes([id]);
+    kg.selected = id;
+    showDetails(id);
+    if (!opts || opts.focus !== false) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    }
+    return true;
+  }
+  kg.select = select;
+
+  network.on("click", function (p) {
+    hideTooltip();
+    if (p.nodes.length) select(p.nodes[0], { focus: false });
+    else if (!p.edges.length) clearSelection();
+  });
+
+  // -- tooltip -------------------------------------------------------------------------------
+  var hideTimer = null;
+  function placeTooltip(domX, domY) {
+    var rect = container.getBoundingClientRect();
+    var x = rect.left + domX + 14, y = rect.top + domY + 14;
+    tooltip.hidden = false;
+    var w = tooltip.offsetWidth, h = tooltip.offsetHeight;
+    if (x + w > window.innerWidth - 8) x = Math.max(8, rect.left + domX - w - 14);
+    if (y + h > window.innerHeight - 8) y = Math.max(8, window.innerHeight - h - 8);
+    tooltip.style.left = x + "px";
+    tooltip.style.top = y + "px";
+  }
+  function showTooltip(card, pointer) {
+    clearTimeout(hideTimer);
+    tooltip.replaceChildren(card);
+    placeTooltip(pointer.x, pointer.y);
+  }
+  function hideTooltip() {
+    clearTimeout(hideTimer);
+    tooltip.hidden = true;
+  }
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hideTooltip, 400);  // time to move the pointer onto a link in it
+  }
+  tooltip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+  tooltip.addEventListener("mouseleave", scheduleHide);
+  network.on("hoverNode", function (p) { showTooltip(nodeCard(byId.get(p.node), false), p.pointer.DOM); });
+  network.on("blurNode", scheduleHide);
+  network.on("hoverEdge", function (p) {
+    var e = DATA.edges[p.edge];
+    if (e) showTooltip(edgeCard(e), p.pointer.DOM);
+  });
+  network.on("blurEdge", scheduleHide);
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+
+  // -- search --------------------------------------------------------------------------------
+  var index = DATA.nodes.map(function (n) {
+    var keys = [n.title, n.label, n.paper_id].concat(n.aliases || []).filter(Boolean);
+    return { id: n.id, keys: keys.map(function (k) { return String(k).toLowerCase(); }) };
+  });
+  var matches = [];
+  var active = 0;
+  function find(q) {
+    var exact = [], starts = [], contains = [];
+    index.forEach(function (item) {
+      var best = 3;
+      item.keys.forEach(function (k) {
+        if (k === q) best = Math.min(best, 0);
+        else if (k.indexOf(q) === 0) best = Math.min(best, 1);
+        else if (k.indexOf(q) >= 0) best = Math.min(best, 2);
+      });
+      if (best === 0) exact.push(item.id);
+      else if (best === 1) starts.push(item.id);
+      else if (best === 2) contains.push(item.id);
+    });
+    return { exact: exact, all: exact.concat(starts, contains).slice(0, 20) };
+  }
+  function renderResults() {
+    results.replaceChildren();
+    matches.forEach(function (id, i) {
+      var n = byId.get(id);
+      var li = el("li");
+      li.setAttribute("role", "option");
+      if (i === active) li.className = "kg-active";
+      li.appendChild(el("span", null, n.title));
+      li.appendChild(el("span", "kg-kind", n.kind === "paper" ? n.date || "paper" : typeLabel(n.type)));
+      li.addEventListener("mousedown", function (ev) {
+        ev.preventDefault();
+        choose(id);
+      });
+      results.appendChild(li);
+    });
+    results.hidden = matches.length === 0;
+  }
+  function choose(id) {
+    results.hidden = true;
+    search.value = byId.get(id).title;
+    select(id);
+  }
+  search.addEventListener("input", function () {
+    var q = search.value.trim().toLowerCase();
+    if (!q) {
+      matches = [];
+      renderResults();
+      return;
+    }
+    var found = find(q);
+    matches = found.all;
+    active = 0;
+    renderResults();
+    // A full title, name, alias or id selects at once.
+    if (found.exact.length === 1) select(found.exact[0]);
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown" && matches.length) { active = (active + 1) % matches.length; renderResults(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp" && matches.length) { active = (active - 1 + matches.length) % matches.length; renderResults(); ev.preventDefault(); }
+    else if (ev.key === "Enter" && matches.length) { choose(matches[active]); ev.preventDefault(); }
+    else if (ev.key === "Escape") { results.hidden = true; search.blur(); }
+  });
+  search.addEventListener("blur", function () { setTimeout(function () { results.hidden = true; }, 100); });
+  search.addEventListener("focus", function () { if (matches.length) results.hidden = false; });
+})();

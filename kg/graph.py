@@ -1,0 +1,466 @@
+"""Networkx projections of a ``Graph``: the paper graph, the bipartite graph, filters, communities, layout.
+
+Everything here is a pure function of its arguments; randomness (Louvain,
+spring layout) is seeded, so the same input gives the same communities,
+colours and positions.
+
+Node ids: ``paper_graph`` uses paper ids; ``bipartite_graph`` uses
+``"p:" + paper id`` and ``"e:" + entity key`` (see ``paper_node``/``entity_node``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date as _date
+
+import networkx as nx
+
+from kg.errors import ExportError
+from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link
+from kg.text import match_key
+
+__all__ = [
+    "SEED",
+    "rarity",
+    "entity_rarity",
+    "paper_node",
+    "entity_node",
+    "paper_graph",
+    "bipartite_graph",
+    "parse_types",
+    "parse_since",
+    "filter_since",
+    "find_entities",
+    "resolve_center",
+    "ego_subgraph",
+    "limit_nodes",
+    "thin_edges",
+    "communities",
+    "community_labels",
+    "layout",
+    "Center",
+]
+
+#: Seed of every random choice (Louvain, layouts): same input, same picture.
+SEED = 42
+
+
+def rarity(df: int) -> float:
+    """Weight of an entity mentioned by ``df`` papers: 1/log2(1+df), so rare entities link strongly."""
+    return 1.0 / math.log2(1 + max(1, df))
+
+
+def paper_node(paper_id: str) -> str:
+    """Node id of a paper in the bipartite graph."""
+    return "p:" + paper_id
+
+
+def entity_node(entity_key: str) -> str:
+    """Node id of an entity in the bipartite graph."""
+    return "e:" + entity_key
+
+
+def _type_set(types: Iterable[EntityType | str] | None) -> set[EntityType] | None:
+    return None if types is None else set(parse_types(types))
+
+
+def parse_types(types: Iterable[EntityType | str]) -> list[EntityType]:
+    """Entity types from names such as ``"model"`` or ``"Dataset"``; raises ``ExportError`` on an unknown one."""
+    out: list[EntityType] = []
+    for t in types:
+        if isinstance(t, EntityType):
+            out.append(t)
+            continue
+        try:
+            out.append(EntityType(str(t).strip().lower()))
+        except ValueError:
+            known = ", ".join(e.value for e in EntityType)
+            raise ExportError(f"unknown entity type {t!r}; use one of: {known}") from None
+    return out
+
+
+def _links_by_paper(graph: Graph, types: set[EntityType] | None) -> tuple[dict[str, list[Link]], dict[str, Entity]]:
+    """Links of each paper restricted to ``types`` (and to entities that exist), with the entity index."""
+    entities = {e.key: e for e in graph.entities if types is None or e.type in types}
+    papers = {p.id for p in graph.papers}
+    by_paper: dict[str, list[Link]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for link in graph.links:
+        pair = (link.paper_id, link.entity_key)
+        if link.entity_key in entities and link.paper_id in papers and pair not in seen:
+            seen.add(pair)
+            by_paper[link.paper_id].append(link)
+    return by_paper, entities
+
+
+def entity_rarity(graph: Graph, *, types: Iterable[EntityType | str] | None = None) -> dict[str, float]:
+    """Rarity weight of every mentioned entity (of ``types``), keyed by entity key."""
+    by_paper, _ = _links_by_paper(graph, _type_set(types))
+    df = Counter(link.entity_key for links in by_paper.values() for link in links)
+    return {key: rarity(n) for key, n in df.items()}
+
+
+def _paper_entities(graph: Graph) -> dict[str, dict[str, list[str]]]:
+    """Each paper's entity names grouped by type value, strongest role first (all types: for tooltips)."""
+    by_paper, entities = _links_by_paper(graph, None)
+    out: dict[str, dict[str, list[str]]] = {}
+    for pid, links in by_paper.items():
+        groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for link in links:
+            ent = entities[link.entity_key]
+            groups[ent.type.value].append((-ROLE_PRIORITY.get(link.role, 0), ent.name))
+        out[pid] = {t: [name for _, name in sorted(v)] for t, v in sorted(groups.items())}
+    return out
+
+
+def _add_paper_nodes(g: nx.Graph, graph: Graph, node_id=lambda pid: pid) -> None:
+    ents = _paper_entities(graph)
+    for paper in sorted(graph.papers, key=lambda p: p.id):
+        g.add_node(
+            node_id(paper.id),
+            kind="paper",
+            paper_id=paper.id,
+            title=paper.title,
+            date=paper.date or "",
+            url=paper.url or "",
+            github=paper.github or "",
+            entities=ents.get(paper.id, {}),
+        )
+
+
+def paper_graph(
+    graph: Graph,
+    *,
+    types: Iterable[EntityType | str] | None = None,
+    min_shared: int = 1,
+    exclude: Collection[str] = (),
+) -> nx.Graph:
+    """Papers linked when they share entities; weight = sum of the shared entities' rarity.
+
+    Edge attributes: ``weight`` (float), ``n_shared`` (int) and ``shared``
+    (entity names grouped by type value). Only entities of ``types`` count;
+    entity keys in ``exclude`` never link. Pairs sharing fewer than
+    ``min_shared`` entities get no edge. Papers without edges stay as nodes.
+    """
+    if min_shared < 1:
+        raise ExportError(f"--min-shared must be at least 1 (got {min_shared})")
+    by_paper, entities = _links_by_paper(graph, _type_set(types))
+    papers_of: dict[str, list[str]] = defaultdict(list)
+    for pid in sorted(by_paper):
+        for link in by_paper[pid]:
+            if link.entity_key not in exclude:
+                papers_of[link.entity_key].append(pid)
+    g = nx.Graph(view="papers")
+    _add_paper_nodes(g, graph)
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in sorted(papers_of):
+        pids = papers_of[key]
+        if len(pids) < 2:
+            continue
+        for i, a in enumerate(pids):
+            for b in pids[i + 1 :]:
+                pairs[(a, b)].append(key)
+    for (a, b), keys in pairs.items():
+        if len(keys) < min_shared:
+            continue
+        shared: dict[str, list[str]] = defaultdict(list)
+        weight = 0.0
+        for key in keys:
+            weight += rarity(len(papers_of[key]))
+            shared[entities[key].type.value].append(entities[key].name)
+        g.add_edge(
+            a,
+            b,
+            weight=round(weight, 6),
+            n_shared=len(keys),
+            shared={t: sorted(v) for t, v in sorted(shared.items())},
+        )
+    return g
+
+
+def bipartite_graph(graph: Graph, *, types: Iterable[EntityType | str] | None = None) -> nx.Graph:
+    """Papers and entities (of ``types``); an edge per mention, weight = the entity's rarity."""
+    by_paper, entities = _links_by_paper(graph, _type_set(types))
+    df = Counter(link.entity_key for links in by_paper.values() for link in links)
+    g = nx.Graph(view="bipartite")
+    _add_paper_nodes(g, graph, paper_node)
+    for key in sorted(df):
+        ent = entities[key]
+        g.add_node(
+            entity_node(key),
+            kind="entity",
+            entity_key=key,
+            name=ent.name,
+            type=ent.type.value,
+            aliases=list(ent.aliases),
+            df=df[key],
+        )
+    for pid in sorted(by_paper):
+        for link in sorted(by_paper[pid], key=lambda l: l.entity_key):
+            g.add_edge(
+                paper_node(pid),
+                entity_node(link.entity_key),
+                weight=round(rarity(df[link.entity_key]), 6),
+                role=link.role.value,
+            )
+    return g
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def parse_since(since: str) -> str:
+    """A ``--since`` value (YYYY, YYYY-MM or YYYY-MM-DD) as YYYY-MM-DD; raises ``ExportError`` if invalid."""
+    text = since.strip()
+    if not _DATE.match(text):
+        raise ExportError(f"--since {since!r} is not a date; use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    full = text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
+    try:
+        _date.fromisoformat(full)
+    except ValueError:
+        raise ExportError(f"--since {since!r} is not a valid date; use YYYY-MM-DD") from None
+    return full
+
+
+def filter_since(graph: Graph, since: str) -> Graph:
+    """The papers dated on or after ``since`` (undated papers are dropped), with their links."""
+    start = parse_since(since)
+    papers = [p for p in graph.papers if p.date and p.date[:10] >= start[: len(p.date[:10])]]
+    keep = {p.id for p in papers}
+    links = [link for link in graph.links if link.paper_id in keep]
+    used = {link.entity_key for link in links}
+    return Graph(
+        papers=papers,
+        entities=[e for e in graph.entities if e.key in used],
+        links=links,
+        variants=[v for v in graph.variants if v.variant_key in used and v.family_key in used],
+        extractor_version=graph.extractor_version,
+    )
+
+
+def find_entities(graph: Graph, name: str) -> list[Entity]:
+    """Entities whose name or an alias matches ``name`` (case, space and hyphen blind), or whose key is ``name``."""
+    key = match_key(name)
+    return [
+        e
+        for e in graph.entities
+        if e.key == name or match_key(e.name) == key or any(match_key(a) == key for a in e.aliases)
+    ]
+
+
+@dataclass(frozen=True)
+class Center:
+    """What ``--ego`` or ``--entity`` named: seed nodes at distance 0, and entities at distance -1."""
+
+    label: str
+    papers: frozenset[str]  # paper ids named directly
+    entities: frozenset[str]  # entity keys named
+
+
+def resolve_center(graph: Graph, text: str, *, entities_only: bool = False) -> Center:
+    """Resolve a paper id, paper title or entity name/alias; raises ``ExportError`` when nothing matches."""
+    papers: set[str] = set()
+    if not entities_only:
+        key = match_key(text)
+        papers = {p.id for p in graph.papers if p.id == text or match_key(p.title) == key}
+    ents = {e.key for e in find_entities(graph, text)}
+    if not papers and not ents:
+        what = "entity" if entities_only else "paper id, paper title or entity"
+        raise ExportError(f"no {what} matches {text!r}; check the spelling with `kg lookup`")
+    return Center(label=text, papers=frozenset(papers), entities=frozenset(ents))
+
+
+def ego_subgraph(g: nx.Graph, graph: Graph, center: Center, depth: int = 1) -> nx.Graph:
+    """The nodes within ``depth`` hops of ``center`` in ``g`` (paper or bipartite graph).
+
+    In the paper graph an entity is not a node: its papers are 1 hop away. In
+    the bipartite graph hops are counted along paper–entity edges.
+    """
+    if depth < 0:
+        raise ExportError(f"--depth must be 0 or more (got {depth})")
+    bipartite = g.graph.get("view") == "bipartite"
+    dist: dict[Hashable, int] = {}
+    if bipartite:
+        for pid in center.papers:
+            dist[paper_node(pid)] = 0
+        for key in center.entities:
+            dist[entity_node(key)] = 0
+    else:
+        for pid in center.papers:
+            dist[pid] = 0
+        for link in graph.links:
+            if link.entity_key in center.entities and link.paper_id not in dist:
+                dist[link.paper_id] = 1
+    frontier = sorted((n for n in dist if n in g), key=lambda n: (dist[n], str(n)))
+    dist = {n: dist[n] for n in frontier}
+    # Multi-source BFS where sources start at different distances.
+    queue = list(frontier)
+    head = 0
+    while head < len(queue):
+        node = queue[head]
+        head += 1
+        if dist[node] >= depth:
+            continue
+        for nb in g.neighbors(node):
+            if nb not in dist:
+                dist[nb] = dist[node] + 1
+                queue.append(nb)
+    keep = [n for n, d in dist.items() if d <= depth]
+    return g.subgraph(keep).copy()
+
+
+def limit_nodes(g: nx.Graph, max_nodes: int | None) -> tuple[nx.Graph, list[Hashable]]:
+    """Keep the ``max_nodes`` nodes of highest weighted degree; also return the nodes cut (strongest first)."""
+    if max_nodes is None or g.number_of_nodes() <= max_nodes:
+        return g, []
+    if max_nodes < 1:
+        raise ExportError(f"--max-nodes must be at least 1 (got {max_nodes})")
+    strength = dict(g.degree(weight="weight"))
+    ranked = sorted(g.nodes, key=lambda n: (-strength[n], str(n)))
+    return g.subgraph(ranked[:max_nodes]).copy(), ranked[max_nodes:]
+
+
+def thin_edges(g: nx.Graph, per_node: int) -> tuple[nx.Graph, int]:
+    """Keep, for every node, its ``per_node`` strongest edges (their union); return the graph and edges cut."""
+    keep: set[tuple[Hashable, Hashable]] = set()
+    for node in g.nodes:
+        edges = sorted(g.edges(node, data="weight"), key=lambda e: (-(e[2] or 0), str(e[1])))
+        for a, b, _ in edges[:per_node]:
+            keep.add((a, b) if str(a) <= str(b) else (b, a))
+    if len(keep) == g.number_of_edges():
+        return g, 0
+    h = nx.Graph(**g.graph)
+    h.add_nodes_from(g.nodes(data=True))
+    for a, b in sorted(keep, key=lambda e: (str(e[0]), str(e[1]))):
+        h.add_edge(a, b, **g.edges[a, b])
+    return h, g.number_of_edges() - h.number_of_edges()
+
+
+def communities(g: nx.Graph, *, seed: int = SEED) -> list[list[Hashable]]:
+    """Louvain communities (seeded), largest first, each sorted; isolated nodes are singletons."""
+    if g.number_of_nodes() == 0:
+        return []
+    if g.number_of_edges() == 0:
+        parts: list[set[Hashable]] = [{n} for n in g.nodes]
+    else:
+        parts = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    out = [sorted(p, key=str) for p in parts]
+    out.sort(key=lambda c: (-len(c), str(c[0])))
+    return out
+
+
+def community_labels(
+    g: nx.Graph, parts: list[list[Hashable]], *, top: int = 2
+) -> list[str]:
+    """A short label per community: its most characteristic entity names (count in it × rarity overall)."""
+    df: Counter[str] = Counter()
+    names_of: dict[Hashable, list[str]] = {}
+    for node, data in g.nodes(data=True):
+        if data.get("kind") == "entity":
+            names = [data["name"]]
+        else:
+            names = sorted({n for group in data.get("entities", {}).values() for n in group})
+        names_of[node] = names
+        df.update(names)
+    labels = []
+    for part in parts:
+        counts = Counter(n for node in part for n in names_of.get(node, []))
+        # count × share of the entity's papers that are in this community: favours the
+        # entities that characterise it over ones common everywhere.
+        scored = sorted(
+            ((c * c / df[name], name) for name, c in counts.items() if c >= 2 or len(part) == 1),
+            key=lambda t: (-t[0], t[1]),
+        )
+        labels.append(", ".join(name for _, name in scored[:top]))
+    return labels
+
+
+def _spiral(n: int) -> list[tuple[float, float]]:
+    """Sunflower (phyllotaxis) points in a unit-ish disc, first point at the centre."""
+    golden = math.pi * (3 - math.sqrt(5))
+    return [(math.sqrt(i / max(1, n)) * math.cos(i * golden), math.sqrt(i / max(1, n)) * math.sin(i * golden)) for i in range(n)]
+
+
+def _local_layout(sub: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
+    """Positions of one community in the unit disc: spring layout, or a spiral by strength when huge."""
+    n = sub.number_of_nodes()
+    nodes = sorted(sub.nodes, key=str)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    if n > 400 or sub.number_of_edges() == 0:
+        # networkx's sparse spring layout (n >= 500) needs scipy; a spiral, strongest in the middle, reads fine.
+        strength = dict(sub.degree(weight="weight"))
+        ranked = sorted(nodes, key=lambda x: (-strength[x], str(x)))
+        return dict(zip(ranked, _spiral(n)))
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from(sorted(sub.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
+    iterations = 50 if n <= 150 else 30
+    pos = nx.spring_layout(ordered, weight="weight", seed=seed, iterations=iterations, method="force")
+    return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
+
+
+def layout(
+    g: nx.Graph, parts: list[list[Hashable]], *, spacing: float = 60.0, seed: int = SEED
+) -> dict[Hashable, tuple[float, float]]:
+    """Positions in pixels: communities laid out apart (super-graph spring layout), each laid out inside.
+
+    Singletons (papers linked to nothing) go in a grid below the drawing.
+    """
+    import numpy as np
+
+    groups = [p for p in parts if len(p) > 1]
+    singles = [p[0] for p in parts if len(p) == 1]
+    pos: dict[Hashable, tuple[float, float]] = {}
+    if groups:
+        index = {node: i for i, part in enumerate(groups) for node in part}
+        radii = np.array([spacing * 0.62 * math.sqrt(len(p)) + spacing * 0.5 for p in groups])
+        sup = nx.Graph()
+        sup.add_nodes_from(range(len(groups)))
+        for a, b, w in g.edges(data="weight"):
+            ia, ib = index.get(a), index.get(b)
+            if ia is not None and ib is not None and ia != ib:
+                prev = sup.get_edge_data(ia, ib, {"weight": 0.0})["weight"]
+                sup.add_edge(ia, ib, weight=prev + (w or 1.0))
+        k = len(groups)
+        if k == 1:
+            centres = np.zeros((1, 2))
+        elif k <= 400:
+            sp = nx.spring_layout(sup, weight="weight", seed=seed, method="force")
+            centres = np.array([sp[i] for i in range(k)], dtype=float)
+        else:
+            centres = np.array(_spiral(k), dtype=float)
+        # Scale so the discs roughly fit, then alternate a pull to the middle (so separate
+        # components do not drift far away) with pushing overlapping discs apart.
+        centres = centres * radii.sum() * 0.6
+        eye = np.eye(k)
+        need = radii[:, None] + radii[None, :] + spacing * 0.5
+        for step in range(120):
+            if step < 80:
+                centres = centres - 0.08 * (centres - centres.mean(0))
+            for _ in range(8):
+                diff = centres[:, None, :] - centres[None, :, :]
+                dist = np.sqrt((diff**2).sum(-1)) + eye
+                overlap = np.clip(need - dist, 0, None) * (1 - eye)
+                if not overlap.any():
+                    break
+                push = (diff / dist[..., None]) * (overlap[..., None] / 2)
+                centres = centres + push.sum(1)
+        for i, part in enumerate(groups):
+            local = _local_layout(g.subgraph(part), seed)
+            cx, cy = centres[i]
+            for node, (x, y) in local.items():
+                pos[node] = (float(cx + x * radii[i]), float(cy + y * radii[i]))
+    if singles:
+        ys = [y for _, y in pos.values()] or [0.0]
+        xs = [x for x, _ in pos.values()] or [0.0]
+        cols = max(1, int(math.ceil(math.sqrt(len(singles) * 2))))
+        left = (min(xs) + max(xs)) / 2 - (cols - 1) * spacing / 2
+        top = max(ys) + spacing * 2 if pos else 0.0
+        for i, node in enumerate(sorted(singles, key=str)):
+            pos[node] = (left + (i % cols) * spacing, top + (i // cols) * spacing)
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
