@@ -223,6 +223,10 @@ def _project(graph: Graph, options: ExportOptions) -> _View:
     bipartite = options.view == "bipartite"
     focus = kgraph.resolve_center(graph, options.entity, entities_only=True) if options.entity else None
     if bipartite:
+        if focus and types:
+            # The entity the page is about is drawn even when its type is not among --type.
+            focus_types = {e.type.value for e in graph.entities if e.key in focus.entities}
+            types = sorted({t.value for t in kgraph.parse_types(types)} | focus_types)
         g = kgraph.bipartite_graph(graph, types=types)
     else:
         # Around one entity every paper shares it: links show what else they share.
