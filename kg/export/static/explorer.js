@@ -312,20 +312,21 @@
 
   // -- tooltip -------------------------------------------------------------------------------
   var hideTimer = null;
-  function placeTooltip(domX, domY) {
+  // Beside the hovered thing (never over it, so it can still be clicked): right of it, else left.
+  function placeTooltip(domX, domY, gap) {
     var rect = container.getBoundingClientRect();
-    var x = rect.left + domX + 14, y = rect.top + domY + 14;
     tooltip.hidden = false;
     var w = tooltip.offsetWidth, h = tooltip.offsetHeight;
-    if (x + w > window.innerWidth - 8) x = Math.max(8, rect.left + domX - w - 14);
-    if (y + h > window.innerHeight - 8) y = Math.max(8, window.innerHeight - h - 8);
+    var x = rect.left + domX + gap;
+    if (x + w > window.innerWidth - 8) x = Math.max(8, rect.left + domX - gap - w);
+    var y = Math.min(Math.max(8, rect.top + domY - 16), window.innerHeight - h - 8);
     tooltip.style.left = x + "px";
-    tooltip.style.top = y + "px";
+    tooltip.style.top = Math.max(8, y) + "px";
   }
-  function showTooltip(card, pointer) {
+  function showTooltip(card, domX, domY, gap) {
     clearTimeout(hideTimer);
     tooltip.replaceChildren(card);
-    placeTooltip(pointer.x, pointer.y);
+    placeTooltip(domX, domY, gap);
   }
   function hideTooltip() {
     clearTimeout(hideTimer);
@@ -337,11 +338,15 @@
   }
   tooltip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
   tooltip.addEventListener("mouseleave", scheduleHide);
-  network.on("hoverNode", function (p) { showTooltip(nodeCard(byId.get(p.node), false), p.pointer.DOM); });
+  network.on("hoverNode", function (p) {
+    var n = byId.get(p.node);
+    var at = network.canvasToDOM(network.getPosition(p.node));
+    showTooltip(nodeCard(n, false), at.x, at.y, n.size * network.getScale() + 12);
+  });
   network.on("blurNode", scheduleHide);
   network.on("hoverEdge", function (p) {
     var e = DATA.edges[p.edge];
-    if (e) showTooltip(edgeCard(e), p.pointer.DOM);
+    if (e) showTooltip(edgeCard(e), p.pointer.DOM.x, p.pointer.DOM.y, 16);
   });
   network.on("blurEdge", scheduleHide);
   network.on("dragStart", hideTooltip);
