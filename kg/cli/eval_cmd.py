@@ -1,0 +1,60 @@
+"""``kg eval``: score the extractor against a gold JSONL set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+__all__ = ["register", "eval_command"]
+
+
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold set: JSON Lines, one annotated paper a line.")],
+    input: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--input",
+            "-i",
+            help="Papers to extract from (any format kg reads). Default: the gold file's own title/abstract.",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List misses and false positives per paper.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score extracted entities against a gold set (micro P/R/F1, type-aware and type-agnostic).
+
+    Example:  kg eval gold.jsonl --input daily-papers.txt --verbose
+    """
+    from kg.evaluate import evaluate, format_report, load_gold
+    from kg.extract import extract
+    from kg.model import Paper
+    from kg.text import clean_text
+
+    records = load_gold(gold)
+    if input:
+        from kg.sources import read_papers
+
+        papers = list(read_papers(input))
+    else:
+        papers = [
+            Paper(
+                id=str(r.get("id", i)),
+                title=clean_text(r.get("title", "")),
+                abstract=clean_text(r.get("abstract", "")),
+                github=r.get("github"),
+            )
+            for i, r in enumerate(records)
+        ]
+    report = evaluate(records, extract(papers))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report, verbose=verbose))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kg eval`` to the app."""
+    app.command("eval")(eval_command)

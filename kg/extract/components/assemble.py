@@ -1,0 +1,884 @@
+"""Names, the paper's own system, typing and roles, folded into one mention per entity.
+
+Reads what the earlier components left on the Doc (tokens, sentences, URLs, acronym
+definitions, gazetteer matches) and writes ``doc._.kg_mentions``: a tuple of plain dicts
+``{name, type, aliases, role, evidence, count, family}``.
+
+The rules, in the order they run:
+
+1. **Occurrences.** A token is a *strong* name when one of its hyphen parts has two
+   capitals ("GRPO", "InstructGPT", "MMaDA"), a capital and a digit ("T5", "C3Net"), or
+   is a lone capital in an all-capitalised compound ("X-Magical", "Critic-V").
+   Gazetteer matches count when they sit on whole tokens and, for single words (or
+   ``case: exact`` records), keep their capitals. Capitalised words that are not strong
+   become names only from context: right before a dataset/benchmark noun ("Summary
+   dataset"), in a list with a type noun ("methods such as Latent Plans or C-Bet"), or
+   as the object of "we propose".
+2. **Acronym definitions** join the short and the long form. A definition is generic,
+   and both forms are dropped, when the short form is on the stoplist, or the long form
+   is lower case / ends in a class word ("Markov Game", "latent variable models")
+   — unless the paper proposes it, the gazetteer knows it, or its letters are coined
+   ("REfining ... hoMography (REARM)").
+3. **Own system**: a name-like title prefix ("VILP: ..."), or the first name after
+   "we propose/introduce/present ...", "called", "named", "the proposed model, X".
+   Typed from the title's head noun, then the words around it ("X, an advanced MLLM").
+4. **Types** of other names: the noun right after ("X benchmark"), an apposition
+   ("X, a ... benchmark"), the head noun of its list ("models like X and Y"), the
+   gazetteer, the long form's head, then the shape (a size/digit suggests a model).
+5. **Roles** from cue words in the sentence: proposes, code (URLs), evaluates_on
+   (benchmarks/datasets in evaluation sentences), compares_to (after "outperforms",
+   "compared with", "than", ...), else uses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components import vocab
+from kg.extract.components.urls import is_github
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.text import match_key
+
+__all__ = ["assemble", "family_of", "shape"]
+
+NONE, CAP, STRONG = 0, 1, 2
+
+_SIZE_RE = re.compile(r"[-_ ]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
+_TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
+_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
+
+PROPOSE_RE = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter)|[Oo]ur (?:work|paper|study))\s+"
+    r"(?:(?:first|then|further|also|additionally|therefore|thus|hence|here|newly|now|hereby)\s+)?"
+    r"(?:propose|introduce|present|develop|design|construct|build|contribute|release|devise|"
+    r"formulate|establish|name|call|term|dub|create|curate|collect)(?:s|d)?\b(?!\s+(?:to|that|how)\b)"
+    r"|\b(?:called|named|dubbed|termed|coined)\b"
+    r"|\b(?:[Tt]he|[Oo]ur)\s+(?:newly\s+)?proposed\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:model|method|framework|approach|algorithm|system|architecture|technique|benchmark|dataset|policy)s?\b,?"
+)
+COMPARE_RE = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|exceed\w*|excel\w* over|beat\w*|compared (?:to|with|against)|"
+    r"comparison (?:to|with)|than|versus|vs\.?|over (?:baselines?|prior|previous|existing|the)|"
+    r"relative to|on par with|superior to|improv\w* (?:over|upon)|against)\b",
+    re.IGNORECASE,
+)
+EVAL_RE = re.compile(
+    r"\b(?:evaluat\w*|benchmark\w*|experiments? (?:on|in|across)|tested on|test on|results? on|"
+    r"validat\w*|achiev\w*|performance on|accuracy on|scores? on|state-of-the-art|sota|record on|"
+    r"improvement on|on the)\b",
+    re.IGNORECASE,
+)
+CODE_RE = re.compile(r"\b(?:code|codes|implementation|repository|available|released?|github)\b", re.IGNORECASE)
+_LIST_CUE = frozenset(["such", "as", "like", "including", "e.g", "i.e", "namely", "especially"])
+
+
+def shape(w: str) -> int:
+    """STRONG for name-shaped tokens (GRPO, InstructGPT, T5, X-Magical), CAP for capitalised words."""
+    if not w or not w[0].isalnum() or w[0].isdigit():
+        return NONE
+    if len(w) == 1:
+        return NONE
+    parts = [p for p in re.split(r"[-\u2010\u2011]", w) if p]
+    all_cap_parts = len(parts) > 1 and all(p[0].isupper() or p[0].isdigit() for p in parts)
+    any_upper = False
+    for p in parts:
+        up = sum(c.isupper() for c in p)
+        if up:
+            any_upper = True
+        if up >= 2:
+            return STRONG
+        if up and any(c.isdigit() for c in p):
+            return STRONG
+        if all_cap_parts and len(p) == 1 and p.isupper():
+            return STRONG
+        if len(p) <= 2 and p.endswith("*") and p[0].isupper():
+            return STRONG
+    if w[0].isupper():
+        return CAP
+    return NONE if not any_upper else NONE
+
+
+def family_of(name: str) -> str | None:
+    """The family of a size/checkpoint variant ("Qwen2.5-VL" for "Qwen2.5-VL-7B-Instruct"), else None."""
+    base = name
+    for _ in range(3):
+        new = _TAG_RE.sub("", base)
+        new = _SIZE_RE.sub("", new)
+        if new == base:
+            break
+        base = new
+    base = base.rstrip("-_ ")
+    if base and base != name and len(base) >= 2:
+        return base
+    return None
+
+
+def _is_plural_acronym(w: str) -> bool:
+    return len(w) > 2 and w.endswith("s") and w[-2].isupper()
+
+
+def _title_head_type(title_tail: str) -> str | None:
+    """Type implied by the head noun of the title text after "NAME:"."""
+    words = re.findall(r"[\w][\w.+-]*", title_tail)
+    head = None
+    for w in words:
+        lw = w.lower()
+        if lw in vocab.CONNECTORS and lw not in ("the", "a", "an", "and"):
+            break
+        if lw in ("towards", "beyond", "using", "via", "across", "when", "is", "are", "as"):
+            break
+        head = w
+    if head is None:
+        return None
+    return vocab.kw_type(head.rstrip("s") if head.lower().endswith("ss") else head) or vocab.kw_type(head)
+
+
+class _Doc:
+    """The per-document working state of the assembler."""
+
+    def __init__(self, text: str, tokens, sents, lex: Lexicon):
+        self.text = text
+        self.tokens = tokens
+        self.sents = sents
+        self.lex = lex
+        self.words = [text[s:e] for s, e in tokens]
+        self.lower = [w.lower() for w in self.words]
+        self.starts = [s for s, _ in tokens]
+        self.ends = [e for _, e in tokens]
+        self.n = len(tokens)
+        self.sent_of = [0] * self.n
+        for k, (a, b) in enumerate(sents):
+            for i in range(a, b):
+                self.sent_of[i] = k
+        self.title_end = sents[0][1] if sents and "\n\n" in text else 0
+
+    def tok_at(self, char: int) -> int:
+        """Index of the token starting at ``char`` (or -1)."""
+        i = bisect.bisect_left(self.starts, char)
+        return i if i < self.n and self.starts[i] == char else -1
+
+    def tok_ending(self, char: int) -> int:
+        i = bisect.bisect_left(self.ends, char)
+        return i if i < self.n and self.ends[i] == char else -1
+
+    def sent_start(self, i: int) -> int:
+        return self.sents[self.sent_of[i]][0]
+
+    def is_sentence_initial(self, i: int) -> bool:
+        s = self.sent_start(i)
+        # allow an opening quote or bracket before the first word
+        return i == s or (i == s + 1 and not self.words[s][0].isalnum())
+
+    def surface(self, a: int, b: int) -> str:
+        return self.text[self.starts[a] : self.ends[b - 1]]
+
+    def sentence_text(self, k: int) -> str:
+        a, b = self.sents[k]
+        if a >= b:
+            return ""
+        return self.text[self.starts[a] : self.ends[b - 1]].strip()
+
+
+def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None) -> tuple[dict, ...]:
+    """Fold everything found in one text into one mention dict per entity."""
+    lex = lex or load_lexicon()
+    d = _Doc(text, tokens, sents, lex)
+    n = d.n
+    words, lower = d.words, d.lower
+    covered = [False] * n  # tokens that belong to an occurrence already
+    occ: list[dict] = []  # occurrences: start, end, surface, kind, type, tprio, rec
+
+    def add(a: int, b: int, kind: str, typ: str | None = None, tprio: int = 0, rec=None, surface=None) -> dict:
+        o = {
+            "start": a,
+            "end": b,
+            "surface": surface or d.surface(a, b),
+            "kind": kind,
+            "type": typ,
+            "tprio": tprio,
+            "rec": rec,
+        }
+        occ.append(o)
+        for i in range(a, b):
+            covered[i] = True
+        return o
+
+    # -- URLs
+    url_occ: list[tuple[int, str, str]] = []
+    for s, e, raw, canon in urls:
+        i = bisect.bisect_right(d.starts, s) - 1
+        if i >= 0:
+            covered[i] = True
+        url_occ.append((max(i, 0), raw, canon))
+
+    # -- propose cues: token index where the object may start
+    propose_at: list[int] = []
+    for m in PROPOSE_RE.finditer(text):
+        i = bisect.bisect_left(d.starts, m.end())
+        if i < n:
+            propose_at.append(i)
+
+    # -- acronym definitions (judged later, once we know what is proposed)
+    defs = []
+    for df in definitions:
+        a, b = df["long_span"]
+        sa, sb = df["short_span"]
+        defs.append(df)
+        for i in range(min(a, sa), max(b, sb)):
+            covered[i] = True
+        if sb < n and words[sb - 1] != ")" and sb < n and words[sb] == ")":
+            covered[sb] = True
+
+    # -- gazetteer matches on whole tokens, case-checked
+    for s, e, key in sorted(gaz_matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+        a, b1 = d.tok_at(s), d.tok_ending(e)
+        if a < 0 or b1 < 0 or any(covered[a : b1 + 1]):
+            continue
+        rec = lex.records[key]
+        surf = text[s:e]
+        if (rec.exact or b1 == a) and not _case_ok(surf, rec):
+            continue
+        if lex.is_stop(surf):
+            continue
+        add(a, b1 + 1, "gaz", rec.type, 2, rec)
+
+    # -- strong-shaped tokens, variant stems, "X Bench"
+    i = 0
+    while i < n:
+        if covered[i]:
+            i += 1
+            continue
+        w = words[i]
+        sh = shape(w)
+        vm = lex.variant_re.match(w) if (lex.variant_re is not None and w[:1].isalpha()) else None
+        if vm is not None and sh != NONE or (vm is not None and w[0].islower() and any(c.isdigit() for c in w)):
+            rec = lex.lookup(vm.group(0))
+            add(i, i + 1, "variant", "model" if rec is None else rec.type, 2, rec)
+            i += 1
+            continue
+        if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
+            sh == STRONG or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
+        ):
+            add(i, i + 2, "name", "benchmark", 3)
+            i += 2
+            continue
+        if sh == STRONG:
+            if lex.is_stop(w) and not _is_plural_acronym(w):
+                i += 1
+                continue
+            a, b = i, i + 1
+            # "CALVIN ABC", "BridgeData V2": a short capital tail or version
+            if b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
+                _VERSION_TOKEN.match(words[b])
+                or (words[b].isupper() and 2 <= len(words[b]) <= 4 and not lex.is_stop(words[b]))
+            ):
+                b += 1
+            # "Deep Q-Network": capitalised words right before, mid-sentence
+            while (
+                a - 1 >= d.title_end
+                and not covered[a - 1]
+                and shape(words[a - 1]) == CAP
+                and not d.is_sentence_initial(a - 1)
+                and lower[a - 1] not in vocab.SENT_STARTERS
+                and d.starts[a] == d.ends[a - 1] + 1
+                and a - 1 > i - 3
+            ):
+                a -= 1
+            add(a, b, "name")
+            i = b
+            continue
+        i += 1
+
+    # -- capitalised names from context: "X dataset", "methods such as X or Y"
+    _context_names(d, covered, add)
+
+    # -- own system: title prefix and the object of "we propose"
+    own_keys: set[str] = set()
+    own_type_hints: dict[str, list[str | None]] = defaultdict(list)
+    title_tail = ""
+    if d.title_end:
+        m = re.match(r"^\s*([^:\n]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|-\s)\s*(\S.*)$", text[: d.starts[d.title_end - 1] + 200].split("\n\n")[0])
+        if m:
+            prefix, title_tail = m.group(1), m.group(2)
+            pk = match_key(prefix)
+            ptoks = [k for k in range(0, d.title_end) if d.starts[k] < len(prefix) + text.find(prefix)]
+            if len(ptoks) == 1 or (" " not in prefix.strip()):
+                if shape(prefix.strip()) == STRONG or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in prefix.strip()):
+                    if not lex.lookup(prefix) and not lex.is_stop(prefix):
+                        own_keys.add(pk)
+                        if not any(o["start"] == 0 and match_key(o["surface"]) == pk for o in occ):
+                            add(0, len(ptoks) or 1, "own", surface=prefix.strip())
+            else:
+                own_keys.add("title:" + pk)  # multi-word prefix: own only if the abstract names it too
+    title_type = _title_head_type(title_tail) if title_tail else None
+
+    cand_starts = sorted(
+        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=lambda t: t[0]
+    )
+    cand_pos = [t[0] for t in cand_starts]
+    proposed_defs: set[int] = set()
+    for p in propose_at:
+        sent_end = d.sents[d.sent_of[p]][1] if p < n else n
+        j = bisect.bisect_left(cand_pos, p)
+        picked = False
+        while j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
+            pos, item = cand_starts[j]
+            if any(words[k] in (";", ":") for k in range(p, pos)):
+                break
+            if "short" in item:  # a definition
+                proposed_defs.add(id(item))
+                own_keys.add(match_key(item["short"]))
+                own_type_hints[match_key(item["short"])].append(_between_type(d, p, pos))
+                picked = True
+                break
+            if item["kind"] in ("gaz",) or (item["rec"] is not None):
+                j += 1
+                continue
+            k = match_key(item["surface"])
+            own_keys.add(k)
+            own_type_hints[k].append(_between_type(d, p, pos))
+            picked = True
+            break
+        if not picked:
+            _propose_phrase(d, p, sent_end, covered, add, own_keys, own_type_hints, text)
+
+    # -- judge definitions
+    link: dict[str, str] = {}  # long key -> short key
+    generic: set[str] = set()
+    def_long: dict[str, list[str]] = defaultdict(list)
+    def_type: dict[str, str | None] = {}
+    for df in defs:
+        short, long = df["short"], df["long"]
+        sk = match_key(short[:-1] if _is_plural_acronym(short) else short)
+        ok, typ = _judge_definition(df, id(df) in proposed_defs or sk in own_keys, lex)
+        if not ok:
+            generic.add(sk)
+            continue
+        a, b = df["long_span"]
+        sa, sb = df["short_span"]
+        o_long = add(a, b, "long", surface=long)
+        o_short = add(sa, sb, "short", surface=short[:-1] if _is_plural_acronym(short) and not lex.lookup(short) and False else short)
+        o_long["def_short"] = short
+        o_short["def_short"] = short
+        link[match_key(long)] = match_key(short)
+        def_long[match_key(short)].append(long)
+        def_type[match_key(short)] = typ
+        nxt = _next_word_type(d, max(b, sb) + (1 if max(b, sb) < n and words[max(b, sb)] == ")" else 0))
+        if nxt:
+            o_short["type"], o_short["tprio"] = nxt, 4
+        if "title:" + match_key(long) in own_keys:
+            own_keys.add(match_key(short))
+    # later mentions of a defined long form, anywhere (title included)
+    low_text = text.lower()
+    for sk, longs in def_long.items():
+        for long in longs:
+            ll = long.lower()
+            pos = low_text.find(ll)
+            while pos >= 0:
+                a, b1 = d.tok_at(pos), d.tok_ending(pos + len(ll))
+                if a >= 0 and b1 >= 0 and not any(o["start"] <= a < o["end"] and o["kind"] == "long" for o in occ):
+                    o = add(a, b1 + 1, "long", surface=text[pos : pos + len(ll)])
+                    o["def_short"] = sk
+                pos = low_text.find(ll, pos + 1)
+    # a multi-word title prefix the abstract also names ("Align Anything" / "align-anything")
+    for k in [k for k in own_keys if k.startswith("title:")]:
+        pk = k[6:]
+        for o in occ:
+            if match_key(o["surface"]) == pk:
+                own_keys.add(pk)
+        if pk not in own_keys:
+            for m in re.finditer(r"[\w][\w-]*[\w]", text[d.ends[d.title_end - 1] :] if d.title_end else ""):
+                if "-" in m.group(0) and match_key(m.group(0)) == pk:
+                    base = d.ends[d.title_end - 1]
+                    a, b1 = d.tok_at(base + m.start()), d.tok_ending(base + m.end())
+                    if a >= 0 and b1 >= 0:
+                        add(a, b1 + 1, "own", surface=m.group(0))
+                        own_keys.add(pk)
+                        own_type_hints[pk].append(_next_word_type(d, b1 + 1))
+                        tp = text[: d.ends[d.title_end - 1]]
+                        j = tp.find(":")
+                        if j > 0:
+                            o = add(0, d.tok_at(0) + 1, "own", surface=tp[:j].strip())
+                            o["alias_only"] = True
+                    break
+
+    # -- group occurrences into entities
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[rx] = ry
+
+    for o in occ:
+        k = match_key(o["surface"])
+        o["key"] = k
+        parent.setdefault(k, k)
+        if o.get("def_short"):
+            union(k, match_key(o["def_short"]))
+        if o["rec"] is not None:
+            union(k, "gaz:" + o["rec"].key)
+    for lk, sk in link.items():
+        parent.setdefault(lk, lk)
+        parent.setdefault(sk, sk)
+        union(lk, sk)
+    # size variants of the paper's own system are the same system ("MMaDA-8B")
+    for o in occ:
+        fam = family_of(o["surface"])
+        if fam and match_key(fam) in own_keys:
+            union(o["key"], match_key(fam))
+            o["variant_of_own"] = True
+
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for o in occ:
+        groups[find(o["key"])].append(o)
+
+    mentions: list[dict] = []
+    for root, items in groups.items():
+        keys = {o["key"] for o in items}
+        is_own = bool(keys & own_keys)
+        if keys & generic and not is_own:
+            continue
+        if not is_own and all(lex.is_stop(o["surface"]) for o in items):
+            continue
+        # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
+        if all(_is_plural_acronym(o["surface"]) and o["kind"] == "name" for o in items):
+            continue
+        # a lone capitalised word from context needs to look like a name
+        m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
+        if m is not None:
+            mentions.append(m)
+
+    # -- URLs
+    seen_urls: dict[str, dict] = {}
+    for i, raw, canon in url_occ:
+        typ = "github" if is_github(canon) else "url"
+        k = canon
+        if k in seen_urls:
+            seen_urls[k]["count"] += 1
+            continue
+        aliases = (raw,) if raw != canon and raw.rstrip("/") != canon or (raw != canon and typ == "url") else ()
+        seen_urls[k] = {
+            "name": canon,
+            "type": typ,
+            "aliases": tuple(a for a in aliases if a != canon),
+            "role": "code",
+            "evidence": d.sentence_text(d.sent_of[i]) if n else "",
+            "count": 1,
+            "family": None,
+        }
+    mentions.extend(seen_urls.values())
+    return tuple(mentions)
+
+
+def _case_ok(surface: str, rec) -> bool:
+    """A single-word (or exact-case) gazetteer hit must keep the capitals of one of its forms."""
+    forms = rec.forms
+    if surface in forms:
+        return True
+    for f in forms:
+        if f.replace("-", " ") == surface or f.replace("-", "") == surface:
+            return True
+    if rec.exact:
+        return False
+    # same letters, and at least as many capitals as the least-capitalised form
+    min_caps = min(sum(c.isupper() for c in f) for f in forms)
+    return sum(c.isupper() for c in surface) >= min_caps and surface[:1].isupper() == any(f[:1].isupper() for f in forms)
+
+
+def _context_names(d: _Doc, covered: list[bool], add) -> None:
+    """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
+    words, lower, n = d.words, d.lower, d.n
+    for i in range(d.title_end, n):
+        t = vocab.kw_type(lower[i])
+        if t in ("dataset", "benchmark") and lower[i] != "tasks" and i > 0:
+            # walk back over a list of names: "the A, B, and C datasets"
+            j = i - 1
+            while j >= d.title_end:
+                if words[j] in (",", "and", "or", "&"):
+                    j -= 1
+                    continue
+                if covered[j]:
+                    # an existing occurrence: skip to its start
+                    k = j
+                    while k - 1 >= 0 and covered[k - 1] and words[k - 1] not in (",", "and", "or"):
+                        k -= 1
+                    j = k - 1
+                    continue
+                b = j + 1
+                a = j
+                while a >= d.title_end and shape(words[a]) == CAP and not covered[a] and b - a <= 3:
+                    a -= 1
+                a += 1
+                if a < b and not d.is_sentence_initial(a) and lower[a] not in vocab.SENT_STARTERS:
+                    if all(lower[k] not in vocab.SENT_STARTERS for k in range(a, b)):
+                        add(a, b, "ctx", t, 4)
+                        j = a - 1
+                        continue
+                break
+    # lists after "such as / like / e.g. / including" whose members include a name
+    for i in range(d.title_end, n):
+        if lower[i] not in ("such", "like", "including", "e.g", "namely"):
+            continue
+        if lower[i] == "such" and (i + 1 >= n or lower[i + 1] != "as"):
+            continue
+        j = i + (2 if lower[i] == "such" else 1)
+        sent_end = d.sents[d.sent_of[i]][1]
+        members = []
+        while j < sent_end and len(members) < 8:
+            w = words[j]
+            if w in (",", "and", "or", ".", "(") or (w == "." and j + 1 < n):
+                j += 1
+                continue
+            if covered[j]:
+                members.append(None)
+                while j < sent_end and covered[j]:
+                    j += 1
+                continue
+            if shape(w) == CAP:
+                a = j
+                while j < sent_end and shape(words[j]) == CAP and not covered[j] and j - a < 3:
+                    j += 1
+                members.append((a, j))
+                continue
+            break
+        if any(m is None for m in members):
+            for m in members:
+                if m is not None:
+                    add(m[0], m[1], "ctx")
+
+
+def _between_type(d: _Doc, a: int, b: int) -> str | None:
+    """Type named by a head noun between a propose cue and its object ("a novel model (i.e., X)")."""
+    t = None
+    for k in range(a, b):
+        kt = vocab.kw_type(d.lower[k])
+        if kt and d.lower[k] not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
+            if k + 1 < b and d.words[k + 1] == "-":
+                continue
+            t = kt
+    return t
+
+
+def _next_word_type(d: _Doc, i: int) -> str | None:
+    """Type named by the noun right after a name ("CALVIN benchmark", "ITHP model")."""
+    if i >= d.n:
+        return None
+    t = vocab.kw_type(d.lower[i])
+    if t and i + 1 < d.n and d.words[i + 1] == "-" :
+        return None
+    if d.lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
+        return None
+    return t
+
+
+def _apposition_type(d: _Doc, i: int) -> str | None:
+    """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
+    n = d.n
+    j = i
+    if j < n and d.words[j] == ")":
+        j += 1
+    if j < n and d.words[j] == ",":
+        j += 1
+    elif j + 1 < n and d.lower[j] == "as":
+        j += 1
+    else:
+        return None
+    if j >= n or d.lower[j] not in ("a", "an", "the", "our"):
+        return None
+    t = None
+    stop = {"that", "which", "to", "for", "with", "in", "on", "designed", "capable", "based", "by", "where", "whose", "and"}
+    for k in range(j + 1, min(n, j + 11)):
+        w = d.lower[k]
+        if w in stop or w in (".", ";", ":", "(") or w == ",":
+            if w == "," and t is None:
+                continue
+            break
+        kt = vocab.kw_type(w)
+        if kt and w not in ("learning", "optimization", "optimisation"):
+            if k + 1 < n and d.words[k + 1] == "-":
+                continue
+            t = kt
+    return t
+
+
+def _list_head_type(d: _Doc, a: int, covered_names: set[int]) -> str | None:
+    """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
+    j = a - 1
+    steps = 0
+    while j >= 0 and steps < 12:
+        w = d.lower[j]
+        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"):
+            j -= 1
+            steps += 1
+            continue
+        if j in covered_names:
+            j -= 1
+            steps += 1
+            continue
+        break
+    if j < 0 or steps == 0:
+        return None
+    # the cue word must be among the skipped tokens
+    seg = d.lower[j + 1 : a]
+    if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
+        return None
+    t = vocab.kw_type(d.lower[j])
+    if t is None and d.words[j].upper() == d.words[j].rstrip("s").upper() + ("S" if d.words[j].endswith("s") else ""):
+        t = vocab.kw_type(d.words[j])
+    return t
+
+
+def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str | None]:
+    """Whether an acronym definition names a specific artifact, and the type its long form implies."""
+    short, long = df["short"], df["long"]
+    single = short[:-1] if _is_plural_acronym(short) else short
+    rec = lex.lookup(short) or lex.lookup(single) or lex.lookup(long)
+    head_type = _long_head_type(long)
+    if rec is not None:
+        return True, rec.type
+    if lex.is_stop(short) or lex.is_stop(single) or lex.is_stop(df.get("inner_short", short)):
+        return (True, head_type) if proposed and not lex.is_stop(short) else (False, None)
+    if proposed:
+        return True, head_type
+    letters = [c for c in single if c.isalpha()]
+    if any(c.islower() for c in letters):  # "UniMP", "SePPO": coined, never a field acronym
+        return True, head_type
+    words = long.split()
+    parts = [p for w in words for p in w.split("-") if p]
+    if any(sum(c.isupper() for c in p) >= 2 and any(c.islower() for c in p) for p in parts):
+        return True, head_type  # "REfining ... hoMography": capitals that spell a coined name
+    title_case = words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in vocab.CONNECTORS or not w[:1].isalpha() for w in words)
+    if not title_case:
+        return False, None
+    last = words[-1].lower().strip(")")
+    if last in vocab.GENERIC_HEADS:
+        return False, None
+    if len(words) == 1 and "-" not in long:
+        return False, None
+    return True, head_type
+
+
+def _long_head_type(long: str) -> str | None:
+    words = long.split()
+    head = words[-1] if words else ""
+    for k, w in enumerate(words):
+        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in ("and", "the", "a", "an"):
+            head = words[k - 1]
+            break
+    t = vocab.kw_type(head)
+    if head.lower() in ("environment", "environments"):
+        return "benchmark"
+    if t in ("dataset", "benchmark", "model"):
+        return t
+    return "method"
+
+
+def _propose_phrase(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints, text) -> None:
+    """A name after "we propose" that no other rule found: a Title Case phrase, or the title itself."""
+    words, lower, n = d.words, d.lower, d.n
+    j = p
+    if j < sent_end and lower[j] in ("the", "a", "an"):
+        j += 1
+    if j >= sent_end or covered[j]:
+        return
+    # Title Case phrase: "Directional Stimulus Prompting, a novel framework"
+    if shape(words[j]) == CAP and lower[j] not in vocab.SENT_STARTERS:
+        k = j
+        while k < sent_end and k - j < 6 and not covered[k] and (shape(words[k]) == CAP or (lower[k] in ("of", "for", "with") and k + 1 < sent_end and shape(words[k + 1]) == CAP)):
+            k += 1
+        if k - j >= 2 and (k >= sent_end or words[k] in (",", "(", ".", ";", ":") or lower[k] in ("which", "that", "to", "as", "for", "framework", "method", "model")):
+            o = add(j, k, "own")
+            key = match_key(o["surface"])
+            own_keys.add(key)
+            own_type_hints[key].append(_apposition_type(d, k) or _next_word_type(d, k))
+            return
+    # a lower-case phrase that is the paper's title: "we propose policy-guided diffusion."
+    if d.title_end:
+        tk = match_key(text[: d.ends[d.title_end - 1]])
+        k = j
+        while k < sent_end and k - j < 8:
+            k += 1
+            if match_key(d.surface(j, k)) == tk:
+                o = add(j, k, "own")
+                o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
+                own_keys.add(tk)
+                return
+
+
+def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
+    """One mention dict from the occurrences of one entity."""
+    words = d.words
+    n = d.n
+    # canonical: a defined short form, else the own-system name, else the most frequent form
+    shorts = [o for o in items if o["kind"] == "short"]
+    forms = [o["surface"] for o in items if not o.get("variant_of_own") and not o.get("alias_only")]
+    if shorts:
+        name = shorts[0]["surface"]
+        if _is_plural_acronym(name) and any(o["surface"] == name[:-1] for o in items):
+            name = name[:-1]
+    elif any(o.get("canonical") for o in items):
+        name = next(o["canonical"] for o in items if o.get("canonical"))
+    else:
+        counts: dict[str, int] = defaultdict(int)
+        for f in forms or [o["surface"] for o in items]:
+            counts[f] += 1
+        # prefer a form seen in the abstract over the title's capitalisation
+        name = max(counts, key=lambda f: (counts[f], -len(f)))
+        own_title = [o for o in items if o["kind"] == "own" and o["start"] < d.title_end and not o.get("alias_only")]
+        if own_title:
+            name = own_title[0]["surface"]
+    name = name.strip()
+    if not name:
+        return None
+    name_key = match_key(name)
+
+    # lone capitalised context words need a second signal to count
+    kinds = {o["kind"] for o in items}
+    if kinds <= {"ctx"} and not is_own:
+        if all(o["type"] is None for o in items) and not any(o["rec"] for o in items):
+            # from a list: accept only when the list had a name in it (checked at creation)
+            pass
+
+    # -- type
+    typ = None
+    if is_own:
+        hints = [h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h]
+        cand = []
+        if title_type and any(o["start"] < d.title_end for o in items):
+            cand.append(title_type)
+        for o in items:
+            e = o["end"]
+            cand.append(_apposition_type(d, e) or _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0)))
+        cand.extend(hints)
+        for o in items:
+            if o["kind"] == "short" and o["type"]:
+                cand.append(o["type"])
+        dt = def_type.get(name_key)
+        cand = [c for c in cand if c]
+        if title_type and any(o["start"] < d.title_end for o in items):
+            typ = title_type
+        elif cand:
+            # the first explicit word wins; "model" only when said
+            typ = cand[0]
+        else:
+            typ = dt if dt in ("model", "dataset", "benchmark") else "method"
+        if typ not in ("model", "method", "dataset", "benchmark"):
+            typ = "method"
+    else:
+        best = (-1, None)
+        for o in items:
+            e = o["end"]
+            nxt = _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0))
+            if nxt and nxt != "method" or (nxt == "method" and d.lower[e] not in ("policy", "policies", "learning")):
+                if nxt and 5 > best[0]:
+                    best = (5, nxt)
+            ap = _apposition_type(d, e)
+            if ap and 4 > best[0]:
+                best = (4, ap)
+            if o["type"] and o["tprio"] > best[0]:
+                best = (o["tprio"], o["type"])
+            cov = set()
+            for o2 in items:
+                cov.update(range(o2["start"], o2["end"]))
+            lh = _list_head_type(d, o["start"], _all_covered(d, items))
+            if lh and 3 > best[0]:
+                best = (3, lh)
+        typ = best[1]
+        rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
+        if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
+            typ = rec.type
+        if typ is None:
+            dt = def_type.get(name_key)
+            if dt:
+                typ = dt
+        if typ is None:
+            typ = "model" if (re.search(r"\d", name) and not re.search(r"\d{2,}$", name)) or family_of(name) else "method"
+        if all(o["kind"] == "ctx" for o in items) and not any(o["type"] for o in items) and typ is None:
+            return None
+
+    # -- aliases: every other form as written, no case-only duplicates
+    seen = {name.casefold()}
+    aliases = []
+    for o in sorted(items, key=lambda o: o["start"]):
+        s = o["surface"].strip()
+        if s.casefold() not in seen and s:
+            seen.add(s.casefold())
+            aliases.append(s)
+    # -- family: a size/checkpoint variant of another system
+    fam = None
+    if not is_own:
+        fam = family_of(name)
+    # -- role and evidence
+    role, evidence = "uses", ""
+    best_p = 0
+    prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
+    for o in sorted(items, key=lambda o: o["start"]):
+        k = d.sent_of[o["start"]] if o["start"] < n else 0
+        sent = d.sentence_text(k)
+        r = _role(d, o, sent, typ, is_own)
+        if prio[r] > best_p:
+            best_p, role, evidence = prio[r], r, sent
+    return {
+        "name": name,
+        "type": typ,
+        "aliases": tuple(aliases),
+        "role": role,
+        "evidence": evidence,
+        "count": len(items),
+        "family": fam,
+    }
+
+
+def _all_covered(d: _Doc, items) -> set[int]:
+    out: set[int] = set()
+    return out
+
+
+def _role(d: _Doc, o: dict, sent: str, typ: str, is_own: bool) -> str:
+    """The role one occurrence's sentence gives the entity."""
+    if is_own:
+        return "proposes"
+    if typ in ("benchmark", "dataset") and EVAL_RE.search(sent):
+        return "evaluates_on"
+    m = COMPARE_RE.search(sent)
+    if m:
+        start_char = d.starts[o["start"]] - d.starts[d.sents[d.sent_of[o["start"]]][0]]
+        if start_char > m.start():
+            return "compares_to"
+    return "uses"
+
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=())
+
+
+@Language.factory("kg_assemble", default_config={})
+def make_assemble(nlp: Language, name: str):
+    """Fill ``doc._.kg_mentions`` from the other components' extensions."""
+    lex = load_lexicon()
+
+    def run(doc: Doc) -> Doc:
+        doc._.kg_mentions = assemble(
+            doc.text,
+            doc._.kg_tokens,
+            doc._.kg_sents,
+            doc._.kg_urls,
+            doc._.kg_acronyms,
+            doc._.kg_gazetteer,
+            lex,
+        )
+        return doc
+
+    return run

@@ -1,0 +1,78 @@
+"""URLs in the text, and their canonical form.
+
+GitHub repository URLs become ``https://github.com/<owner>/<repo>`` (host lower-case,
+owner/repo case kept); everything after the repository (``/tree/...``, ``/blob/...``,
+``.git``, ``{here}``, query, fragment, trailing punctuation) is debris. Other URLs keep
+their path but lose trailing ``/`` and ``.``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["canonical_url", "find_urls", "is_github"]
+
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
+_GITHUB_RE = re.compile(
+    r"^(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)",
+    re.IGNORECASE,
+)
+_TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
+_TRAILING = ".,;:!?)]}>'\"/"
+
+
+def is_github(url: str) -> bool:
+    """Whether ``url`` points into a GitHub repository."""
+    return bool(_GITHUB_RE.match(url.strip()))
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of a URL: ``https://github.com/owner/repo`` for GitHub, else tidied."""
+    url = url.strip().strip("<>")
+    m = _GITHUB_RE.match(url)
+    if m:
+        owner, repo = m.group(1), m.group(2)
+        repo = _TEMPLATE_DEBRIS.sub("", repo)
+        repo = repo.rstrip(".")
+        if repo.lower().endswith(".git"):
+            repo = repo[:-4]
+        repo = repo.rstrip(".-_")
+        return f"https://github.com/{owner}/{repo}"
+    url = _TEMPLATE_DEBRIS.sub("", url)
+    url = re.split(r"[?#]", url, maxsplit=1)[0] if re.search(r"[?#]$", url) else url
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        host, slash, path = rest.partition("/")
+        url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
+    while url and url[-1] in _TRAILING:
+        url = url[:-1]
+    return url
+
+
+def find_urls(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """``(start, end, as_written, canonical)`` for every URL in ``text``."""
+    out = []
+    for m in URL_RE.finditer(text):
+        raw = m.group(0)
+        out.append((m.start(), m.end(), raw, canonical_url(raw)))
+    return tuple(out)
+
+
+if not Doc.has_extension("kg_urls"):
+    Doc.set_extension("kg_urls", default=())
+
+
+@Language.factory("kg_urls", default_config={})
+def make_urls(nlp: Language, name: str):
+    """Fill ``doc._.kg_urls`` with ``(start, end, as_written, canonical)`` tuples."""
+
+    def urls(doc: Doc) -> Doc:
+        doc._.kg_urls = find_urls(doc.text) if ("http" in doc.text or "www." in doc.text) else ()
+        return doc
+
+    return urls

@@ -1,0 +1,74 @@
+"""Word lists the rules share: head nouns that type a name, cue verbs, generic heads.
+
+Lower-case; compared against lower-cased tokens. These are facts about English in ML
+abstracts, not about any particular paper.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BENCH_KW",
+    "CONNECTORS",
+    "DATA_KW",
+    "GENERIC_HEADS",
+    "METHOD_KW",
+    "MODEL_KW",
+    "NAME_SUFFIX_BENCH",
+    "SENT_STARTERS",
+    "kw_type",
+]
+
+MODEL_KW = frozenset(
+    """model models llm llms mllm mllms lmm lmms vlm vlms lvlm lvlms slm slms checkpoint
+    checkpoints backbone backbones""".split()
+)
+METHOD_KW = frozenset(
+    """method methods framework frameworks algorithm algorithms approach approaches technique
+    techniques objective objectives loss losses architecture architectures network networks
+    policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator
+    regularizer scheme module solution measure metric score optimization optimisation
+    learning""".split()
+)
+BENCH_KW = frozenset(
+    """benchmark benchmarks suite suites testbed testbeds leaderboard environment environments
+    arena tasks""".split()
+)
+DATA_KW = frozenset("dataset datasets corpus corpora".split())
+
+# Words that name a class of thing, not one thing: a defined acronym whose long form
+# ends in one of these ("Markov Game (MG)", "Graph Neural Networks (GNNs)") is generic
+# unless the paper proposes it or the gazetteer knows it.
+GENERIC_HEADS = frozenset(
+    """learning process processes game games problem problems model models network networks
+    system systems language languages intelligence processing agent agents method methods task
+    tasks field fields space spaces function functions representation representations machine
+    machines vision data domain domains graph graphs understanding generation recognition
+    answering reasoning retrieval tuning fine-tuning finetuning distribution distributions
+    interface interfaces shooter bound bounds divergence error errors rate rates""".split()
+)
+
+CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
+
+# capitalised words that start a sentence or clause and are never names
+SENT_STARTERS = frozenset(
+    """the a an in on for with our we this these those that it its to by from as at of and or
+    but however moreover furthermore finally first second third then thus hence here unlike
+    compared experiments experimental results extensive notably specifically additionally
+    code codes project demonstrations""".split()
+)
+
+NAME_SUFFIX_BENCH = frozenset("bench benchmark arena gym suite".split())
+
+
+def kw_type(word: str) -> str | None:
+    """The entity type a head noun implies ("benchmark" -> benchmark), or None."""
+    w = word.lower()
+    if w in MODEL_KW:
+        return "model"
+    if w in DATA_KW:
+        return "dataset"
+    if w in BENCH_KW:
+        return "benchmark"
+    if w in METHOD_KW:
+        return "method"
+    return None

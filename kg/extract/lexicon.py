@@ -1,0 +1,98 @@
+"""The extractor's curated data: the gazetteer of known artifacts and the stoplist.
+
+``data/gazetteer.jsonl`` holds one ``{key, name, type, aliases}`` record a line, with two
+optional flags: ``"case": "exact"`` (match only as written: "Codex", "Janus", "Diffusion
+Policy" are ordinary words or generic classes in other cases) and ``"variants": true``
+(the name takes version/size suffixes: "Qwen2.5-VL" in "Qwen2.5-VL-7B").
+``data/stoplist.txt`` lists generic field acronyms/concepts and standard metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from kg.text import match_key
+
+__all__ = ["GazRecord", "Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class GazRecord:
+    """One known artifact."""
+
+    key: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    exact: bool = False
+    variants: bool = False
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Name and aliases."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Gazetteer records by key and by alias key, the stoplist, and the variant-stem regex."""
+
+    records: dict[str, GazRecord]
+    by_form: dict[str, GazRecord]
+    stop: frozenset[str]
+    variant_re: re.Pattern[str] | None
+
+    def lookup(self, surface: str) -> GazRecord | None:
+        """The record whose name or alias has the same match key as ``surface``."""
+        return self.by_form.get(match_key(surface))
+
+    def is_stop(self, surface: str) -> bool:
+        """Whether ``surface`` (or its singular, for a plural acronym) is a generic term."""
+        k = match_key(surface)
+        if k in self.stop:
+            return True
+        return surface.endswith("s") and len(surface) > 2 and surface[-2].isupper() and k[:-1] in self.stop
+
+
+def _read_data(name: str) -> str:
+    return resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load and index the shipped gazetteer and stoplist (once per process)."""
+    records: dict[str, GazRecord] = {}
+    by_form: dict[str, GazRecord] = {}
+    stems: list[str] = []
+    for line in _read_data("gazetteer.jsonl").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        rec = GazRecord(
+            key=raw["key"],
+            name=raw["name"],
+            type=raw["type"],
+            aliases=tuple(raw.get("aliases", ())),
+            exact=raw.get("case") == "exact",
+            variants=bool(raw.get("variants")),
+        )
+        records[rec.key] = rec
+        for form in rec.forms:
+            by_form.setdefault(match_key(form), rec)
+            if rec.variants and " " not in form:
+                stems.append(form)
+    stop = frozenset(
+        match_key(line.strip())
+        for line in _read_data("stoplist.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    variant_re = None
+    if stems:
+        alt = "|".join(re.escape(s) for s in sorted(set(stems), key=len, reverse=True))
+        # a stem followed by a version/size tail: Qwen2.5-VL-7B, LLaMA-3-7B, T5-XXL, ResNet-50
+        variant_re = re.compile(rf"^(?:{alt})(?=[-.]?[0-9A-Z]|v[0-9])")
+    return Lexicon(records=records, by_form=by_form, stop=stop, variant_re=variant_re)

@@ -1,0 +1,72 @@
+"""The extraction pipeline: ``spacy.blank("en")`` plus our own rule components."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import islice
+
+import spacy
+from spacy.language import Language
+
+from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
+from kg.extract.components.urls import canonical_url
+from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
+
+__all__ = ["EXTRACTOR_VERSION", "extract", "make_nlp"]
+
+#: Bump when the output for the same input changes; stored on papers so links rebuild.
+EXTRACTOR_VERSION = "1.0.0"
+
+PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
+
+
+def make_nlp() -> Language:
+    """A blank English pipeline with the extractor's components."""
+    nlp = spacy.blank("en")
+    for name in PIPES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _shared_nlp() -> Language:
+    return make_nlp()
+
+
+def _mentions(paper: Paper, found: tuple[dict, ...]) -> tuple[Mention, ...]:
+    out: list[Mention] = []
+    for m in found:
+        out.append(
+            Mention(
+                name=m["name"],
+                type=EntityType(m["type"]),
+                aliases=tuple(m["aliases"]),
+                role=Role(m["role"]),
+                evidence=m["evidence"],
+                count=m["count"],
+                family=m["family"],
+            )
+        )
+    if paper.github:
+        canon = canonical_url(paper.github)
+        existing = next((i for i, m in enumerate(out) if m.type == EntityType.GITHUB and m.name == canon), None)
+        if existing is None:
+            aliases = (paper.github,) if paper.github != canon else ()
+            out.append(Mention(name=canon, type=EntityType.GITHUB, aliases=aliases, role=Role.CODE, evidence="", count=1))
+        elif ROLE_PRIORITY[out[existing].role] < ROLE_PRIORITY[Role.CODE]:
+            old = out[existing]
+            out[existing] = Mention(old.name, old.type, old.aliases, Role.CODE, old.evidence, old.count, old.family)
+    return tuple(out)
+
+
+def extract(papers: Iterable[Paper], *, batch_size: int = 256) -> Iterator[PaperMentions]:
+    """One ``PaperMentions`` per paper, in order, lazily."""
+    nlp = _shared_nlp()
+    it = iter(papers)
+    while True:
+        batch = list(islice(it, batch_size))
+        if not batch:
+            return
+        for paper, doc in zip(batch, nlp.pipe((p.text for p in batch), batch_size=batch_size)):
+            yield PaperMentions(paper=paper, mentions=_mentions(paper, doc._.kg_mentions))
