@@ -117,3 +117,18 @@ def test_cypher_files_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.cypher").write_text("// @param 1x = 3\nRETURN 1\n")
     with pytest.raises(InputError, match="bad @param"):
         load_query(tmp_path / "bad.cypher")
+
+
+def test_cypher_library_benchmark_methods_counts_only_proposals(embedded: EmbeddedStore) -> None:
+    # LadybugDB 0.22 loses `pr.role = 'proposes'` when it shares a second MATCH's WHERE with
+    # `m.type IN [...]` (it then also counts papers that merely use the method); the file
+    # filters in a WITH instead. These are the rows Neo4j gives for the sample graph.
+    result = embedded.query(*load_query(ROOT / "cypher" / "benchmark_methods.cypher"))
+    assert result.rows == [
+        ["GSM8K", "Lantern Decoding", "method", 1],
+        ["GSM8K", "TideRoute", "method", 1],
+        ["HumanEval", "Lantern Decoding", "method", 1],
+        ["MMLU", "Orca-Mix", "method", 1],
+        ["MMLU", "PebblePrune", "method", 1],
+        ["MMLU", "TideRoute", "method", 1],
+    ]
