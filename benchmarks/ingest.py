@@ -102,7 +102,8 @@ def run_modes(name: str, open_empty: Callable[[], Store], full: Graph, small: Gr
         finally:
             store.close()
         results.append((name, mode, size, rows, seconds))
-        print(f"  {name:8} {mode:11} {rows:7d} rows in {seconds:7.2f} s = {rows / seconds:9.0f} rows/s", file=sys.stderr)
+        rate = rows / seconds
+        print(f"  {name:8} {mode:11} {rows:7d} rows in {seconds:7.2f} s = {rate:9.0f} rows/s", file=sys.stderr)
     return results
 
 
@@ -184,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:9} {mode:11} {size:6d} {rows:8d} {seconds:8.2f} {rows / seconds:10.0f}")
     for name in dict.fromkeys(r[0] for r in results):
         if (name, "batched") in rates and (name, "one row/tx") in rates:
-            print(f"{name}: batched is {rates[(name, 'batched')] / rates[(name, 'one row/tx')]:.0f}x one row per transaction")
+            ratio = rates[(name, "batched")] / rates[(name, "one row/tx")]
+            print(f"{name}: batched is {ratio:.0f}x one row per transaction")
     return 0
 
 

@@ -167,6 +167,10 @@ def test_neo4j_type_labels_and_alias_text(neo: Neo4jStore) -> None:
         "CREATE INDEX scratch IF NOT EXISTS FOR (n:Scratch) ON (n.a)",
         "UNWIND [1, 2] AS i FOREACH (x IN [i] | CREATE (:Scratch {a: x}))",
         "PROFILE CREATE (n:Scratch)",
+        "CALL { CREATE (:Scratch) } IN TRANSACTIONS",
+        "MATCH (n:Paper) CALL (n) { SET n.x = 1 } RETURN count(*)",
+        "CALL db.createLabel('Scratch')",
+        "CREATE USER scratch SET PASSWORD 'scratch-password'",
     ],
 )
 def test_neo4j_read_only_query_refuses_writes(neo: Neo4jStore, cypher: str) -> None:
@@ -176,6 +180,22 @@ def test_neo4j_read_only_query_refuses_writes(neo: Neo4jStore, cypher: str) -> N
         neo.query(cypher)
     assert counts(neo) == before
     assert neo.query("SHOW INDEXES YIELD name WHERE name = 'scratch' RETURN name").rows == []
+    assert neo.query("SHOW USERS YIELD user WHERE user = 'scratch' RETURN user").rows == []
+
+
+@needs_server
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "SHOW INDEXES YIELD name RETURN name",
+        "SHOW USERS YIELD user RETURN user",
+        "SHOW DATABASES YIELD name RETURN name",
+        "CALL db.labels() YIELD label RETURN label",
+        "EXPLAIN CREATE (n:Scratch)",
+    ],
+)
+def test_neo4j_read_only_query_allows_reads(neo: Neo4jStore, cypher: str) -> None:
+    neo.query(cypher)
 
 
 @needs_server
@@ -197,6 +217,7 @@ def test_neo4j_bad_query_is_rejected_in_one_line(neo: Neo4jStore) -> None:
     with pytest.raises(QueryRejected) as info:
         neo.query("MATCH (p:Paper RETURN p")
     assert "\n" not in str(info.value)
+    assert "(line 1, column 16 (offset: 15))" in str(info.value) and "EXPLAIN" not in str(info.value)
     with pytest.raises(QueryRejected, match="Expected parameter"):
         neo.query("RETURN $missing")
 

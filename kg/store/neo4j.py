@@ -188,11 +188,18 @@ class Neo4jStore(Store):
         """Raise ``QueryRejected`` when the plan of ``cypher`` writes."""
         head = cypher.lstrip()
         word = head.split(None, 1)[0].upper() if head else ""
-        if word == "EXPLAIN":
+        if word in ("EXPLAIN", "SHOW"):
+            # EXPLAIN runs nothing; SHOW commands only read, but admin ones (SHOW USERS)
+            # plan like CREATE USER, so their plan cannot tell. The READ session still applies.
             return
         if word == "PROFILE":  # PROFILE executes; check what it would run
             head = head[len("PROFILE") :]
-        summary = session.run("EXPLAIN " + head, params).consume()
+        try:
+            summary = session.run("EXPLAIN " + head, params).consume()
+        except self._neo4j.exceptions.CypherSyntaxError:
+            # Nothing invalid runs; let the statement itself fail, so positions in the
+            # message are the user's, not those of "EXPLAIN ...".
+            return
         if summary.query_type in _WRITE_QUERY_TYPES or _plan_writes(summary.plan):
             raise QueryRejected("this query writes; re-run with --write")
 
