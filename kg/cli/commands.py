@@ -300,11 +300,9 @@ def query(
     params: dict[str, Any] = {}
     if file is not None:
         cypher, params = load_query(file)
+    defaults = dict(params)
     for item in param or []:
-        try:
-            key, value = parse_param(item)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--param") from None
+        key, value = parse_param(item, defaults)
         params[key] = value
     with open_store(db, neo4j_uri, writable=write) as store:
         result = store.query(cypher, params, write=write)
