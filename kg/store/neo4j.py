@@ -51,6 +51,15 @@ _INTERNAL_PROPERTIES = frozenset({"alias_text"})
 _WRITE_OPERATOR_PREFIXES = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Drop", "LoadCSV")
 _WRITE_OPERATORS = frozenset({"Foreach", "TransactionForeach", "TransactionApply"})
 _WRITE_QUERY_TYPES = frozenset({"w", "rw", "s"})
+# Refused credentials (not refused permissions: those are a rejected query).
+_AUTH_CODES = frozenset(
+    {
+        "Neo.ClientError.Security.Unauthorized",
+        "Neo.ClientError.Security.AuthenticationRateLimit",
+        "Neo.ClientError.Security.CredentialsExpired",
+        "Neo.ClientError.Security.TokenExpired",
+    }
+)
 # Bolt only: the driver's HTTP query API is a preview and needs extra packages.
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
@@ -108,7 +117,7 @@ class Neo4jStore(Store):
             if self.database:  # the check above only reaches the default database
                 with self._driver.session(database=self.database) as session:
                     session.run("RETURN 1").consume()
-        except BaseException as exc:
+        except Exception as exc:
             self._driver.close()
             raise self._translate(exc) from None
         if writable:
@@ -139,9 +148,7 @@ class Neo4jStore(Store):
     def _translate(self, exc: BaseException) -> BaseException:
         """A driver exception as the ``KgError`` a user can act on (others pass through)."""
         ex = self._neo4j.exceptions
-        if isinstance(exc, ex.AuthError) or (
-            isinstance(exc, ex.Neo4jError) and (exc.code or "").startswith("Neo.ClientError.Security.")
-        ):
+        if isinstance(exc, ex.AuthError) or (isinstance(exc, ex.Neo4jError) and exc.code in _AUTH_CODES):
             return AuthFailed(
                 f"Neo4j at {self.uri} refused the credentials ({_one_line(getattr(exc, 'message', None) or exc)}); "
                 "check NEO4J_USERNAME and NEO4J_PASSWORD"
@@ -180,7 +187,7 @@ class Neo4jStore(Store):
                 rows = [[_plain(v) for v in record.values()] for record in result]
         except QueryRejected:
             raise
-        except BaseException as exc:
+        except Exception as exc:
             raise self._translate(exc) from None
         return QueryResult(columns, rows)
 
@@ -212,7 +219,7 @@ class Neo4jStore(Store):
         try:
             with self._driver.session(database=self.database, default_access_mode=self._neo4j.WRITE_ACCESS) as s:
                 s.execute_write(work)
-        except BaseException as exc:
+        except Exception as exc:
             raise self._translate(exc) from None
 
     UPSERT_ENTITIES = (
