@@ -192,7 +192,13 @@
       ? {
           enabled: true,
           solver: "forceAtlas2Based",
-          forceAtlas2Based: { gravitationalConstant: -60, springLength: 90, springConstant: 0.06, avoidOverlap: 0.4 },
+          // Paper labels are long: longer springs keep them from overlapping.
+          forceAtlas2Based: {
+            gravitationalConstant: DATA.view === "papers" ? -110 : -60,
+            springLength: DATA.view === "papers" ? 170 : 90,
+            springConstant: 0.05,
+            avoidOverlap: 0.6,
+          },
           stabilization: { enabled: true, iterations: DATA.iterations, updateInterval: 50, fit: true },
           minVelocity: 1.0,
         }
@@ -266,7 +272,8 @@
     details.appendChild(nodeCard(n, true));
     var nbs = adj.get(id) || [];
     if (nbs.length) {
-      details.appendChild(el("h2", null, n.kind === "paper" && DATA.view === "papers" ? "Related papers" : "Linked"));
+      var heading = n.kind !== "paper" ? "Papers" : DATA.view === "papers" ? "Related papers" : "Entities";
+      details.appendChild(el("h2", null, heading));
       var ul = el("ul", "kg-related");
       nbs.slice(0, 12).forEach(function (nb) {
         var other = byId.get(nb.id);
@@ -323,9 +330,11 @@
     tooltip.style.left = x + "px";
     tooltip.style.top = Math.max(8, y) + "px";
   }
-  function showTooltip(card, domX, domY, gap) {
+  function showTooltip(card, domX, domY, gap, interactive) {
     clearTimeout(hideTimer);
     tooltip.replaceChildren(card);
+    // An edge tooltip sits at the pointer and has no links: let the pointer pass through it.
+    tooltip.style.pointerEvents = interactive ? "auto" : "none";
     placeTooltip(domX, domY, gap);
   }
   function hideTooltip() {
@@ -341,12 +350,12 @@
   network.on("hoverNode", function (p) {
     var n = byId.get(p.node);
     var at = network.canvasToDOM(network.getPosition(p.node));
-    showTooltip(nodeCard(n, false), at.x, at.y, n.size * network.getScale() + 12);
+    showTooltip(nodeCard(n, false), at.x, at.y, n.size * network.getScale() + 12, true);
   });
   network.on("blurNode", scheduleHide);
   network.on("hoverEdge", function (p) {
     var e = DATA.edges[p.edge];
-    if (e) showTooltip(edgeCard(e), p.pointer.DOM.x, p.pointer.DOM.y, 16);
+    if (e) showTooltip(edgeCard(e), p.pointer.DOM.x, p.pointer.DOM.y, 16, false);
   });
   network.on("blurEdge", scheduleHide);
   network.on("dragStart", hideTooltip);
