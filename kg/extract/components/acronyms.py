@@ -11,6 +11,8 @@ spans ``(start, end)`` into ``doc._.kg_tokens``.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -57,6 +59,15 @@ def long_form_for(short: str, words: list[str]) -> int | None:
     """Index into ``words`` where the long form of ``short`` starts, or None (Schwartz-Hearst)."""
     if short.endswith("s") and short[:-1].isupper():
         short = short[:-1]
+    found = _long_form_for(short, words)
+    if found is None and re.search(r"[A-Za-z][2-9]", short):
+        # "D3IL" = three D words, "C3Net", "T5": a digit repeats the letter before it
+        expanded = re.sub(r"([A-Za-z])([2-9])", lambda m: m.group(1) * int(m.group(2)), short)
+        found = _long_form_for(expanded, words)
+    return found
+
+
+def _long_form_for(short: str, words: list[str]) -> int | None:
     initials = _initials_start([c.lower() for c in short if c.isalpha()], words) if short.replace("-", "").isalpha() else None
     if initials is not None:
         return initials
@@ -153,9 +164,16 @@ def _long_before(text, tokens, tok, s0, paren, short) -> int | None:
     n_chars = sum(c.isalnum() for c in short)
     limit = min(n_chars + 5, 2 * n_chars + 1)
     end = paren
-    # a quoted long form: "BEhavior generation ... Policies" (BESO)
+    # a quoted long form: "BEhavior generation ... Policies" (BESO): the whole quote
     if end - 1 >= s0 and tok[end - 1] in ('"', "\u201d", "'"):
         end -= 1
+        q = end - 1
+        while q >= s0 and tok[q] not in ('"', "\u201c", "'") and end - q < 15:
+            q -= 1
+        if q >= s0 and tok[q] in ('"', "\u201c", "'") and q + 1 < end:
+            inner = [k for k in range(q + 1, end) if tok[k][0].isalnum()]
+            if inner and tok[inner[0]][0].lower() == short[0].lower() and long_form_for(short, [tok[k] for k in inner]) is not None:
+                return inner[0]
     words: list[int] = []
     k = end - 1
     while k >= s0 and len(words) < limit:

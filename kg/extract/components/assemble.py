@@ -118,6 +118,23 @@ def family_of(name: str) -> str | None:
     return None
 
 
+_MODEL_TAGS = frozenset(
+    "mini turbo preview chat instruct base large small tiny medium xl xxl pro plus nano lite flash vision coder math hf it o".split()
+)
+
+
+def strip_suffix(w: str) -> str:
+    """A name without a trailing lower-case word ("LLM-based" -> "LLM", "ControlNet-like" -> "ControlNet")."""
+    parts = re.split(r"([-\u2010\u2011])", w)
+    while len(parts) >= 3:
+        last = parts[-1]
+        if len(last) >= 3 and last.isalpha() and last.islower() and last not in _MODEL_TAGS:
+            parts = parts[:-2]
+        else:
+            break
+    return "".join(parts)
+
+
 def _is_plural_acronym(w: str) -> bool:
     return len(w) > 2 and w.endswith("s") and w[-2].isupper()
 
@@ -125,6 +142,8 @@ def _is_plural_acronym(w: str) -> bool:
 def _title_head_type(title_tail: str) -> str | None:
     """Type implied by the head noun of the title text after "NAME:"."""
     words = re.findall(r"[\w][\w.+-]*", title_tail)
+    if words and words[0].lower().endswith("ing") and words[0].lower() not in ("learning", "reasoning", "planning"):
+        return None  # a verb phrase: "Evaluating Video World Models ..."
     head = None
     for w in words:
         lw = w.lower()
@@ -191,6 +210,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
     n = d.n
     words, lower = d.words, d.lower
     covered = [False] * n  # tokens that belong to an occurrence already
+    d.covered = covered
     occ: list[dict] = []  # occurrences: start, end, surface, kind, type, tprio, rec
 
     def add(a: int, b: int, kind: str, typ: str | None = None, tprio: int = 0, rec=None, surface=None) -> dict:
@@ -245,7 +265,16 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             continue
         if lex.is_stop(surf):
             continue
-        add(a, b1 + 1, "gaz", rec.type, 2, rec)
+        # Title Case makes every phrase look like a name: "... Score-based Diffusion Policies"
+        if rec.exact and " " in rec.name and a < d.title_end:
+            continue
+        b = b1 + 1
+        if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
+            _VERSION_TOKEN.match(words[b]) or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
+        ):
+            add(a, b + 1, "name", rec.type, 2)  # "CALVIN ABC": a split of a known suite
+            continue
+        add(a, b, "gaz", rec.type, 2, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench"
     i = 0
@@ -254,11 +283,18 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             i += 1
             continue
         w = words[i]
+        stripped = strip_suffix(w)
+        if stripped != w:
+            if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
+                add(i, i + 1, "name", surface=stripped)
+            i += 1
+            continue
         sh = shape(w)
         vm = lex.variant_re.match(w) if (lex.variant_re is not None and w[:1].isalpha()) else None
         if vm is not None and sh != NONE or (vm is not None and w[0].islower() and any(c.isdigit() for c in w)):
             rec = lex.lookup(vm.group(0))
-            add(i, i + 1, "variant", "model" if rec is None else rec.type, 2, rec)
+            o = add(i, i + 1, "variant", "model" if rec is None else rec.type, 2)
+            o["stem"] = vm.group(0)
             i += 1
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
@@ -275,7 +311,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             # "CALVIN ABC", "BridgeData V2": a short capital tail or version
             if b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
                 _VERSION_TOKEN.match(words[b])
-                or (words[b].isupper() and 2 <= len(words[b]) <= 4 and not lex.is_stop(words[b]))
+                or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
             ):
                 b += 1
             # "Deep Q-Network": capitalised words right before, mid-sentence
@@ -325,12 +361,15 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
     for p in propose_at:
         sent_end = d.sents[d.sent_of[p]][1] if p < n else n
         j = bisect.bisect_left(cand_pos, p)
-        picked = False
-        while j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
+        picked = _propose_title_case(d, p, sent_end, covered, add, own_keys, own_type_hints)
+        while not picked and j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
             pos, item = cand_starts[j]
             if any(words[k] in (";", ":") for k in range(p, pos)):
                 break
             if "short" in item:  # a definition
+                if lex.is_stop(item["short"]) or lex.is_stop(item.get("inner_short", "")):
+                    j += 1
+                    continue
                 proposed_defs.add(id(item))
                 own_keys.add(match_key(item["short"]))
                 own_type_hints[match_key(item["short"])].append(_between_type(d, p, pos))
@@ -345,7 +384,9 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             picked = True
             break
         if not picked:
-            _propose_phrase(d, p, sent_end, covered, add, own_keys, own_type_hints, text)
+            picked = _propose_dash_name(d, p, sent_end, covered, add, own_keys, own_type_hints)
+        if not picked:
+            _propose_title_phrase(d, p, sent_end, add, own_keys, text)
 
     # -- judge definitions
     link: dict[str, str] = {}  # long key -> short key
@@ -362,7 +403,9 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         a, b = df["long_span"]
         sa, sb = df["short_span"]
         o_long = add(a, b, "long", surface=long)
-        o_short = add(sa, sb, "short", surface=short[:-1] if _is_plural_acronym(short) and not lex.lookup(short) and False else short)
+        if _is_plural_acronym(short):
+            short = short[:-1]  # "GP-VAEs" defines GP-VAE
+        o_short = add(sa, sb, "short", surface=short)
         o_long["def_short"] = short
         o_short["def_short"] = short
         link[match_key(long)] = match_key(short)
@@ -382,6 +425,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             while pos >= 0:
                 a, b1 = d.tok_at(pos), d.tok_ending(pos + len(ll))
                 if a >= 0 and b1 >= 0 and not any(o["start"] <= a < o["end"] and o["kind"] == "long" for o in occ):
+                    occ[:] = [o for o in occ if not (o["start"] <= b1 and a < o["end"] and o["kind"] not in ("long", "short", "own"))]
                     o = add(a, b1 + 1, "long", surface=text[pos : pos + len(ll)])
                     o["def_short"] = sk
                 pos = low_text.find(ll, pos + 1)
@@ -406,6 +450,19 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                             o = add(0, d.tok_at(0) + 1, "own", surface=tp[:j].strip())
                             o["alias_only"] = True
                     break
+
+    # -- a name glued to a short lower-case tail ("FuSeis") is the name it extends
+    surfaces = {o["surface"] for o in occ if o["kind"] != "ctx"}
+    for o in occ:
+        sf = o["surface"]
+        if o["kind"] != "name":
+            continue
+        for k in (1, 2, 3):
+            head, tail = sf[:-k], sf[-k:]
+            if len(head) > 1 and tail.isalpha() and tail.islower() and head in surfaces and shape(head) == STRONG:
+                o["surface"] = head
+                o["glued"] = True
+                break
 
     # -- group occurrences into entities
     parent: dict[str, str] = {}
@@ -527,6 +584,27 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                         j = a - 1
                         continue
                 break
+    # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
+    i = d.title_end
+    while i < n:
+        if covered[i] or shape(words[i]) != CAP or d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
+            i += 1
+            continue
+        if i > 0 and words[i - 1] in (")", ":", ";") or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in (",", "(")):
+            i += 1
+            continue
+        j = i
+        while j < n and not covered[j] and shape(words[j]) == CAP and j - i < 4:
+            j += 1
+        # part of a longer Title Case phrase ("Harmonization of On- and Off-Policy ...")?
+        longer = (j + 1 < n and lower[j] in vocab.CONNECTORS and shape(words[j + 1]) != NONE) or (
+            i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE
+        )
+        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.GENERIC_HEADS:
+            if not any(lower[k] in vocab.SENT_STARTERS for k in range(i, j)):
+                add(i, j, "ctx")
+        i = j
+
     # lists after "such as / like / e.g. / including" whose members include a name
     for i in range(d.title_end, n):
         if lower[i] not in ("such", "like", "including", "e.g", "namely"):
@@ -559,6 +637,13 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                     add(m[0], m[1], "ctx")
 
 
+def _method_or_eval(d: _Doc, k: int, t: str | None) -> str | None:
+    """An "evaluation framework/protocol" is a benchmark, not a method."""
+    if t == "method" and k > 0 and d.lower[k - 1] in ("evaluation", "evaluating", "assessment", "testing"):
+        return "benchmark"
+    return t
+
+
 def _between_type(d: _Doc, a: int, b: int) -> str | None:
     """Type named by a head noun between a propose cue and its object ("a novel model (i.e., X)")."""
     t = None
@@ -567,27 +652,83 @@ def _between_type(d: _Doc, a: int, b: int) -> str | None:
         if kt and d.lower[k] not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
             if k + 1 < b and d.words[k + 1] == "-":
                 continue
-            t = kt
+            t = _method_or_eval(d, k, kt)
     return t
 
 
 def _next_word_type(d: _Doc, i: int) -> str | None:
-    """Type named by the noun right after a name ("CALVIN benchmark", "ITHP model")."""
-    if i >= d.n:
-        return None
-    t = vocab.kw_type(d.lower[i])
-    if t and i + 1 < d.n and d.words[i + 1] == "-" :
+    """Type named by the noun after a name or a list of names ("CALVIN and LIBERO benchmarks")."""
+    n = d.n
+    steps = 0
+    while i < n and steps < 12 and (d.words[i] in (",", "and", "or", "&") or d.covered[i]):
+        i += 1
+        steps += 1
+    if i >= n:
         return None
     if d.lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
+    t = vocab.kw_type(d.lower[i])
+    if t and i + 1 < n and d.words[i + 1] == "-":
+        return None
     return t
+
+
+_NOT_EVAL_BEFORE_ON = frozenset(
+    """based built relies rely relying depend depends depending conditioned focus focuses focusing
+    operate operates operating run runs running deployed implemented work works working act acts
+    draw draws drawing rest rests build builds center centers centred centered""".split()
+)
+_TRAIN_BEFORE_ON = frozenset("trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit".split())
+_ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
+
+
+def _eval_prior(d: _Doc, a: int) -> str | None:
+    """"on X" after a result/evaluation word suggests a benchmark; "trained on X" a dataset."""
+    j = a - 1
+    skipped = 0
+    while j >= 0 and skipped < 3 and d.words[j][:1].islower() and d.lower[j] not in ("on", "across") and d.lower[j] not in _ADJ_SKIP_STOP:
+        j -= 1
+        skipped += 1
+    if j < 1 or d.lower[j] not in ("on", "across"):
+        return None
+    prev = d.lower[j - 1]
+    if prev in _NOT_EVAL_BEFORE_ON:
+        return None
+    if prev in _TRAIN_BEFORE_ON:
+        return "dataset"
+    return "benchmark"
+
+
+def _type_cues(d: _Doc, items: list[dict], lex: Lexicon) -> list[tuple[float, str]]:
+    """(priority, type) pairs from the words around every occurrence of a name."""
+    out: list[tuple[float, str]] = []
+    n = d.n
+    for o in items:
+        e = o["end"]
+        nxt = _next_word_type(d, e + (1 if e < n and d.words[e] == ")" else 0))
+        if nxt:
+            out.append((5, nxt))
+        ap = _apposition_type(d, e)
+        if ap:
+            out.append((4, ap))
+        if o["type"]:
+            out.append((o["tprio"], o["type"]))
+        lh = _list_head_type(d, o["start"])
+        if lh:
+            out.append((3, lh))
+        if family_of(o["surface"]):
+            out.append((1.5, "model"))
+        ev = _eval_prior(d, o["start"])
+        if ev:
+            out.append((1, ev))
+    return out
 
 
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
     n = d.n
     j = i
-    if j < n and d.words[j] == ")":
+    while j < n and (d.covered[j] or d.words[j] in ("and", ")")) and j - i < 8:
         j += 1
     if j < n and d.words[j] == ",":
         j += 1
@@ -602,40 +743,35 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
     for k in range(j + 1, min(n, j + 11)):
         w = d.lower[k]
         if w in stop or w in (".", ";", ":", "(") or w == ",":
-            if w == "," and t is None:
+            if w in (",", "and") and t is None:
                 continue
             break
         kt = vocab.kw_type(w)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and d.words[k + 1] == "-":
                 continue
-            t = kt
+            t = _method_or_eval(d, k, kt)
     return t
 
 
-def _list_head_type(d: _Doc, a: int, covered_names: set[int]) -> str | None:
+def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     j = a - 1
     steps = 0
     while j >= 0 and steps < 12:
         w = d.lower[j]
-        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"):
-            j -= 1
-            steps += 1
-            continue
-        if j in covered_names:
+        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s") or d.covered[j]:
             j -= 1
             steps += 1
             continue
         break
     if j < 0 or steps == 0:
         return None
-    # the cue word must be among the skipped tokens
     seg = d.lower[j + 1 : a]
     if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
         return None
     t = vocab.kw_type(d.lower[j])
-    if t is None and d.words[j].upper() == d.words[j].rstrip("s").upper() + ("S" if d.words[j].endswith("s") else ""):
+    if t is None and _is_plural_acronym(d.words[j]):
         t = vocab.kw_type(d.words[j])
     return t
 
@@ -659,6 +795,8 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     parts = [p for w in words for p in w.split("-") if p]
     if any(sum(c.isupper() for c in p) >= 2 and any(c.islower() for c in p) for p in parts):
         return True, head_type  # "REfining ... hoMography": capitals that spell a coined name
+    if any(shape(w) == STRONG and not lex.is_stop(w) for w in words):
+        return True, head_type  # "multi-modal GP-VAE (MM-GPVAE)": a variant of a named thing
     title_case = words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in vocab.CONNECTORS or not w[:1].isalpha() for w in words)
     if not title_case:
         return False, None
@@ -685,36 +823,67 @@ def _long_head_type(long: str) -> str | None:
     return "method"
 
 
-def _propose_phrase(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints, text) -> None:
-    """A name after "we propose" that no other rule found: a Title Case phrase, or the title itself."""
-    words, lower, n = d.words, d.lower, d.n
+def _propose_title_case(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints) -> bool:
+    """A Title Case phrase right after "we propose": "Directional Stimulus Prompting, a novel framework"."""
+    words, lower = d.words, d.lower
     j = p
     if j < sent_end and lower[j] in ("the", "a", "an"):
         j += 1
-    if j >= sent_end or covered[j]:
+    if j >= sent_end or covered[j] or shape(words[j]) != CAP or lower[j] in vocab.SENT_STARTERS:
+        return False
+    k = j
+    while k < sent_end and k - j < 6 and not covered[k] and (
+        shape(words[k]) == CAP
+        or (lower[k] in ("of", "for", "with") and k + 1 < sent_end and shape(words[k + 1]) == CAP)
+    ):
+        k += 1
+    if k - j < 2 or not (
+        k >= sent_end or words[k] in (",", ".", ";", ":") or lower[k] in ("which", "that", "to", "as", "for")
+    ):
+        return False
+    o = add(j, k, "own")
+    key = match_key(o["surface"])
+    own_keys.add(key)
+    own_type_hints[key].append(_apposition_type(d, k) or _next_word_type(d, k))
+    return True
+
+
+def _propose_dash_name(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints) -> bool:
+    """A single-word name set off at the end of a propose sentence: "... evaluation framework -- eval-anything."."""
+    words = d.words
+    for k in range(p, min(sent_end, p + 25)):
+        if words[k] in (":", "\u2014", "\u2013") or (words[k] == "-" and k + 1 < sent_end and words[k + 1] == "-"):
+            j = k + 1
+            while j < sent_end and words[j] in ("-",):
+                j += 1
+            if j < sent_end and not covered[j] and words[j][:1].isalnum() and "-" in words[j] or (j < sent_end and shape(words[j]) != NONE and not covered[j]):
+                end = j + 1
+                if end >= sent_end or words[end] in (".", ",", "(", ";"):
+                    o = add(j, end, "own")
+                    key = match_key(o["surface"])
+                    own_keys.add(key)
+                    own_type_hints[key].append(_between_type(d, p, k))
+                    return True
+            return False
+    return False
+
+
+def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -> None:
+    """A lower-case phrase after "we propose" that is the paper's title: "we propose policy-guided diffusion."."""
+    if not d.title_end:
         return
-    # Title Case phrase: "Directional Stimulus Prompting, a novel framework"
-    if shape(words[j]) == CAP and lower[j] not in vocab.SENT_STARTERS:
-        k = j
-        while k < sent_end and k - j < 6 and not covered[k] and (shape(words[k]) == CAP or (lower[k] in ("of", "for", "with") and k + 1 < sent_end and shape(words[k + 1]) == CAP)):
-            k += 1
-        if k - j >= 2 and (k >= sent_end or words[k] in (",", "(", ".", ";", ":") or lower[k] in ("which", "that", "to", "as", "for", "framework", "method", "model")):
+    j = p
+    if j < sent_end and d.lower[j] in ("the", "a", "an"):
+        j += 1
+    tk = match_key(text[: d.ends[d.title_end - 1]])
+    k = j
+    while k < sent_end and k - j < 8:
+        k += 1
+        if match_key(d.surface(j, k)) == tk:
             o = add(j, k, "own")
-            key = match_key(o["surface"])
-            own_keys.add(key)
-            own_type_hints[key].append(_apposition_type(d, k) or _next_word_type(d, k))
+            o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
+            own_keys.add(tk)
             return
-    # a lower-case phrase that is the paper's title: "we propose policy-guided diffusion."
-    if d.title_end:
-        tk = match_key(text[: d.ends[d.title_end - 1]])
-        k = j
-        while k < sent_end and k - j < 8:
-            k += 1
-            if match_key(d.surface(j, k)) == tk:
-                o = add(j, k, "own")
-                o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
-                own_keys.add(tk)
-                return
 
 
 def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
@@ -744,69 +913,35 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         return None
     name_key = match_key(name)
 
-    # lone capitalised context words need a second signal to count
-    kinds = {o["kind"] for o in items}
-    if kinds <= {"ctx"} and not is_own:
-        if all(o["type"] is None for o in items) and not any(o["rec"] for o in items):
-            # from a list: accept only when the list had a name in it (checked at creation)
-            pass
-
     # -- type
-    typ = None
+    cues = _type_cues(d, items, lex)  # (priority, type) from the text around the name
     if is_own:
-        hints = [h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h]
         cand = []
         if title_type and any(o["start"] < d.title_end for o in items):
             cand.append(title_type)
-        for o in items:
-            e = o["end"]
-            cand.append(_apposition_type(d, e) or _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0)))
-        cand.extend(hints)
-        for o in items:
-            if o["kind"] == "short" and o["type"]:
-                cand.append(o["type"])
-        dt = def_type.get(name_key)
-        cand = [c for c in cand if c]
-        if title_type and any(o["start"] < d.title_end for o in items):
-            typ = title_type
-        elif cand:
-            # the first explicit word wins; "model" only when said
-            typ = cand[0]
-        else:
-            typ = dt if dt in ("model", "dataset", "benchmark") else "method"
-        if typ not in ("model", "method", "dataset", "benchmark"):
+        cand.extend(h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h)
+        cand.extend(t for p, t in cues if p >= 3)
+        cand.extend(o["type"] for o in items if o["kind"] == "short" and o["type"])
+        # the most specific word said about it wins: benchmark/dataset, then model, then method
+        typ = next((c for c in cand if c in ("benchmark", "dataset")), None)
+        if typ is None and "model" in cand:
+            typ = "model"
+        if typ is None and "method" in cand:
             typ = "method"
+        if typ is None:
+            dt = def_type.get(name_key)
+            typ = dt if dt in ("model", "dataset", "benchmark") else "method"
     else:
-        best = (-1, None)
-        for o in items:
-            e = o["end"]
-            nxt = _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0))
-            if nxt and nxt != "method" or (nxt == "method" and d.lower[e] not in ("policy", "policies", "learning")):
-                if nxt and 5 > best[0]:
-                    best = (5, nxt)
-            ap = _apposition_type(d, e)
-            if ap and 4 > best[0]:
-                best = (4, ap)
-            if o["type"] and o["tprio"] > best[0]:
-                best = (o["tprio"], o["type"])
-            cov = set()
-            for o2 in items:
-                cov.update(range(o2["start"], o2["end"]))
-            lh = _list_head_type(d, o["start"], _all_covered(d, items))
-            if lh and 3 > best[0]:
-                best = (3, lh)
+        best = max(cues) if cues else (0, None)
         typ = best[1]
         rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
         if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
             typ = rec.type
-        if typ is None:
-            dt = def_type.get(name_key)
-            if dt:
-                typ = dt
+        dt = def_type.get(name_key)
+        if dt and (typ is None or best[0] < 2):
+            typ = dt
         if typ is None:
             typ = "model" if (re.search(r"\d", name) and not re.search(r"\d{2,}$", name)) or family_of(name) else "method"
-        if all(o["kind"] == "ctx" for o in items) and not any(o["type"] for o in items) and typ is None:
-            return None
 
     # -- aliases: every other form as written, no case-only duplicates
     seen = {name.casefold()}
@@ -839,11 +974,6 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         "count": len(items),
         "family": fam,
     }
-
-
-def _all_covered(d: _Doc, items) -> set[int]:
-    out: set[int] = set()
-    return out
 
 
 def _role(d: _Doc, o: dict, sent: str, typ: str, is_own: bool) -> str:

@@ -44,7 +44,10 @@ GENERIC_HEADS = frozenset(
     tasks field fields space spaces function functions representation representations machine
     machines vision data domain domains graph graphs understanding generation recognition
     answering reasoning retrieval tuning fine-tuning finetuning distribution distributions
-    interface interfaces shooter bound bounds divergence error errors rate rates""".split()
+    interface interfaces shooter bound bounds divergence error errors rate rates accuracy
+    correlation score scores equation equations theorem distance entropy matrix norm front law
+    laws principle descent ratio coefficient index test estimation regression policies policy
+    transformer transformers encoder encoders decoder decoders modeling modelling""".split()
 )
 
 CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
