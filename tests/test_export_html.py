@@ -217,3 +217,22 @@ def test_export_unwritable_path_is_an_export_error(tmp_path: Path):
     blocker.write_text("x")
     with pytest.raises(ExportError, match="cannot write"):
         export_html(demo_graph(10), blocker / "graph.html")
+
+
+def test_export_ego_and_since_narrow_the_page():
+    graph = demo_graph()
+    paper = graph.papers[0]
+    _, near = render_html(graph, ExportOptions(ego=paper.id, depth=1))
+    _, wide = render_html(graph, ExportOptions(ego=paper.id, depth=2))
+    _, alone = render_html(graph, ExportOptions(ego=paper.id, depth=0))
+    assert alone.nodes == 1 < near.nodes <= wide.nodes <= 60
+    page, late = render_html(graph, ExportOptions(since="2025-09-20"))
+    dates = [n["date"] for n in _data(page)["nodes"]]
+    assert dates and all(d >= "2025-09-20" for d in dates)
+    assert any("dated on or after 2025-09-20" in n for n in late.notes)
+
+
+def test_export_bipartite_max_nodes_reports_nodes():
+    _, report = render_html(demo_graph(), ExportOptions(view="bipartite", max_nodes=30))
+    assert report.nodes == 30 and report.cut_nodes > 0
+    assert report.cut_message.startswith("kept the 30 nodes")
