@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -66,6 +67,8 @@ def test_neo4j_local_never_kills_a_stranger(tmp_path: Path) -> None:
 
 def listening(pid: int) -> list[str]:
     """Local addresses the process listens on (TCP and UDP)."""
+    if shutil.which("ss") is None:
+        pytest.skip("needs ss (iproute2) to list listening sockets")
     out = subprocess.run(["ss", "-Htlunp"], capture_output=True, text=True, check=True).stdout
     return [line.split()[4] for line in out.splitlines() if f"pid={pid}," in line]
 
