@@ -160,7 +160,31 @@
       font: { color: "#1f2933" },
     };
   }
-  var nodes = new vis.DataSet(DATA.nodes.map(visNode));
+  // Unlinked nodes sit out the physics and are shelved in a grid under the linked part
+  // afterwards: left in the simulation they drift apart and push the graph into a corner.
+  var unlinked = DATA.physics ? DATA.nodes.filter(function (n) { return !adj.get(n.id).length; }) : [];
+  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
+    var v = visNode(n);
+    if (DATA.physics && !adj.get(n.id).length) v.physics = false;
+    return v;
+  }));
+  function shelveUnlinked() {
+    if (!unlinked.length) return;
+    var pos = network.getPositions();
+    var minX = Infinity, maxX = -Infinity, maxY = -Infinity;
+    DATA.nodes.forEach(function (n) {
+      if (!adj.get(n.id).length) return;
+      var p = pos[n.id];
+      minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
+    });
+    if (minX === Infinity) return;
+    var colW = DATA.view === "papers" ? 300 : 160, rowH = 46;
+    var cols = Math.max(1, Math.min(unlinked.length, Math.floor((maxX - minX + colW) / colW)));
+    var left = (minX + maxX) / 2 - ((cols - 1) * colW) / 2;
+    unlinked.forEach(function (n, i) {
+      network.moveNode(n.id, left + (i % cols) * colW, maxY + 110 + Math.floor(i / cols) * rowH);
+    });
+  }
   var edges = new vis.DataSet(
     DATA.edges.map(function (e, i) { return { id: i, from: e.from, to: e.to, width: e.width }; })
   );
@@ -219,6 +243,7 @@
   if (DATA.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+      shelveUnlinked();
       network.fit({ animation: false });
       markReady();
     });
