@@ -136,3 +136,13 @@ def test_store_embedded_bad_cypher_is_a_user_error(tmp_path: Path) -> None:
 def test_store_embedded_missing_database(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable, match="kg build"):
         EmbeddedStore(tmp_path / "absent.lbdb")
+
+
+def test_store_embedded_values_are_plain_python(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "g.lbdb", writable=True) as store:
+        store.write(small_graph())
+        (row,) = store.query("MATCH (p:Paper) RETURN sum(1) AS s, count(p) AS c, avg(1.5) AS a").rows
+        assert row == [3, 3, 1.5]
+        assert [type(v) for v in row] == [int, int, float]  # LadybugDB's INT128 sum is a Decimal
+        (node,) = store.query("MATCH (p:Paper {id: '2501.00001'}) RETURN p").rows[0]
+        assert node["title"] == "Graph Sketches" and not any(k.startswith("_") for k in node)

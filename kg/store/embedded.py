@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,9 @@ class EmbeddedStore(Store):
 
 
 def _plain(value: Any) -> Any:
-    """LadybugDB node/rel values are dicts with internal ids; keep only properties."""
+    """Plain Python values: node/rel dicts without internal ids; INT128 sums as ints, not Decimals."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
     if isinstance(value, list):
