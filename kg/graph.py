@@ -10,6 +10,7 @@ Node ids: ``paper_graph`` uses paper ids; ``bipartite_graph`` uses
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -156,29 +157,37 @@ def paper_graph(
                 papers_of[link.entity_key].append(pid)
     g = nx.Graph(view="papers")
     _add_paper_nodes(g, graph)
-    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # Pair enumeration is O(sum df^2): keep the inner loop to plain dict/list operations.
+    pairs: dict[tuple[str, str], list[str]] = {}
     for key in sorted(papers_of):
         pids = papers_of[key]
         if len(pids) < 2:
             continue
         for i, a in enumerate(pids):
             for b in pids[i + 1 :]:
-                pairs[(a, b)].append(key)
-    for (a, b), keys in pairs.items():
-        if len(keys) < min_shared:
-            continue
+                keys = pairs.get((a, b))
+                if keys is None:
+                    pairs[(a, b)] = [key]
+                else:
+                    keys.append(key)
+    weight_of = {key: rarity(len(pids)) for key, pids in papers_of.items()}
+    type_of = {key: entities[key].type.value for key in papers_of}
+    name_of = {key: entities[key].name for key in papers_of}
+
+    def edge(keys: list[str]) -> dict[str, object]:
+        if len(keys) == 1:  # most edges of a big graph: one common entity
+            k = keys[0]
+            return {"weight": round(weight_of[k], 6), "n_shared": 1, "shared": {type_of[k]: [name_of[k]]}}
         shared: dict[str, list[str]] = defaultdict(list)
-        weight = 0.0
-        for key in keys:
-            weight += rarity(len(papers_of[key]))
-            shared[entities[key].type.value].append(entities[key].name)
-        g.add_edge(
-            a,
-            b,
-            weight=round(weight, 6),
-            n_shared=len(keys),
-            shared={t: sorted(v) for t, v in sorted(shared.items())},
-        )
+        for k in keys:
+            shared[type_of[k]].append(name_of[k])
+        return {
+            "weight": round(sum(weight_of[k] for k in keys), 6),
+            "n_shared": len(keys),
+            "shared": {t: sorted(v) for t, v in sorted(shared.items())},
+        }
+
+    g.add_edges_from((a, b, edge(keys)) for (a, b), keys in pairs.items() if len(keys) >= min_shared)
     return g
 
 
@@ -327,17 +336,20 @@ def limit_nodes(g: nx.Graph, max_nodes: int | None) -> tuple[nx.Graph, list[Hash
 def thin_edges(g: nx.Graph, per_node: int) -> tuple[nx.Graph, int]:
     """Keep, for every node, its ``per_node`` strongest edges (their union); return the graph and edges cut."""
     keep: set[tuple[Hashable, Hashable]] = set()
-    for node in g.nodes:
-        edges = sorted(g.edges(node, data="weight"), key=lambda e: (-(e[2] or 0), str(e[1])))
-        for a, b, _ in edges[:per_node]:
-            keep.add((a, b) if str(a) <= str(b) else (b, a))
-    if len(keep) == g.number_of_edges():
+    for node, nbrs in g.adj.items():
+        if len(nbrs) <= per_node:
+            best = list(nbrs)
+        else:
+            best = heapq.nsmallest(per_node, nbrs, key=lambda nb: (-(nbrs[nb].get("weight") or 0), str(nb)))
+        for nb in best:
+            keep.add((node, nb) if str(node) <= str(nb) else (nb, node))
+    total = g.number_of_edges()
+    if len(keep) == total:
         return g, 0
     h = nx.Graph(**g.graph)
     h.add_nodes_from(g.nodes(data=True))
-    for a, b in sorted(keep, key=lambda e: (str(e[0]), str(e[1]))):
-        h.add_edge(a, b, **g.edges[a, b])
-    return h, g.number_of_edges() - h.number_of_edges()
+    h.add_edges_from((a, b, g.adj[a][b]) for a, b in sorted(keep, key=lambda e: (str(e[0]), str(e[1]))))
+    return h, total - h.number_of_edges()
 
 
 def communities(g: nx.Graph, *, seed: int = SEED) -> list[list[Hashable]]:
