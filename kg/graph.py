@@ -413,7 +413,26 @@ def _local_layout(sub: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float
     ordered.add_edges_from(sorted(sub.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
     iterations = 50 if n <= 150 else 30
     pos = nx.spring_layout(ordered, weight="weight", seed=seed, iterations=iterations, method="force")
-    return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
+    return _even_out({k: (float(v[0]), float(v[1])) for k, v in pos.items()})
+
+
+def _even_out(pos: dict[Hashable, tuple[float, float]]) -> dict[Hashable, tuple[float, float]]:
+    """Keep each node's direction from the centre and its rank in distance, spread evenly over the disc.
+
+    A spring layout packs a community's core into a blob with a few outliers;
+    this keeps who is central and who is beside whom, but gives every node room.
+    """
+    n = len(pos)
+    cx = sum(x for x, _ in pos.values()) / n
+    cy = sum(y for _, y in pos.values()) / n
+    ranked = sorted(pos, key=lambda k: (math.hypot(pos[k][0] - cx, pos[k][1] - cy), str(k)))
+    out = {}
+    for i, k in enumerate(ranked):
+        dx, dy = pos[k][0] - cx, pos[k][1] - cy
+        d = math.hypot(dx, dy) or 1.0
+        r = math.sqrt((i + 0.5) / n)
+        out[k] = (dx / d * r, dy / d * r)
+    return out
 
 
 def layout(

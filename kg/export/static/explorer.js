@@ -143,6 +143,8 @@
 
   // -- the network ---------------------------------------------------------------------------
   var DIM = "rgba(200,205,212,0.35)";
+  var EDGE_COLOURS = { color: "#b8c1cc", highlight: "#37474f", hover: "#55616d" };
+  var EDGE_OPACITY = 0.55;
   var big = DATA.nodes.length > 300;
   function visNode(n) {
     return {
@@ -198,7 +200,7 @@
       scaling: { label: { enabled: true, min: 13, max: 13, drawThreshold: 5, maxVisible: 30 } },
     },
     edges: {
-      color: { color: "#b8c1cc", highlight: "#37474f", hover: "#55616d", opacity: 0.55 },
+      color: Object.assign({ opacity: EDGE_OPACITY }, EDGE_COLOURS),
       smooth: false,
       selectionWidth: 1.5,
     },
@@ -254,20 +256,36 @@
 
   // -- highlighting --------------------------------------------------------------------------
   var dimmed = new Set();
-  function applyDim(keep) {
+  var strongEdges = new Set();
+  function applyDim(keep, strong) {
     var updates = [];
     DATA.nodes.forEach(function (n) {
       var dim = keep !== null && !keep.has(n.id);
       if (dim === dimmed.has(n.id)) return;
       if (dim) {
         dimmed.add(n.id);
-        updates.push({ id: n.id, color: { background: DIM, border: DIM }, font: { color: "rgba(31,41,51,0.25)" } });
+        // In a big graph the faded labels of everything else are only clutter.
+        var font = big ? { color: "rgba(0,0,0,0)", strokeWidth: 0 } : { color: "rgba(31,41,51,0.25)" };
+        updates.push({ id: n.id, color: { background: DIM, border: DIM }, font: font });
       } else {
         dimmed.delete(n.id);
         updates.push(visNode(n));
       }
     });
     if (updates.length) nodes.update(updates);
+    // Fade the links too while something is highlighted (one option change, not 10,000
+    // updates); the selected node's own links get their own, strong colour.
+    var opacity = keep === null ? EDGE_OPACITY : 0.15;
+    network.setOptions({ edges: { color: { opacity: opacity } } });
+    var edgeUpdates = [];
+    strongEdges.forEach(function (id) {
+      if (!(strong && strong.has(id))) edgeUpdates.push({ id: id, color: Object.assign({ opacity: opacity }, EDGE_COLOURS) });
+    });
+    strongEdges = strong || new Set();
+    strongEdges.forEach(function (id) {
+      edgeUpdates.push({ id: id, color: { color: "#3e4c59", highlight: "#1f2933", hover: "#1f2933", opacity: 0.9 } });
+    });
+    if (edgeUpdates.length) edges.update(edgeUpdates);
   }
   function highlightGroup(i) {
     var keep = new Set();
@@ -324,8 +342,9 @@
   function select(id, opts) {
     if (!byId.has(id)) return false;
     var keep = new Set([id]);
-    (adj.get(id) || []).forEach(function (nb) { keep.add(nb.id); });
-    applyDim(keep);
+    var own = new Set();
+    (adj.get(id) || []).forEach(function (nb) { keep.add(nb.id); own.add(nb.edge); });
+    applyDim(keep, own);
     network.selectNodes([id]);
     kg.selected = id;
     showDetails(id);
