@@ -54,30 +54,19 @@ app = typer.Typer(
 from kg.cli import commands  # noqa: E402  (registers build, extract, lookup, query, stats, bench)
 
 
-def _register_optional() -> None:
+def _register() -> None:
     # Commands that live in their own modules register themselves on the app.
+    from kg.cli import eval_cmd, export_cmd
     from kg.config import open_store
 
-    try:
-        from kg.cli import export_cmd
-    except ImportError:
-        export_cmd = None
-    if export_cmd is not None:
-        export_cmd.register(app, open_store)
-    try:
-        from kg.cli import eval_cmd
-    except ImportError:
-        eval_cmd = None
-    if eval_cmd is not None:
-        eval_cmd.register(app)
+    export_cmd.register(app, open_store)
+    eval_cmd.register(app)
 
 
-_register_optional()
+_register()
 
 
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     app()
 
-
-__all__ += ["commands"]

@@ -16,49 +16,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.cli import app
+from kg.cli.options import AsJson, Db, InputFormat, Neo4jUri, Papers
 from kg.config import open_store, store_label
 from kg.errors import InputError, KgError
 from kg.model import EntityType, Paper
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
-
-# -- options shared by the commands ----------------------------------------------------
-Papers = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Input files: a Daily Papers text dump, .jsonl/.json (records with title + abstract, "
-        "or the HF daily-papers API), .csv (title,abstract[,id,url,date]) or an arXiv Atom .xml.",
-        show_default=False,
-    ),
-]
-Db = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--db",
-        help="Embedded graph database file (default: $KG_DB, else ./.kg/graph.lbdb). Selects the embedded store "
-        "even when NEO4J_URI is set.",
-        show_default=False,
-    ),
-]
-Neo4jUri = Annotated[
-    Optional[str],
-    typer.Option(
-        "--neo4j-uri",
-        help="Use the Neo4j server at this Bolt URI (default: $NEO4J_URI); user and password from "
-        "NEO4J_USERNAME / NEO4J_PASSWORD (asked for when unset), database from NEO4J_DATABASE.",
-        show_default=False,
-    ),
-]
-InputFormat = Annotated[
-    Optional[str],
-    typer.Option(
-        "--input-format",
-        help="Force the input format: daily, jsonl, json, csv or atom (default: sniffed).",
-        show_default=False,
-    ),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
 def _progress() -> Progress:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from kg.cli.options import AsJson, Db, Neo4jUri
 from kg.errors import ExportError
 from kg.store.base import Store
 
@@ -65,15 +66,9 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
             typer.Option("--color-by", help="community or type (default: community for papers, type for bipartite).", show_default=False),
         ] = None,
         title: Annotated[Optional[str], typer.Option("--title", help="Page heading.", show_default=False)] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON for scripts.")] = False,
-        db: Annotated[
-            Optional[Path],
-            typer.Option("--db", help="Embedded graph database file (default: $KG_DB, else ./.kg/graph.lbdb).", show_default=False),
-        ] = None,
-        neo4j_uri: Annotated[
-            Optional[str],
-            typer.Option("--neo4j-uri", help="Read from the Neo4j server at this Bolt URI (default: $NEO4J_URI).", show_default=False),
-        ] = None,
+        as_json: AsJson = False,
+        db: Db = None,
+        neo4j_uri: Neo4jUri = None,
     ) -> None:
         """Draw the graph as one interactive HTML file that opens offline (search, legend, tooltips).
 
