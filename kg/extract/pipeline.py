@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
+from kg.extract.components.lexer import KgTokenizer
 from kg.extract.components.urls import canonical_url
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
 
@@ -22,8 +23,9 @@ PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
 
 
 def make_nlp() -> Language:
-    """A blank English pipeline with the extractor's components."""
+    """A blank English pipeline with our tokenizer and the extractor's components."""
     nlp = spacy.blank("en")
+    nlp.tokenizer = KgTokenizer(nlp.vocab)
     for name in PIPES:
         nlp.add_pipe(name)
     return nlp

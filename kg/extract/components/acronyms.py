@@ -11,6 +11,7 @@ spans ``(start, end)`` into ``doc._.kg_tokens``.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -96,22 +97,25 @@ def _long_form_for(short: str, words: list[str]) -> int | None:
     return None
 
 
-def find_definitions(text: str, tokens: tuple[tuple[int, int], ...], sents: tuple[tuple[int, int], ...]) -> tuple[dict, ...]:
+def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> tuple[dict, ...]:
     """All acronym definitions in ``text`` as dicts with short/long strings and token spans."""
     out: list[dict] = []
-    tok = [text[s:e] for s, e in tokens]
-    for s0, s1 in sents:
-        i = s0
-        while i < s1:
-            if tok[i] != "(":
-                i += 1
-                continue
+    tok, starts, ends = tokens
+    parens = [i for i, w in enumerate(tok) if w == "("]
+    if not parens:
+        return ()
+    tokens = list(zip(starts, ends))
+    sent_starts = [a for a, _ in sents]
+    for i0 in parens:
+        k = bisect.bisect_right(sent_starts, i0) - 1
+        s0, s1 = sents[k]
+        i = i0
+        if True:
             # find the closing bracket within the sentence
             j = i + 1
             while j < s1 and tok[j] not in (")", "(") and j - i < 40:
                 j += 1
             if j >= s1 or tok[j] != ")":
-                i += 1
                 continue
             inner = tok[i + 1 : j]
             d = None
@@ -155,7 +159,6 @@ def find_definitions(text: str, tokens: tuple[tuple[int, int], ...], sents: tupl
                                 "inner_short": tok[i - 1],
                             }
                         )
-            i = j + 1
     return tuple(out)
 
 
@@ -212,7 +215,8 @@ def make_acronyms(nlp: Language, name: str):
     """Fill ``doc._.kg_acronyms`` with definition dicts."""
 
     def acronyms(doc: Doc) -> Doc:
-        doc._.kg_acronyms = find_definitions(doc.text, doc._.kg_tokens, doc._.kg_sents) if "(" in doc.text else ()
+        text = doc._.kg_text or doc.text
+        doc._.kg_acronyms = find_definitions(text, doc._.kg_tokens, doc._.kg_sents) if "(" in text else ()
         return doc
 
     return acronyms

@@ -35,6 +35,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from functools import lru_cache
+from itertools import chain, repeat
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -42,7 +44,10 @@ from spacy.tokens import Doc
 from kg.extract.components import vocab
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.text import match_key
+from kg.text import match_key as _match_key
+
+# names repeat across a corpus; normalising each one once is worth the memory
+match_key = lru_cache(maxsize=200_000)(_match_key)
 
 __all__ = ["assemble", "family_of", "shape"]
 
@@ -52,31 +57,101 @@ _SIZE_RE = re.compile(r"[-_ ]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
 
-PROPOSE_RE = re.compile(
-    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter)|[Oo]ur (?:work|paper|study))\s+"
-    r"(?:(?:first|then|further|also|additionally|therefore|thus|hence|here|newly|now|hereby)\s+)?"
-    r"(?:propose|introduce|present|develop|design|construct|build|contribute|release|devise|"
-    r"formulate|establish|name|call|term|dub|create|curate|collect)(?:s|d)?\b(?!\s+(?:to|that|how)\b)"
-    r"|\b(?:called|named|dubbed|termed|coined)\b"
-    r"|\b(?:[Tt]he|[Oo]ur)\s+(?:newly\s+)?proposed\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:model|method|framework|approach|algorithm|system|architecture|technique|benchmark|dataset|policy)s?\b,?"
+# "we propose X", "this paper introduces X", "X, which we call Y", "named X", "the proposed model, X"
+_PROPOSE_VERBS = frozenset(
+    f"{stem}{end}"
+    for stem, ends in {
+        "propose": ("", "s", "d"),
+        "introduce": ("", "s", "d"),
+        "present": ("", "s", "ed"),
+        "develop": ("", "s", "ed"),
+        "design": ("", "s", "ed"),
+        "construct": ("", "s", "ed"),
+        "build": ("", "s"),
+        "built": ("",),
+        "contribute": ("", "s", "d"),
+        "release": ("", "s", "d"),
+        "devise": ("", "s", "d"),
+        "formulate": ("", "s", "d"),
+        "establish": ("", "es", "ed"),
+        "name": ("", "s"),
+        "call": ("", "s"),
+        "term": ("", "s"),
+        "dub": ("", "s"),
+        "create": ("", "s", "d"),
+        "curate": ("", "s", "d"),
+        "collect": ("", "s", "ed"),
+    }.items()
+    for end in ends
 )
-COMPARE_RE = re.compile(
-    r"\b(?:outperform\w*|surpass\w*|exceed\w*|excel\w* over|beat\w*|compared (?:to|with|against)|"
-    r"comparison (?:to|with)|than|versus|vs\.?|over (?:baselines?|prior|previous|existing|the)|"
-    r"relative to|on par with|superior to|improv\w* (?:over|upon)|against)\b",
-    re.IGNORECASE,
+_NAMING = frozenset("called named dubbed termed coined".split())
+_SUBJECT_NOUNS = frozenset("paper work study article letter".split())
+_ADVERBS = frozenset("first then further also additionally therefore thus hence here newly now hereby".split())
+_PROPOSED_NOUNS = frozenset(
+    "model method framework approach algorithm system architecture technique benchmark dataset policy".split()
 )
-EVAL_RE = re.compile(
-    r"\b(?:evaluat\w*|benchmark\w*|experiments? (?:on|in|across)|tested on|test on|results? on|"
-    r"validat\w*|achiev\w*|performance on|accuracy on|scores? on|state-of-the-art|sota|record on|"
-    r"improvement on|on the)\b",
-    re.IGNORECASE,
+# single title words before a colon that announce a genre, not a system
+_TITLE_PREFIX_WORDS = frozenset(
+    """position survey review overview tutorial perspective perspectives erratum correction
+    commentary editorial introduction benchmarking revisiting rethinking towards beyond""".split()
 )
-CODE_RE = re.compile(r"\b(?:code|codes|implementation|repository|available|released?|github)\b", re.IGNORECASE)
+_OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
+_ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
+
+
+def _propose_positions(d: "_Doc") -> list[int]:
+    """Token indices where the object of a propose cue may start."""
+    lower = d.lower
+    if _ALL_PROPOSE_CUES.isdisjoint(lower):
+        return []
+    out = []
+    n = d.n
+    for i, w in enumerate(lower):
+        if w not in _ALL_PROPOSE_CUES:
+            continue
+        if w in _NAMING:
+            out.append(i + 1)
+            continue
+        if w == "proposed":
+            if i > 0 and lower[i - 1] in ("the", "our"):
+                # "the proposed model, DiffusionDrive"
+                for k in range(i + 1, min(n, i + 5)):
+                    if lower[k].rstrip("s") in _PROPOSED_NOUNS or lower[k] in _PROPOSED_NOUNS:
+                        out.append(k + 2 if k + 1 < n and lower[k + 1] == "," else k + 1)
+                        break
+                continue
+        j = i - 1
+        while j >= 0 and lower[j] in _ADVERBS:
+            j -= 1
+        if j < 0:
+            continue
+        subj = lower[j] == "we" or (
+            lower[j] in _SUBJECT_NOUNS and j > 0 and lower[j - 1] in ("this", "our")
+        )
+        if not subj or (w.startswith("present") and d.words[i - 1] == "present"):
+            continue
+        if i + 1 < n and lower[i + 1] in ("to", "that", "how", "and", "our"):
+            continue
+        out.append(i + 1)
+    return out
+
+
+# Cue words, compared with lower-cased tokens (a set lookup per sentence, not a regex scan).
+COMPARE_WORDS = frozenset(
+    """compare outperform outperforms outperformed outperforming surpass surpasses surpassed surpassing
+    exceed exceeds exceeded exceeding beat beats beating compared comparison comparing than versus
+    vs against superior excels""".split()
+)
+EVAL_WORDS = frozenset(
+    """evaluate evaluated evaluates evaluating evaluation evaluations benchmark benchmarks experiments
+    experiment tested test tests testing results validate validated validates achieve achieves
+    achieved achieving accuracy performance state-of-the-art sota record improvement improvements
+    scores""".split()
+)
 _LIST_CUE = frozenset(["such", "as", "like", "including", "e.g", "i.e", "namely", "especially"])
 
 
+@lru_cache(maxsize=65536)
 def shape(w: str) -> int:
     """STRONG for name-shaped tokens (GRPO, InstructGPT, T5, X-Magical), CAP for capitalised words."""
     if not w or not w[0].isalnum() or w[0].isdigit():
@@ -103,6 +178,7 @@ def shape(w: str) -> int:
     return NONE if not any_upper else NONE
 
 
+@lru_cache(maxsize=65536)
 def family_of(name: str) -> str | None:
     """The family of a size/checkpoint variant ("Qwen2.5-VL" for "Qwen2.5-VL-7B-Instruct"), else None."""
     base = name
@@ -123,6 +199,7 @@ _MODEL_TAGS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def strip_suffix(w: str) -> str:
     """A name without a trailing lower-case word ("LLM-based" -> "LLM", "ControlNet-like" -> "ControlNet")."""
     parts = re.split(r"([-\u2010\u2011])", w)
@@ -162,19 +239,15 @@ class _Doc:
 
     def __init__(self, text: str, tokens, sents, lex: Lexicon):
         self.text = text
-        self.tokens = tokens
         self.sents = sents
         self.lex = lex
-        self.words = [text[s:e] for s, e in tokens]
-        self.lower = [w.lower() for w in self.words]
-        self.starts = [s for s, _ in tokens]
-        self.ends = [e for _, e in tokens]
-        self.n = len(tokens)
-        self.sent_of = [0] * self.n
-        for k, (a, b) in enumerate(sents):
-            for i in range(a, b):
-                self.sent_of[i] = k
+        self.words, self.starts, self.ends = tokens
+        self.lower = list(map(str.lower, self.words))
+        self.n = len(self.words)
+        self.sent_of = list(chain.from_iterable(repeat(k, b - a) for k, (a, b) in enumerate(sents)))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
+        self._cues: dict[int, tuple[bool, int]] = {}
+        self.covered: list[bool] = []
 
     def tok_at(self, char: int) -> int:
         """Index of the token starting at ``char`` (or -1)."""
@@ -195,6 +268,19 @@ class _Doc:
 
     def surface(self, a: int, b: int) -> str:
         return self.text[self.starts[a] : self.ends[b - 1]]
+
+    def sentence_cues(self, k: int) -> tuple[bool, int]:
+        """(has an evaluation word, index of the first comparison word or -1) for sentence ``k``."""
+        got = self._cues.get(k)
+        if got is None:
+            a, b = self.sents[k]
+            low = self.lower[a:b]
+            ev = not EVAL_WORDS.isdisjoint(low)
+            cmp = -1
+            if not COMPARE_WORDS.isdisjoint(low):
+                cmp = next(a + j for j, w in enumerate(low) if w in COMPARE_WORDS)
+            got = self._cues[k] = (ev, cmp)
+        return got
 
     def sentence_text(self, k: int) -> str:
         a, b = self.sents[k]
@@ -237,11 +323,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         url_occ.append((max(i, 0), raw, canon))
 
     # -- propose cues: token index where the object may start
-    propose_at: list[int] = []
-    for m in PROPOSE_RE.finditer(text):
-        i = bisect.bisect_left(d.starts, m.end())
-        if i < n:
-            propose_at.append(i)
+    propose_at = [i for i in _propose_positions(d) if i < n]
 
     # -- acronym definitions (judged later, once we know what is proposed)
     defs = []
@@ -276,11 +358,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             continue
         add(a, b, "gaz", rec.type, 2, rec)
 
-    # -- strong-shaped tokens, variant stems, "X Bench"
-    i = 0
-    while i < n:
+    # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
+    cand = [i for i, w in enumerate(words) if not w.islower() and w[0].isalpha()]
+    d.cand = cand
+    ci = 0
+    while ci < len(cand):
+        i = cand[ci]
+        ci += 1
         if covered[i]:
-            i += 1
             continue
         w = words[i]
         stripped = strip_suffix(w)
@@ -290,8 +375,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             i += 1
             continue
         sh = shape(w)
-        vm = lex.variant_re.match(w) if (lex.variant_re is not None and w[:1].isalpha()) else None
-        if vm is not None and sh != NONE or (vm is not None and w[0].islower() and any(c.isdigit() for c in w)):
+        vm = lex.variant_re.match(w) if (lex.variant_re is not None and sh != NONE) else None
+        if vm is not None:
             rec = lex.lookup(vm.group(0))
             o = add(i, i + 1, "variant", "model" if rec is None else rec.type, 2)
             o["stem"] = vm.group(0)
@@ -344,7 +429,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             pk = match_key(prefix)
             ptoks = [k for k in range(0, d.title_end) if d.starts[k] < len(prefix) + text.find(prefix)]
             if len(ptoks) == 1 or (" " not in prefix.strip()):
-                if shape(prefix.strip()) == STRONG or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in prefix.strip()):
+                pw = prefix.strip()
+                # a plain capitalised word ("Kestrel: ...") counts when the abstract uses it as written
+                plain_name = (
+                    shape(pw) == CAP
+                    and pw.lower() not in _TITLE_PREFIX_WORDS
+                    and any(words[k] == pw for k in range(d.title_end, n))
+                )
+                if shape(pw) == STRONG or plain_name or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in pw):
                     if not lex.lookup(prefix) and not lex.is_stop(prefix):
                         own_keys.add(pk)
                         if not any(o["start"] == 0 and match_key(o["surface"]) == pk for o in occ):
@@ -364,7 +456,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         picked = _propose_title_case(d, p, sent_end, covered, add, own_keys, own_type_hints)
         while not picked and j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
             pos, item = cand_starts[j]
-            if any(words[k] in (";", ":") for k in range(p, pos)):
+            # the object comes before any clause that uses something else ("trained on X")
+            if any(words[k] in (";", ":") or d.lower[k] in _OBJECT_STOP for k in range(p, pos)):
                 break
             if "short" in item:  # a definition
                 if lex.is_stop(item["short"]) or lex.is_stop(item.get("inner_short", "")):
@@ -380,7 +473,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                 continue
             k = match_key(item["surface"])
             own_keys.add(k)
-            own_type_hints[k].append(_between_type(d, p, pos))
+            own_type_hints[k].append(_between_type(d, max(0, p - 3), pos))
             picked = True
             break
         if not picked:
@@ -436,12 +529,11 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             if match_key(o["surface"]) == pk:
                 own_keys.add(pk)
         if pk not in own_keys:
-            for m in re.finditer(r"[\w][\w-]*[\w]", text[d.ends[d.title_end - 1] :] if d.title_end else ""):
-                if "-" in m.group(0) and match_key(m.group(0)) == pk:
-                    base = d.ends[d.title_end - 1]
-                    a, b1 = d.tok_at(base + m.start()), d.tok_ending(base + m.end())
-                    if a >= 0 and b1 >= 0:
-                        add(a, b1 + 1, "own", surface=m.group(0))
+            for a in [i for i, w in enumerate(words) if "-" in w and i >= d.title_end]:
+                if match_key(words[a]) == pk:
+                    b1 = a
+                    if True:
+                        add(a, b1 + 1, "own", surface=words[a])
                         own_keys.add(pk)
                         own_type_hints[pk].append(_next_word_type(d, b1 + 1))
                         tp = text[: d.ends[d.title_end - 1]]
@@ -557,9 +649,10 @@ def _case_ok(surface: str, rec) -> bool:
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
-    for i in range(d.title_end, n):
+    cue_nouns = vocab.DATA_KW | vocab.BENCH_KW
+    for i in [i for i, w in enumerate(lower) if w in cue_nouns]:
         t = vocab.kw_type(lower[i])
-        if t in ("dataset", "benchmark") and lower[i] != "tasks" and i > 0:
+        if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
             j = i - 1
             while j >= d.title_end:
@@ -585,13 +678,14 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                         continue
                 break
     # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
-    i = d.title_end
-    while i < n:
-        if covered[i] or shape(words[i]) != CAP or d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
-            i += 1
+    cand = d.cand
+    ci = 0
+    while ci < len(cand):
+        i = cand[ci]
+        ci += 1
+        if i < d.title_end or covered[i] or shape(words[i]) != CAP or d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
             continue
         if i > 0 and words[i - 1] in (")", ":", ";") or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in (",", "(")):
-            i += 1
             continue
         j = i
         while j < n and not covered[j] and shape(words[j]) == CAP and j - i < 4:
@@ -603,11 +697,11 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.GENERIC_HEADS:
             if not any(lower[k] in vocab.SENT_STARTERS for k in range(i, j)):
                 add(i, j, "ctx")
-        i = j
 
     # lists after "such as / like / e.g. / including" whose members include a name
-    for i in range(d.title_end, n):
-        if lower[i] not in ("such", "like", "including", "e.g", "namely"):
+    list_cues = ("such", "like", "including", "e.g", "namely")
+    for i in [i for i, w in enumerate(lower) if w in list_cues]:
+        if i < d.title_end:
             continue
         if lower[i] == "such" and (i + 1 >= n or lower[i + 1] != "as"):
             continue
@@ -908,6 +1002,9 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         own_title = [o for o in items if o["kind"] == "own" and o["start"] < d.title_end and not o.get("alias_only")]
         if own_title:
             name = own_title[0]["surface"]
+            fam = family_of(name)
+            if fam and any(o["surface"] == fam for o in items):
+                name = fam  # "Tapir-7B: ..." with "we introduce Tapir": the system is Tapir
     name = name.strip()
     if not name:
         return None
@@ -961,8 +1058,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
     for o in sorted(items, key=lambda o: o["start"]):
         k = d.sent_of[o["start"]] if o["start"] < n else 0
-        sent = d.sentence_text(k)
-        r = _role(d, o, sent, typ, is_own)
+        r = _role(d, o, k, typ, is_own)
+        sent = d.sentence_text(k) if prio[r] > best_p else ""
         if prio[r] > best_p:
             best_p, role, evidence = prio[r], r, sent
     return {
@@ -976,17 +1073,15 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     }
 
 
-def _role(d: _Doc, o: dict, sent: str, typ: str, is_own: bool) -> str:
+def _role(d: _Doc, o: dict, k: int, typ: str, is_own: bool) -> str:
     """The role one occurrence's sentence gives the entity."""
     if is_own:
         return "proposes"
-    if typ in ("benchmark", "dataset") and EVAL_RE.search(sent):
+    cues = d.sentence_cues(k)
+    if typ == "benchmark" or (typ == "dataset" and (cues[0] or _eval_prior(d, o["start"]) == "benchmark")):
         return "evaluates_on"
-    m = COMPARE_RE.search(sent)
-    if m:
-        start_char = d.starts[o["start"]] - d.starts[d.sents[d.sent_of[o["start"]]][0]]
-        if start_char > m.start():
-            return "compares_to"
+    if cues[1] >= 0 and o["start"] > cues[1]:
+        return "compares_to"
     return "uses"
 
 
@@ -1001,7 +1096,7 @@ def make_assemble(nlp: Language, name: str):
 
     def run(doc: Doc) -> Doc:
         doc._.kg_mentions = assemble(
-            doc.text,
+            doc._.kg_text or doc.text,
             doc._.kg_tokens,
             doc._.kg_sents,
             doc._.kg_urls,

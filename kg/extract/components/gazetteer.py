@@ -1,7 +1,8 @@
 """Known artifacts from the curated gazetteer, matched with a ``PhraseMatcher`` on ``LOWER``.
 
 Every name and alias is added as written and with hyphens as spaces/removed, so
-"Soft Actor Critic" and "Soft Actor-Critic" both match. Matches are plain
+"Soft Actor Critic" and "Soft Actor-Critic" both match. Patterns are tokenized with the
+pipeline's own tokenizer (``KgTokenizer``), which keeps "Qwen2.5-VL" one token. Matches are plain
 ``(start_char, end_char, key)`` tuples; the assembler checks case and word boundaries.
 """
 
@@ -43,10 +44,16 @@ def make_gazetteer(nlp: Language, name: str):
 
     def gazetteer(doc: Doc) -> Doc:
         out = []
-        for match_id, start, end in matcher(doc):
-            span_start = doc[start].idx
-            last = doc[end - 1]
-            out.append((span_start, last.idx + len(last.text), strings[match_id]))
+        matches = matcher(doc)
+        if matches:
+            words, starts, ends = doc._.kg_tokens
+            aligned = len(words) == len(doc)  # KgTokenizer: Doc tokens are our tokens
+            for match_id, start, end in matches:
+                if aligned:
+                    out.append((starts[start], ends[end - 1], strings[match_id]))
+                else:
+                    last = doc[end - 1]
+                    out.append((doc[start].idx, last.idx + len(last), strings[match_id]))
         doc._.kg_gazetteer = tuple(out)
         return doc
 

@@ -1,60 +1,74 @@
 """Our own word tokens and sentences over the raw text.
 
 spaCy's English tokenizer splits ``Qwen2.5-VL-7B`` and ``Show-o`` at hyphens; names
-must stay whole, so the name rules run over these tokens instead. Each token is a
-``(start, end)`` character span; sentences are ``(start_token, end_token)`` spans.
-The title (text before the first blank line) is always sentence 0.
+must stay whole, so the name rules run over these tokens instead: a word is a run of
+word characters joined by inner hyphens or dots ("Qwen2.5-VL-7B", "e.g"), optionally
+ending in ``+``/``*`` ("MMRL++", "V*"); a URL is one token; any other character is a
+token of its own. The title (text before the first blank line) is always sentence 0.
+
+``doc._.kg_tokens`` is ``(words, starts, ends)``: three parallel lists;
+``doc._.kg_sents`` is a tuple of ``(first_token, end_token)`` spans.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from itertools import accumulate, chain
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["tokenize", "split_sentences", "TOKEN_RE"]
+__all__ = ["KgTokenizer", "tokenize", "split_sentences", "URL_RE"]
 
-# A word: letters/digits, joined by inner hyphens, dots or slashes when a letter or digit
-# follows ("Qwen2.5-VL-7B", "e.g", "TL;DR" is not kept); "+" and "*" may end a word
-# ("MMRL++", "V*"). URLs are one token. Anything else is a one-character token.
-TOKEN_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
-    r"|[^\W_](?:[^\W_]|[-.\u2010\u2011](?=[^\W_]))*[+*]*"
-    r"|\S"
-)
+# each match is (whitespace before, token): offsets then come from summing lengths in C
+TOKEN_RE = re.compile(r"(\s*)(\w+(?:[-.\u2010\u2011]\w+)*[+*]*|\S)")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
+_END = frozenset(".!?")
 
 
-def tokenize(text: str) -> tuple[tuple[int, int], ...]:
-    """The ``(start, end)`` spans of the words, URLs and punctuation of ``text``."""
-    return tuple(m.span() for m in TOKEN_RE.finditer(text))
-
-
-def split_sentences(text: str, tokens: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """Sentence spans over token indices: title first, then split at ``.!?`` before a capital."""
-    sents: list[tuple[int, int]] = []
-    title_end = text.find("\n\n")
-    in_title = title_end >= 0
-    n = len(tokens)
-    start = 0
-    for i, (s, e) in enumerate(tokens):
-        if in_title:
-            if s > title_end:
-                sents.append((start, i))
-                start = i
-                in_title = False
-            continue
-        if e - s != 1 or text[s] not in ".!?" or i + 1 >= n:
-            continue
-        if i > start:
-            ps, pe = tokens[i - 1]
-            if text[ps:pe].lower() in _ABBREV:
+def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
+    """``(words, starts, ends)`` of the words, URLs and punctuation of ``text``."""
+    pairs = TOKEN_RE.findall(text)
+    offsets = list(accumulate(map(len, chain.from_iterable(pairs))))
+    words = list(map(itemgetter(1), pairs))
+    starts = offsets[0::2]
+    ends = offsets[1::2]
+    if "://" in text or "www." in text:
+        # a URL is one token, whatever punctuation it holds
+        for m in reversed(list(URL_RE.finditer(text))):
+            a = bisect.bisect_right(starts, m.start()) - 1
+            b = bisect.bisect_left(starts, m.end())
+            if a < 0:
                 continue
-        ns = tokens[i + 1][0]
+            words[a:b] = [m.group()]
+            starts[a:b] = [m.start()]
+            ends[a:b] = [m.end()]
+    return words, starts, ends
+
+
+def split_sentences(text: str, words: list[str], starts: list[int], ends: list[int]) -> tuple[tuple[int, int], ...]:
+    """Sentence spans over token indices: title first, then split at ``.!?`` before a capital."""
+    n = len(words)
+    sents: list[tuple[int, int]] = []
+    start = 0
+    title_end = text.find("\n\n")
+    if title_end >= 0:
+        first = bisect.bisect_left(starts, title_end)
+        if 0 < first < n:
+            sents.append((0, first))
+            start = first
+    for i in [i for i, w in enumerate(words) if w in _END]:
+        if i < start or i + 1 >= n:
+            continue
+        if i > start and words[i - 1].lower() in _ABBREV:
+            continue
+        ns = starts[i + 1]
         nxt = text[ns]
-        if nxt.isupper() or nxt.isdigit() or nxt in "(\"'[" or "\n" in text[e:ns]:
+        if nxt.isupper() or nxt.isdigit() or nxt in "(\"'[" or "\n" in text[ends[i] : ns]:
             sents.append((start, i + 1))
             start = i + 1
     if start < n or not sents:
@@ -62,19 +76,65 @@ def split_sentences(text: str, tokens: tuple[tuple[int, int], ...]) -> tuple[tup
     return tuple(sents)
 
 
+class KgTokenizer:
+    """A spaCy tokenizer that produces our tokens, so the PhraseMatcher sees whole names.
+
+    It keeps the original string and the character offsets of every token on the Doc
+    (``doc._.kg_text``, ``doc._.kg_tokens``): whitespace runs other than one space are not
+    representable in a Doc built from words, and the rules need the exact text.
+    """
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words, starts, ends = tokenize(text)
+        spaces = [e < s for e, s in zip(ends, starts[1:])]
+        if words:
+            spaces.append(False)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc._.kg_text = text
+        doc._.kg_tokens = (words, starts, ends)
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # nothing to save: the tokenizer is code, not data
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "KgTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs) -> "KgTokenizer":
+        return self
+
+
 if not Doc.has_extension("kg_tokens"):
-    Doc.set_extension("kg_tokens", default=())
+    Doc.set_extension("kg_text", default="")
+    Doc.set_extension("kg_tokens", default=((), (), ()))
     Doc.set_extension("kg_sents", default=())
 
 
 @Language.factory("kg_lexer", default_config={})
 def make_lexer(nlp: Language, name: str):
-    """Fill ``doc._.kg_tokens`` and ``doc._.kg_sents``."""
+    """Fill ``doc._.kg_text``, ``doc._.kg_tokens`` and ``doc._.kg_sents``."""
 
     def lexer(doc: Doc) -> Doc:
-        toks = tokenize(doc.text)
-        doc._.kg_tokens = toks
-        doc._.kg_sents = split_sentences(doc.text, toks)
+        # KgTokenizer has done the work; with another tokenizer, tokenize the text here
+        text = doc._.kg_text
+        if not text:
+            text = doc._.kg_text = doc.text
+        words, starts, ends = doc._.kg_tokens
+        if not words and text:
+            words, starts, ends = tokenize(text)
+            doc._.kg_tokens = (words, starts, ends)
+        doc._.kg_sents = split_sentences(text, words, starts, ends)
         return doc
 
     return lexer

@@ -72,7 +72,8 @@ def make_urls(nlp: Language, name: str):
     """Fill ``doc._.kg_urls`` with ``(start, end, as_written, canonical)`` tuples."""
 
     def urls(doc: Doc) -> Doc:
-        doc._.kg_urls = find_urls(doc.text) if ("http" in doc.text or "www." in doc.text) else ()
+        text = doc._.kg_text or doc.text
+        doc._.kg_urls = find_urls(text) if ("http" in text or "www." in text) else ()
         return doc
 
     return urls

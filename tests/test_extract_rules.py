@@ -1,0 +1,320 @@
+"""Each extraction rule on sentences written for these tests (never dev-set text)."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from kg.extract import EXTRACTOR_VERSION, canonical_url, extract
+from kg.extract.components.acronyms import find_definitions
+from kg.extract.components.assemble import family_of, shape, strip_suffix, STRONG, CAP, NONE
+from kg.extract.components.lexer import split_sentences, tokenize
+from kg.model import EntityType, Paper, PaperMentions, Role
+
+
+def run(title: str, abstract: str, github: str | None = None) -> dict[str, object]:
+    """Mentions of one paper by name."""
+    (pm,) = list(extract([Paper(id="t", title=title, abstract=abstract, github=github)]))
+    return {m.name: m for m in pm.mentions}
+
+
+def types_of(title: str, abstract: str) -> dict[str, str]:
+    return {n: m.type.value for n, m in run(title, abstract).items()}
+
+
+# ---------------------------------------------------------------- interface
+
+
+def test_extract_is_lazy_and_keeps_order() -> None:
+    papers = [Paper(id=str(i), title=f"Paper {i}", abstract="We use PPO.") for i in range(5)]
+    out = extract(iter(papers), batch_size=2)
+    assert isinstance(out, types.GeneratorType)
+    got = list(out)
+    assert [pm.paper.id for pm in got] == ["0", "1", "2", "3", "4"]
+    assert all(isinstance(pm, PaperMentions) for pm in got)
+
+
+def test_extract_version_is_a_string() -> None:
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+def test_extract_empty_paper() -> None:
+    assert run("", "") == {}
+
+
+# ---------------------------------------------------------------- tokens and sentences
+
+
+def test_extract_tokenizer_keeps_names_whole() -> None:
+    words, starts, ends = tokenize("Qwen2.5-VL-7B beats MMRL++ and V* (see https://x.org/a.b).")
+    assert words[:4] == ["Qwen2.5-VL-7B", "beats", "MMRL++", "and"]
+    assert "V*" in words and "https://x.org/a.b" in words
+    assert all(e > s for s, e in zip(starts, ends))
+
+
+def test_extract_sentences_title_first_and_abbreviations() -> None:
+    text = "A Title: Sub\n\nWe use e.g. ResNets here. Then we stop. Done."
+    words, s, e = tokenize(text)
+    sents = [" ".join(words[a:b]) for a, b in split_sentences(text, words, s, e)]
+    assert sents == ["A Title : Sub", "We use e.g . ResNets here .", "Then we stop .", "Done ."]
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("GRPO", STRONG),
+        ("InstructGPT", STRONG),
+        ("T5", STRONG),
+        ("X-Walker", STRONG),
+        ("Critic-V", STRONG),
+        ("mPLUG-2", STRONG),
+        ("Transformer", CAP),
+        ("Multi-Task", CAP),
+        ("Kullback-Leibler", CAP),
+        ("model", NONE),
+        ("3D", NONE),
+        ("I", NONE),
+    ],
+)
+def test_extract_shape(word: str, expected: int) -> None:
+    assert shape(word) == expected
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [("LLM-based", "LLM"), ("ControlNet-like", "ControlNet"), ("GPT-4o-mini", "GPT-4o-mini"), ("Show-o", "Show-o")],
+)
+def test_extract_strip_lowercase_suffix(word: str, expected: str) -> None:
+    assert strip_suffix(word) == expected
+
+
+# ---------------------------------------------------------------- acronyms
+
+
+@pytest.mark.parametrize(
+    "sentence,short,long",
+    [
+        ("We propose Sparse Reward Shaping (SRS) for robots.", "SRS", "Sparse Reward Shaping"),
+        ("We propose SRS (Sparse Reward Shaping) for robots.", "SRS", "Sparse Reward Shaping"),
+        ("We train with Proximal Policy Optimisation (PPO) here.", "PPO", "Proximal Policy Optimisation"),
+        ("We build Mixture-of-Routing Experts (MoRE) for speed.", "MoRE", "Mixture-of-Routing Experts"),
+        ("The Triple Text Transformer (T3) is small.", "T3", "Triple Text Transformer"),
+        ("We extend Value Alignment (VA)-PPO to games.", "VA-PPO", "Value Alignment"),
+    ],
+)
+def test_extract_acronym_definitions_both_orders(sentence: str, short: str, long: str) -> None:
+    text = "T\n\n" + sentence
+    words, s, e = tokenize(text)
+    defs = find_definitions(text, (words, s, e), split_sentences(text, words, s, e))
+    assert [(d["short"], d["long"]) for d in defs] == [(short, long)]
+
+
+def test_extract_acronym_is_one_entity_and_later_mentions_link() -> None:
+    got = run(
+        "Robots",
+        "We propose Sparse Reward Shaping (SRS), a method for robots. SRS is fast. "
+        "Sparse Reward Shaping also helps PPO.",
+    )
+    assert "SRS" in got and "Sparse Reward Shaping" not in got
+    assert got["SRS"].aliases == ("Sparse Reward Shaping",)
+    assert got["SRS"].count == 4
+    assert got["SRS"].role == Role.PROPOSES
+
+
+@pytest.mark.parametrize(
+    "abstract,dropped",
+    [
+        ("We study reinforcement learning (RL) with large language models (LLMs).", {"RL", "LLM", "LLMs"}),
+        ("Agents act in a Markov decision process (MDP) and a Markov Game (MG).", {"MDP", "MG"}),
+        ("We model latent variable models (LVMs) of neural data.", {"LVM", "LVMs"}),
+        ("A Graph Neural Network (GNN) encodes the scene.", {"GNN"}),
+        ("We use supervised fine-tuning (SFT) and chain-of-thought (CoT) prompts.", {"SFT", "CoT"}),
+        ("Scores are reported as FID, PSNR and F1 on a single NVIDIA A100.", {"FID", "PSNR", "F1", "NVIDIA", "A100"}),
+    ],
+)
+def test_extract_generic_acronyms_and_concepts_are_dropped(abstract: str, dropped: set[str]) -> None:
+    assert not (set(run("A study", abstract)) & dropped)
+
+
+def test_extract_coined_capitals_make_a_definition_specific() -> None:
+    got = run("T", "Our method, ScAled REward Learning (SAREL), is tested in simulation.")
+    assert "SAREL" in got
+
+
+# ---------------------------------------------------------------- the paper's own system
+
+
+@pytest.mark.parametrize(
+    "title,abstract,name,etype",
+    [
+        ("ZEPHYRA: Fast Planning with Latent Search", "ZEPHYRA plans fast.", "ZEPHYRA", "method"),
+        (
+            "Kestrel: A Multilingual Foundation Model",
+            "Kestrel is trained on web text and code.",
+            "Kestrel",
+            "model",
+        ),
+        ("A Study", "We introduce GridMind, a novel model for spatial puzzles.", "GridMind", "model"),
+        ("A Study", "We propose GridMind, an iterative algorithm for puzzles.", "GridMind", "method"),
+        ("A Study", "We present GridMind, a benchmark of 900 spatial puzzles.", "GridMind", "benchmark"),
+        ("A Study", "We release GridMind, a dataset of 900 spatial puzzles.", "GridMind", "dataset"),
+        ("A Study", "We propose a training recipe called FlowTune for diffusion.", "FlowTune", "method"),
+        ("A Study", "We introduce Latent Tree Search, a framework for planning.", "Latent Tree Search", "method"),
+        ("Evaluating Planners: PlanArena", "The proposed benchmark, PlanArena, has 40 tasks.", "PlanArena", "benchmark"),
+    ],
+)
+def test_extract_own_system_and_its_type(title: str, abstract: str, name: str, etype: str) -> None:
+    got = run(title, abstract)
+    assert name in got, got
+    assert got[name].type.value == etype
+    assert got[name].role == Role.PROPOSES
+
+
+def test_extract_own_system_lowercase_name_equal_to_title() -> None:
+    got = run("Reward-Guided Sampling", "As an alternative, we propose reward-guided sampling. It works.")
+    assert got["Reward-Guided Sampling"].role == Role.PROPOSES
+
+
+def test_extract_title_prefix_must_look_like_a_name() -> None:
+    assert run("Beyond Words: Grounding Robots in Speech", "We study speech.") == {}
+
+
+def test_extract_size_variant_of_own_system_is_an_alias() -> None:
+    got = run("Heron: An Open Vision Model", "We introduce Heron, a vision model. Heron-13B beats CLIP.")
+    assert got["Heron"].aliases == ("Heron-13B",)
+    assert "Heron-13B" not in got
+
+
+# ---------------------------------------------------------------- named models, families
+
+
+@pytest.mark.parametrize(
+    "name,family",
+    [
+        ("Qwen2.5-VL-7B", "Qwen2.5-VL"),
+        ("Llama-3-70B-Instruct", "Llama-3"),
+        ("Mixtral-8x7B", "Mixtral"),
+        ("GPT-4o", None),
+        ("o1", None),
+    ],
+)
+def test_extract_family_of(name: str, family: str | None) -> None:
+    assert family_of(name) == family
+
+
+def test_extract_named_models_with_versions() -> None:
+    got = run(
+        "A Study",
+        "We fine-tune Qwen2.5-VL-7B and Llama-3-70B-Instruct and compare them with GPT-4o, o1 and SDXL.",
+    )
+    for name in ("Qwen2.5-VL-7B", "Llama-3-70B-Instruct", "GPT-4o", "o1", "SDXL"):
+        assert got[name].type == EntityType.MODEL
+    assert got["Qwen2.5-VL-7B"].family == "Qwen2.5-VL"
+    assert got["GPT-4o"].role == Role.COMPARES_TO
+
+
+def test_extract_exact_case_gazetteer_names() -> None:
+    # "codex" and "sora" as ordinary words are not the models
+    assert run("A Study", "An old codex and a sora are in the museum.") == {}
+    assert set(run("A Study", "We compare Codex and Sora.")) == {"Codex", "Sora"}
+
+
+# ---------------------------------------------------------------- benchmarks and datasets from context
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        ("We evaluate on the RoboArena benchmark.", {"RoboArena": "benchmark"}),
+        ("Results on the Tangle and Knot datasets are strong.", {"Tangle": "dataset", "Knot": "dataset"}),
+        ("Experiments on the KXQ, PLW, and ZZT-2 datasets confirm it.", {"KXQ": "dataset", "PLW": "dataset", "ZZT-2": "dataset"}),
+        ("Accuracy improves by 4% on Mind Bench.", {"Mind Bench": "benchmark"}),
+        ("Our agent solves HouseHunt, a hard navigation benchmark.", {"HouseHunt": "benchmark"}),
+        ("It reaches 91% accuracy on CALVIN and 80% on LIBERO-90.", {"CALVIN": "benchmark", "LIBERO-90": "benchmark"}),
+        ("We pre-train on ImageNet and test on MNIST.", {"ImageNet": "dataset", "MNIST": "dataset"}),
+    ],
+)
+def test_extract_benchmarks_and_datasets_from_context(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_extract_list_head_types_members() -> None:
+    got = types_of("A Study", "Unlike methods such as Latent Drift or Q-Bert, we need no labels.")
+    assert got == {"Latent Drift": "method", "Q-Bert": "method"}
+
+
+# ---------------------------------------------------------------- roles and evidence
+
+
+def test_extract_roles_and_evidence() -> None:
+    got = run(
+        "A Study",
+        "We propose FooNet, a network for parsing. FooNet is trained with Adam. "
+        "FooNet outperforms BarNet on the ParseBench benchmark. Code is available at https://github.com/a/foonet.",
+    )
+    assert got["FooNet"].role == Role.PROPOSES
+    assert got["Adam"].role == Role.USES
+    assert got["BarNet"].role == Role.COMPARES_TO
+    assert got["ParseBench"].role == Role.EVALUATES_ON
+    assert got["https://github.com/a/foonet"].role == Role.CODE
+    assert got["BarNet"].evidence == "FooNet outperforms BarNet on the ParseBench benchmark."
+
+
+# ---------------------------------------------------------------- URLs
+
+
+@pytest.mark.parametrize(
+    "raw,canonical",
+    [
+        ("https://github.com/Owner/Repo", "https://github.com/Owner/Repo"),
+        ("HTTPS://GitHub.com/Owner/Repo.git", "https://github.com/Owner/Repo"),
+        ("https://github.com/Owner/Repo/tree/main/examples/x", "https://github.com/Owner/Repo"),
+        ("https://github.com/Owner/Repo/blob/main/README.md", "https://github.com/Owner/Repo"),
+        ("https://github.com/Owner/Repo{here}", "https://github.com/Owner/Repo"),
+        ("https://github.com/Owner/Repo.", "https://github.com/Owner/Repo"),
+        ("github.com/Owner/Repo?tab=readme#top", "https://github.com/Owner/Repo"),
+        ("https://owner.github.io/project/", "https://owner.github.io/project"),
+        ("https://example.org/page.", "https://example.org/page"),
+    ],
+)
+def test_extract_canonical_url(raw: str, canonical: str) -> None:
+    assert canonical_url(raw) == canonical
+
+
+def test_extract_urls_as_github_and_url_entities() -> None:
+    got = run(
+        "A Study",
+        "Code: https://github.com/Lab/Tool.git. Videos at https://lab.github.io/tool/ and "
+        "weights at https://github.com/Lab/Tool/tree/main/ckpt.",
+    )
+    assert got["https://github.com/Lab/Tool"].type == EntityType.GITHUB
+    assert got["https://github.com/Lab/Tool"].count == 2
+    assert got["https://lab.github.io/tool"].type == EntityType.URL
+
+
+def test_extract_github_from_the_paper_field() -> None:
+    got = run("A Study", "We use PPO.", github="https://github.com/Lab/Thing.git")
+    assert got["https://github.com/Lab/Thing"].role == Role.CODE
+    assert got["https://github.com/Lab/Thing"].type == EntityType.GITHUB
+
+
+# ---------------------------------------------------------------- gazetteer and stoplist data
+
+
+def test_extract_gazetteer_records_are_well_formed() -> None:
+    import json
+    from importlib import resources
+
+    from kg.text import match_key
+
+    text = resources.files("kg.extract").joinpath("data", "gazetteer.jsonl").read_text(encoding="utf-8")
+    keys = set()
+    for line in text.splitlines():
+        rec = json.loads(line)
+        assert set(rec) >= {"key", "name", "type", "aliases"}
+        assert rec["type"] in {"model", "method", "dataset", "benchmark"}
+        assert rec["key"] == match_key(rec["name"]) and rec["key"] not in keys
+        keys.add(rec["key"])
+    assert len(keys) >= 300

@@ -1,0 +1,109 @@
+"""Corpus-level resolution: one entity per artifact, deterministic keys, links, variants."""
+
+from __future__ import annotations
+
+from kg.model import EntityType, Mention, Paper, PaperMentions, Role, Variant
+from kg.resolve import resolve
+
+
+def pm(pid: str, *mentions: Mention) -> PaperMentions:
+    return PaperMentions(paper=Paper(id=pid, title=f"Paper {pid}", abstract=""), mentions=mentions)
+
+
+def M(name: str, type: str = "method", aliases=(), role: str = "uses", count: int = 1, family=None, evidence="") -> Mention:
+    return Mention(name, EntityType(type), tuple(aliases), Role(role), evidence, count, family)
+
+
+def by_key(graph):
+    return {e.key: e for e in graph.entities}
+
+
+def test_resolve_case_and_hyphen_variants_are_one_entity() -> None:
+    g = resolve([pm("1", M("Multi-modal Fusion Net")), pm("2", M("Multimodal Fusion Net")), pm("3", M("multimodal fusion-net"))], "v1")
+    assert len(g.entities) == 1
+    assert len(g.links) == 3
+
+
+def test_resolve_acronym_and_long_form_across_papers() -> None:
+    g = resolve(
+        [
+            pm("1", M("SRS", aliases=["Sparse Reward Shaping"])),
+            pm("2", M("Sparse Reward Shaping")),
+            pm("3", M("SRS")),
+        ],
+        "v1",
+    )
+    (e,) = g.entities
+    assert e.name == "SRS" and e.key == "srs" and e.aliases == ("Sparse Reward Shaping",)
+    assert {link.paper_id for link in g.links} == {"1", "2", "3"}
+
+
+def test_resolve_gazetteer_joins_known_forms() -> None:
+    g = resolve([pm("1", M("Direct Preference Optimization")), pm("2", M("DPO"))], "v1")
+    (e,) = g.entities
+    assert e.name == "DPO" and e.key == "dpo"
+
+
+def test_resolve_same_acronym_different_long_forms_stays_apart() -> None:
+    g = resolve(
+        [
+            pm("1", M("PAX", aliases=["Planning with Abstract eXperts"])),
+            pm("2", M("PAX", aliases=["Planning with Abstract eXperts"])),
+            pm("3", M("PAX", aliases=["Protein Atlas eXplorer"])),
+        ],
+        "v1",
+    )
+    assert len(g.entities) == 2
+    keys = sorted(e.key for e in g.entities)
+    assert keys[0] == "pax" and keys[1].startswith("pax~")
+
+
+def test_resolve_type_by_majority_and_tie_break() -> None:
+    g = resolve([pm("1", M("ZooBench", "benchmark")), pm("2", M("ZooBench", "dataset")), pm("3", M("ZooBench", "benchmark"))], "v1")
+    assert g.entities[0].type == EntityType.BENCHMARK
+    tie = resolve([pm("1", M("Quux", "method")), pm("2", M("Quux", "model"))], "v1")
+    assert tie.entities[0].type == EntityType.MODEL  # model before method, always
+
+
+def test_resolve_one_link_per_paper_with_strongest_role() -> None:
+    g = resolve(
+        [pm("1", M("Foo", role="uses", count=2, evidence="uses it"), M("foo", role="proposes", count=1, evidence="we propose it"))],
+        "v1",
+    )
+    (link,) = g.links
+    assert link.role == Role.PROPOSES and link.count == 3 and link.evidence == "we propose it"
+
+
+def test_resolve_urls_keyed_by_canonical_url() -> None:
+    g = resolve(
+        [
+            pm("1", M("https://github.com/Lab/Tool", "github")),
+            pm("2", M("https://github.com/Lab/Tool.git", "github")),
+        ],
+        "v1",
+    )
+    (e,) = g.entities
+    assert e.key == "https://github.com/Lab/Tool"
+
+
+def test_resolve_variants_create_the_family() -> None:
+    g = resolve(
+        [pm("1", M("Qwen2.5-VL-7B", "model", family="Qwen2.5-VL")), pm("2", M("Qwen2.5-VL-72B", "model", family="Qwen2.5-VL"))],
+        "v1",
+    )
+    ents = by_key(g)
+    assert "qwen2.5vl" in ents and ents["qwen2.5vl"].type == EntityType.MODEL
+    assert set(g.variants) == {Variant("qwen2.5vl7b", "qwen2.5vl"), Variant("qwen2.5vl72b", "qwen2.5vl")}
+    # no paper links to the family itself
+    assert {link.entity_key for link in g.links} == {"qwen2.5vl7b", "qwen2.5vl72b"}
+
+
+def test_resolve_is_deterministic() -> None:
+    items = [
+        pm("1", M("SRS", aliases=["Sparse Reward Shaping"]), M("Llama-3-8B", "model", family="Llama-3")),
+        pm("2", M("srs"), M("GPT-4o", "model", role="compares_to")),
+    ]
+    a, b = resolve(items, "v1"), resolve(list(reversed(items)), "v1")
+    assert sorted(e.key for e in a.entities) == sorted(e.key for e in b.entities)
+    assert resolve(items, "v1") == resolve(items, "v1")
+    assert a.extractor_version == "v1" and [p.id for p in a.papers] == ["1", "2"]
