@@ -181,6 +181,9 @@ def _long_before(text, tokens, tok, s0, paren, short) -> int | None:
     k = end - 1
     while k >= s0 and len(words) < limit:
         w = tok[k]
+        if w in ("'", "\u2019") and k + 1 < end and tok[k + 1] == "s":
+            k -= 1  # a possessive inside the long form: "Bird's Eye View (BEV)"
+            continue
         if w in _STOP_TOKENS or w in ('"', "\u201c", "'", ".", "!", "?") or w.startswith("http"):
             break
         if not w[0].isalnum():

@@ -53,8 +53,10 @@ __all__ = ["assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
 
-_SIZE_RE = re.compile(r"[-_ ]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
+_SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
+_NUM_TAIL = re.compile(r"^(?:\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
+_MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
 
 # "we propose X", "this paper introduces X", "X, which we call Y", "named X", "the proposed model, X"
@@ -128,6 +130,10 @@ def _propose_positions(d: "_Doc") -> list[int]:
         subj = lower[j] == "we" or (
             lower[j] in _SUBJECT_NOUNS and j > 0 and lower[j - 1] in ("this", "our")
         )
+        if not subj and lower[j] == "and":
+            # "We identify the cause and propose X": the same subject
+            a = d.sents[d.sent_of[i]][0]
+            subj = "we" in lower[max(a, i - 20) : j]
         if not subj or (w.startswith("present") and d.words[i - 1] == "present"):
             continue
         if i + 1 < n and lower[i + 1] in ("to", "that", "how", "and", "our"):
@@ -154,8 +160,13 @@ _LIST_CUE = frozenset(["such", "as", "like", "including", "e.g", "i.e", "namely"
 @lru_cache(maxsize=65536)
 def shape(w: str) -> int:
     """STRONG for name-shaped tokens (GRPO, InstructGPT, T5, X-Magical), CAP for capitalised words."""
-    if not w or not w[0].isalnum() or w[0].isdigit():
+    if not w or not w[0].isalnum():
         return NONE
+    if w[0].isdigit():
+        # "2WikiMultihopQA": a digit-led name with capitals and lower case inside
+        rest = w.lstrip("0123456789")
+        ok = len(rest) >= 4 and sum(c.isupper() for c in rest) >= 2 and any(c.islower() for c in rest)
+        return STRONG if ok else NONE
     if len(w) == 1:
         return NONE
     parts = [p for p in re.split(r"[-\u2010\u2011]", w) if p]
@@ -195,7 +206,8 @@ def family_of(name: str) -> str | None:
 
 
 _MODEL_TAGS = frozenset(
-    "mini turbo preview chat instruct base large small tiny medium xl xxl pro plus nano lite flash vision coder math hf it o".split()
+    """mini turbo preview chat instruct base large small tiny medium xl xxl pro plus nano lite flash
+    vision coder math hf it o alpha beta gamma delta sigma omega zero""".split()
 )
 
 
@@ -247,6 +259,8 @@ class _Doc:
         self.sent_of = list(chain.from_iterable(repeat(k, b - a) for k, (a, b) in enumerate(sents)))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
+        self.known_type: dict[int, str] = {}
+        self.cand: list[int] = []
         self.covered: list[bool] = []
 
     def tok_at(self, char: int) -> int:
@@ -356,10 +370,31 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         ):
             add(a, b + 1, "name", rec.type, 2)  # "CALVIN ABC": a split of a known suite
             continue
+        if rec.type == "model":
+            # "Gemini 1.5 Pro", "Claude 3.5 Sonnet", "Llama 3.1 8B": version and size tails
+            b0 = b
+            while b < n and b - b0 < 3 and d.starts[b] == d.ends[b - 1] + 1 and (
+                _NUM_TAIL.match(words[b]) or (b > b0 and words[b] in _MODEL_TIERS)
+            ):
+                b += 1
+            # "Grounding DINO": a capitalised word right before makes another model
+            if (
+                a - 1 >= d.title_end
+                and shape(words[a - 1]) == CAP
+                and not d.is_sentence_initial(a - 1)
+                and lower[a - 1] not in vocab.SENT_STARTERS
+                and d.starts[a] == d.ends[a - 1] + 1
+                and not covered[a - 1]
+            ):
+                add(a - 1, b, "name", rec.type, 2)
+                continue
+            if b > b0:
+                add(a, b, "name", rec.type, 2)
+                continue
         add(a, b, "gaz", rec.type, 2, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
-    cand = [i for i, w in enumerate(words) if not w.islower() and w[0].isalpha()]
+    cand = [i for i, w in enumerate(words) if not w.islower() and w[0].isalnum()]
     d.cand = cand
     ci = 0
     while ci < len(cand):
@@ -432,9 +467,10 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                 pw = prefix.strip()
                 # a plain capitalised word ("Kestrel: ...") counts when the abstract uses it as written
                 plain_name = (
-                    shape(pw) == CAP
+                    " " not in pw
                     and pw.lower() not in _TITLE_PREFIX_WORDS
-                    and any(words[k] == pw for k in range(d.title_end, n))
+                    and any(c.isalpha() for c in pw)
+                    and pw in words[d.title_end :]
                 )
                 if shape(pw) == STRONG or plain_name or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in pw):
                     if not lex.lookup(prefix) and not lex.is_stop(prefix):
@@ -542,6 +578,10 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                             o = add(0, d.tok_at(0) + 1, "own", surface=tp[:j].strip())
                             o["alias_only"] = True
                     break
+
+    # types of names the gazetteer knows, by token: a sibling in a list takes the same type
+    d.known_type = {o["start"]: o["type"] for o in occ if o["type"] and o["tprio"] >= 2}
+    d.known_type.update({o["end"] - 1: o["type"] for o in occ if o["type"] and o["tprio"] >= 2})
 
     # -- a name glued to a short lower-case tail ("FuSeis") is the name it extends
     surfaces = {o["surface"] for o in occ if o["kind"] != "ctx"}
@@ -687,6 +727,8 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
             continue
         if i > 0 and words[i - 1] in (")", ":", ";") or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in (",", "(")):
             continue
+        if i >= 2 and words[i - 1] == "s" and words[i - 2] in ("'", "\u2019"):
+            continue  # "Bird's Eye View": the run started before the possessive
         j = i
         while j < n and not covered[j] and shape(words[j]) == CAP and j - i < 4:
             j += 1
@@ -695,17 +737,21 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
             i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE
         )
         if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.GENERIC_HEADS:
-            if not any(lower[k] in vocab.SENT_STARTERS for k in range(i, j)):
+            if not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 add(i, j, "ctx")
 
     # lists after "such as / like / e.g. / including" whose members include a name
     list_cues = ("such", "like", "including", "e.g", "namely")
-    for i in [i for i, w in enumerate(lower) if w in list_cues]:
+    # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
+    starts_of_lists = [i for i, w in enumerate(lower) if w in list_cues or (w == "(" and i > 0 and vocab.kw_type(lower[i - 1]))]
+    for i in starts_of_lists:
         if i < d.title_end:
             continue
         if lower[i] == "such" and (i + 1 >= n or lower[i + 1] != "as"):
             continue
         j = i + (2 if lower[i] == "such" else 1)
+        if words[i] == "(" and j < n and lower[j] in ("e.g", "i.e"):
+            j += 1
         sent_end = d.sents[d.sent_of[i]][1]
         members = []
         while j < sent_end and len(members) < 8:
@@ -815,6 +861,12 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon) -> list[tuple[float, st
         ev = _eval_prior(d, o["start"])
         if ev:
             out.append((1, ev))
+        # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3"
+        a = o["start"]
+        for k in (e + 1, a - 2):
+            if 0 <= k < n and k in d.known_type and d.words[(k - 1) if k > a else (k + 1)] in (",", "and", "or"):
+                out.append((1.2, d.known_type[k]))
+                break
     return out
 
 
@@ -830,7 +882,7 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
         j += 1
     else:
         return None
-    if j >= n or d.lower[j] not in ("a", "an", "the", "our"):
+    if j >= n or d.lower[j] not in ("a", "an", "the"):
         return None
     t = None
     stop = {"that", "which", "to", "for", "with", "in", "on", "designed", "capable", "based", "by", "where", "whose", "and"}
@@ -1050,7 +1102,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             aliases.append(s)
     # -- family: a size/checkpoint variant of another system
     fam = None
-    if not is_own:
+    if not is_own and typ == "model":
         fam = family_of(name)
     # -- role and evidence
     role, evidence = "uses", ""

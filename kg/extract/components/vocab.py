@@ -15,6 +15,7 @@ __all__ = [
     "MODEL_KW",
     "NAME_SUFFIX_BENCH",
     "SENT_STARTERS",
+    "TOOLS",
     "kw_type",
 ]
 
@@ -33,7 +34,7 @@ BENCH_KW = frozenset(
     """benchmark benchmarks suite suites testbed testbeds leaderboard environment environments
     arena tasks""".split()
 )
-DATA_KW = frozenset("dataset datasets corpus corpora".split())
+DATA_KW = frozenset("dataset datasets corpus corpora database databases databank bank archive".split())
 
 # Words that name a class of thing, not one thing: a defined acronym whose long form
 # ends in one of these ("Markov Game (MG)", "Graph Neural Networks (GNNs)") is generic
@@ -47,7 +48,9 @@ GENERIC_HEADS = frozenset(
     interface interfaces shooter bound bounds divergence error errors rate rates accuracy
     correlation score scores equation equations theorem distance entropy matrix norm front law
     laws principle descent ratio coefficient index test estimation regression policies policy
-    transformer transformers encoder encoders decoder decoders modeling modelling""".split()
+    transformer transformers encoder encoders decoder decoders modeling modelling regulation act
+    agency university institute laboratory conference workshop association society committee
+    council organization organisation company corporation""".split()
 )
 
 CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
@@ -59,6 +62,9 @@ SENT_STARTERS = frozenset(
     compared experiments experimental results extensive notably specifically additionally
     code codes project demonstrations""".split()
 )
+
+# software a phrase may start with that makes it a tool, not an artifact ("Python Sandbox")
+TOOLS = frozenset("python pytorch tensorflow jax cuda java javascript rust docker linux windows excel latex".split())
 
 NAME_SUFFIX_BENCH = frozenset("bench benchmark arena gym suite".split())
 
