@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kg.text import match_key
+from kg.text import match_key as _match_key
+
+# names repeat across a corpus; normalising each one once is worth the memory
+match_key = lru_cache(maxsize=200_000)(_match_key)
 
 __all__ = ["GazRecord", "Lexicon", "load_lexicon"]
 
@@ -45,6 +48,7 @@ class Lexicon:
     by_form: dict[str, GazRecord]
     stop: frozenset[str]
     variant_re: re.Pattern[str] | None
+    variant_heads: frozenset[str] = frozenset()  # first two characters of every variant stem
 
     def lookup(self, surface: str) -> GazRecord | None:
         """The record whose name or alias has the same match key as ``surface``."""
@@ -95,4 +99,10 @@ def load_lexicon() -> Lexicon:
         alt = "|".join(re.escape(s) for s in sorted(set(stems), key=len, reverse=True))
         # a stem followed by a version/size tail: Qwen2.5-VL-7B, LLaMA-3-7B, T5-XXL, ResNet-50
         variant_re = re.compile(rf"^(?:{alt})(?=[-.]?[0-9A-Z]|v[0-9])")
-    return Lexicon(records=records, by_form=by_form, stop=stop, variant_re=variant_re)
+    return Lexicon(
+        records=records,
+        by_form=by_form,
+        stop=stop,
+        variant_re=variant_re,
+        variant_heads=frozenset(s[:2] for s in stems),
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -101,7 +102,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     """All acronym definitions in ``text`` as dicts with short/long strings and token spans."""
     out: list[dict] = []
     tok, starts, ends = tokens
-    parens = [i for i, w in enumerate(tok) if w == "("]
+    parens = list(compress(range(len(tok)), map("(".__eq__, tok)))
     if not parens:
         return ()
     tokens = list(zip(starts, ends))

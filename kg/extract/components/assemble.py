@@ -36,7 +36,8 @@ import bisect
 import re
 from collections import defaultdict
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import not_
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,10 +45,7 @@ from spacy.tokens import Doc
 from kg.extract.components import vocab
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.text import match_key as _match_key
-
-# names repeat across a corpus; normalising each one once is worth the memory
-match_key = lru_cache(maxsize=200_000)(_match_key)
+from kg.extract.lexicon import match_key
 
 __all__ = ["assemble", "family_of", "shape"]
 
@@ -55,6 +53,8 @@ NONE, CAP, STRONG = 0, 1, 2
 
 _SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
+_SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
+_MODEL_SUFFIX = re.compile(r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP)(?:-?\d[\w.]*)?$")
 _NUM_TAIL = re.compile(r"^(?:\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
@@ -97,6 +97,13 @@ _TITLE_PREFIX_WORDS = frozenset(
     """position survey review overview tutorial perspective perspectives erratum correction
     commentary editorial introduction benchmarking revisiting rethinking towards beyond""".split()
 )
+_NOT_A_NAME_AFTER = frozenset("problem problems issue issues effect effects phenomenon paradox dilemma".split())
+_NOT_MODIFIER = frozenset(
+    """and or with on in is are was were has have to of for that which by as at from than
+    achieves achieve outperforms outperform shows show uses use improves improve reaches sets
+    establishes demonstrates yields attains surpasses exhibits provides performs enables requires
+    obtains delivers gives brings leads across over under using""".split()
+)
 _OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
 
@@ -108,9 +115,8 @@ def _propose_positions(d: "_Doc") -> list[int]:
         return []
     out = []
     n = d.n
-    for i, w in enumerate(lower):
-        if w not in _ALL_PROPOSE_CUES:
-            continue
+    for i in compress(range(n), map(_ALL_PROPOSE_CUES.__contains__, lower)):
+        w = lower[i]
         if w in _NAMING:
             out.append(i + 1)
             continue
@@ -154,6 +160,7 @@ EVAL_WORDS = frozenset(
     achieved achieving accuracy performance state-of-the-art sota record improvement improvements
     scores""".split()
 )
+_LIST_CUES = frozenset(["such", "like", "including", "e.g", "namely"])
 _LIST_CUE = frozenset(["such", "as", "like", "including", "e.g", "i.e", "namely", "especially"])
 
 
@@ -178,7 +185,7 @@ def shape(w: str) -> int:
             any_upper = True
         if up >= 2:
             return STRONG
-        if up and any(c.isdigit() for c in p):
+        if up and any(c.isdigit() for c in p) and (p[0].isalpha() or (_SIZE_PART.match(p) and parts[0][0].isupper())):
             return STRONG
         if all_cap_parts and len(p) == 1 and p.isupper():
             return STRONG
@@ -361,6 +368,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             continue
         if lex.is_stop(surf):
             continue
+        if b1 + 1 < n and lower[b1 + 1] in _NOT_A_NAME_AFTER:
+            continue
         # Title Case makes every phrase look like a name: "... Score-based Diffusion Policies"
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
@@ -394,7 +403,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         add(a, b, "gaz", rec.type, 2, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
-    cand = [i for i, w in enumerate(words) if not w.islower() and w[0].isalnum()]
+    cand = [i for i in compress(range(n), map(not_, map(str.islower, words))) if words[i][0].isalnum()]
     d.cand = cand
     ci = 0
     while ci < len(cand):
@@ -410,7 +419,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             i += 1
             continue
         sh = shape(w)
-        vm = lex.variant_re.match(w) if (lex.variant_re is not None and sh != NONE) else None
+        vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
         if vm is not None:
             rec = lex.lookup(vm.group(0))
             o = add(i, i + 1, "variant", "model" if rec is None else rec.type, 2)
@@ -690,7 +699,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
     cue_nouns = vocab.DATA_KW | vocab.BENCH_KW
-    for i in [i for i, w in enumerate(lower) if w in cue_nouns]:
+    for i in compress(range(n), map(cue_nouns.__contains__, lower)):
         t = vocab.kw_type(lower[i])
         if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
@@ -711,7 +720,9 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 while a >= d.title_end and shape(words[a]) == CAP and not covered[a] and b - a <= 3:
                     a -= 1
                 a += 1
-                if a < b and not d.is_sentence_initial(a) and lower[a] not in vocab.SENT_STARTERS:
+                # a run right after a name continues it ("Hanabi Learning Environment"): leave it
+                glued_left = a - 1 >= 0 and covered[a - 1] and d.starts[a] == d.ends[a - 1] + 1
+                if a < b and not glued_left and not d.is_sentence_initial(a) and lower[a] not in vocab.SENT_STARTERS:
                     if all(lower[k] not in vocab.SENT_STARTERS for k in range(a, b)):
                         add(a, b, "ctx", t, 4)
                         j = a - 1
@@ -729,6 +740,8 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
             continue
         if i >= 2 and words[i - 1] == "s" and words[i - 2] in ("'", "\u2019"):
             continue  # "Bird's Eye View": the run started before the possessive
+        if i > 0 and covered[i - 1] and d.starts[i] == d.ends[i - 1] + 1:
+            continue  # continues a name already found ("Hanabi Learning Environment")
         j = i
         while j < n and not covered[j] and shape(words[j]) == CAP and j - i < 4:
             j += 1
@@ -736,14 +749,17 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         longer = (j + 1 < n and lower[j] in vocab.CONNECTORS and shape(words[j + 1]) != NONE) or (
             i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE
         )
-        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.GENERIC_HEADS:
+        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.CAP_RUN_GENERIC:
             if not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 add(i, j, "ctx")
 
     # lists after "such as / like / e.g. / including" whose members include a name
     list_cues = ("such", "like", "including", "e.g", "namely")
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
-    starts_of_lists = [i for i, w in enumerate(lower) if w in list_cues or (w == "(" and i > 0 and vocab.kw_type(lower[i - 1]))]
+    starts_of_lists = sorted(
+        list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
+        + [i for i in compress(range(n), map("(".__eq__, words)) if i > 0 and vocab.kw_type(lower[i - 1])]
+    )
     for i in starts_of_lists:
         if i < d.title_end:
             continue
@@ -810,6 +826,15 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     t = vocab.kw_type(d.lower[i])
     if t and i + 1 < n and d.words[i + 1] == "-":
         return None
+    if t is None:
+        # "the X clinical note corpora": up to two lower-case modifiers before a data noun
+        for k in (i + 1, i + 2):
+            w = d.lower[k - 1]
+            if k >= n or not w.isalpha() or not d.words[k - 1].islower() or w in _NOT_MODIFIER:
+                break
+            kt = vocab.kw_type(d.lower[k])
+            if kt in ("dataset", "benchmark") and d.lower[k] != "tasks":
+                return kt
     return t
 
 
@@ -858,6 +883,8 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon) -> list[tuple[float, st
             out.append((3, lh))
         if family_of(o["surface"]):
             out.append((1.5, "model"))
+        elif _MODEL_SUFFIX.search(o["surface"]):
+            out.append((1.3, "model"))  # "ClinicalBERT", "BioGPT", "CodeT5"
         ev = _eval_prior(d, o["start"])
         if ev:
             out.append((1, ev))
@@ -949,6 +976,9 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     last = words[-1].lower().strip(")")
     if last in vocab.GENERIC_HEADS:
         return False, None
+    for k, w in enumerate(words[1:], 1):
+        if w in ("for", "of", "in", "on", "with") and words[k - 1].lower() in vocab.GENERIC_HEADS and words[k - 1].lower() not in ("learning",):
+            return False, None  # "Large Language and Vision Models for Autonomous Driving"
     if len(words) == 1 and "-" not in long:
         return False, None
     return True, head_type

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 from operator import itemgetter
 
 from spacy.language import Language
@@ -61,7 +61,7 @@ def split_sentences(text: str, words: list[str], starts: list[int], ends: list[i
         if 0 < first < n:
             sents.append((0, first))
             start = first
-    for i in [i for i, w in enumerate(words) if w in _END]:
+    for i in list(compress(range(n), map(_END.__contains__, words))):
         if i < start or i + 1 >= n:
             continue
         if i > start and words[i - 1].lower() in _ABBREV:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "BENCH_KW",
+    "CAP_RUN_GENERIC",
     "CONNECTORS",
     "DATA_KW",
     "GENERIC_HEADS",
@@ -51,6 +52,18 @@ GENERIC_HEADS = frozenset(
     transformer transformers encoder encoders decoder decoders modeling modelling regulation act
     agency university institute laboratory conference workshop association society committee
     council organization organisation company corporation""".split()
+)
+
+# Heads that make a capitalised run a task or concept rather than a named thing
+# ("Object Detection", "Knowledge Distillation"): stricter than GENERIC_HEADS because a bare
+# run of capitals is weaker evidence than a defined acronym.
+CAP_RUN_GENERIC = GENERIC_HEADS | frozenset(
+    """optimization optimisation detection segmentation translation classification prediction
+    forecasting adaptation distillation compression quantization pruning alignment driving
+    navigation manipulation control planning search synthesis editing captioning estimation
+    tracking completion summarization attention inference training sampling guidance diffusion
+    flow flows matching splatting field feedback embedding embeddings prompting decoding
+    generalization robustness fairness privacy safety security ai""".split()
 )
 
 CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
