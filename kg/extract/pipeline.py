@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
 from kg.extract.components.lexer import KgTokenizer
-from kg.extract.components.urls import canonical_url
+from kg.extract.components.urls import canonical_url, is_github
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "make_nlp"]
@@ -52,10 +52,11 @@ def _mentions(paper: Paper, found: tuple[dict, ...]) -> tuple[Mention, ...]:
         )
     if paper.github:
         canon = canonical_url(paper.github)
-        existing = next((i for i, m in enumerate(out) if m.type == EntityType.GITHUB and m.name == canon), None)
+        existing = next((i for i, m in enumerate(out) if m.name == canon), None)
         if existing is None:
             aliases = (paper.github,) if paper.github != canon else ()
-            out.append(Mention(name=canon, type=EntityType.GITHUB, aliases=aliases, role=Role.CODE, evidence="", count=1))
+            etype = EntityType.GITHUB if is_github(canon) else EntityType.URL
+            out.append(Mention(name=canon, type=etype, aliases=aliases, role=Role.CODE, evidence="", count=1))
         elif ROLE_PRIORITY[out[existing].role] < ROLE_PRIORITY[Role.CODE]:
             old = out[existing]
             out[existing] = Mention(old.name, old.type, old.aliases, Role.CODE, old.evidence, old.count, old.family)

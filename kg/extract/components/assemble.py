@@ -479,7 +479,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                     " " not in pw
                     and pw.lower() not in _TITLE_PREFIX_WORDS
                     and any(c.isalpha() for c in pw)
-                    and pw in words[d.title_end :]
+                    and _occurs_after(words, pw, d.title_end)
                 )
                 if shape(pw) == STRONG or plain_name or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in pw):
                     if not lex.lookup(prefix) and not lex.is_stop(prefix):
@@ -678,6 +678,15 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         }
     mentions.extend(seen_urls.values())
     return tuple(mentions)
+
+
+def _occurs_after(words: list[str], w: str, start: int) -> bool:
+    """Whether ``w`` is one of ``words[start:]`` (without copying the list)."""
+    try:
+        words.index(w, start)
+    except ValueError:
+        return False
+    return True
 
 
 def _case_ok(surface: str, rec) -> bool:

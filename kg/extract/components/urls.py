@@ -9,6 +9,7 @@ their path but lose trailing ``/`` and ``.``.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +22,7 @@ _GITHUB_RE = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
+_is_url_token = re.compile(r"(?:https?://|www\.)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
 
 
@@ -73,7 +75,18 @@ def make_urls(nlp: Language, name: str):
 
     def urls(doc: Doc) -> Doc:
         text = doc._.kg_text or doc.text
-        doc._.kg_urls = find_urls(text) if ("http" in text or "www." in text) else ()
+        if "://" not in text and "www." not in text:
+            doc._.kg_urls = ()
+            return doc
+        words, starts, ends = doc._.kg_tokens
+        if words:
+            # the lexer made every URL one token
+            doc._.kg_urls = tuple(
+                (starts[i], ends[i], words[i], canonical_url(words[i]))
+                for i in compress(range(len(words)), map(_is_url_token, words))
+            )
+        else:
+            doc._.kg_urls = find_urls(text)
         return doc
 
     return urls
