@@ -29,6 +29,7 @@ its evidence, counts summed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -59,11 +60,37 @@ def _form_key(form: str, url: bool) -> str:
     return match_key(form)
 
 
-def _long_forms(m: Mention) -> frozenset[str]:
-    """Keys of the multi-word aliases of an acronym-like name: what tells two acronyms apart."""
+_CONNECTORS = frozenset("of for with via and in on to from by the a an".split())
+
+
+def _long_forms(m: Mention) -> tuple[frozenset[str], ...]:
+    """Word-stem sets of the multi-word aliases of an acronym-like name: what tells two acronyms apart.
+
+    Stems are the first five letters of each content word, so spelling variants
+    ("Optimisation"/"Optimization") agree; a long form the gazetteer knows is its record key.
+    """
     if " " in m.name or _is_url_type(m.type):
-        return frozenset()
-    return frozenset(match_key(a) for a in m.aliases if " " in a.strip())
+        return ()
+    lex = load_lexicon()
+    out = []
+    for a in m.aliases:
+        if " " not in a.strip():
+            continue
+        rec = lex.lookup(a)
+        if rec is not None:
+            out.append(frozenset(["gaz:" + rec.key]))
+        else:
+            out.append(frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", a.casefold()) if w not in _CONNECTORS))
+    return tuple(out)
+
+
+def _same_expansion(a: tuple[frozenset[str], ...], b: list[frozenset[str]]) -> bool:
+    """Whether some long form of ``a`` and some of ``b`` share at least half their stems."""
+    for x in a:
+        for y in b:
+            if x and y and len(x & y) * 2 >= max(len(x), len(y)):
+                return True
+    return False
 
 
 class _UnionFind:
@@ -107,7 +134,7 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
         by_name[_form_key(m.name, _is_url_type(m.type))].append(i)
     name_key_of: dict[int, str] = {}
     for nk, idxs in by_name.items():
-        clusters: list[tuple[set[str], list[int]]] = []
+        clusters: list[tuple[list[frozenset[str]], list[int]]] = []
         plain: list[int] = []
         for i in idxs:
             lf = _long_forms(flat[i][1])
@@ -115,19 +142,19 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
                 plain.append(i)
                 continue
             for c_forms, c_idx in clusters:
-                if c_forms & lf:
-                    c_forms |= lf
+                if _same_expansion(lf, c_forms):
+                    c_forms.extend(lf)
                     c_idx.append(i)
                     break
             else:
-                clusters.append((set(lf), [i]))
+                clusters.append((list(lf), [i]))
         clusters.sort(key=lambda c: (-len(c[1]), min(c[1])))
         if clusters:
             clusters[0][1].extend(plain)
         else:
             clusters = [(set(), plain)]
         for ci, (forms, c_idx) in enumerate(clusters):
-            key = nk if ci == 0 else f"{nk}~{sorted(forms)[0]}"
+            key = nk if ci == 0 else f"{nk}~{''.join(sorted(forms[0]))}"
             for i in c_idx:
                 name_key_of[i] = key
                 uf.union(c_idx[0], i)
@@ -198,7 +225,11 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
                 for i in idxs:
                     papers_per[flat[i][1].name].add(flat[i][0])
                 name = sorted(names, key=lambda s: (-names[s], -len(papers_per[s]), len(s), s))[0]
-            key = name_key_of[idxs[0]] if name_key_of[idxs[0]].startswith(match_key(name) + "~") else match_key(name)
+            own_keys = {name_key_of[i] for i in idxs}
+            key = match_key(name)
+            if key not in own_keys:
+                split = sorted(k for k in own_keys if k.startswith(key + "~"))
+                key = split[0] if split else key
         base, n = key, 2
         while key in used_keys:
             key = f"{base}~{n}"

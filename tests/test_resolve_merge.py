@@ -107,3 +107,20 @@ def test_resolve_is_deterministic() -> None:
     assert sorted(e.key for e in a.entities) == sorted(e.key for e in b.entities)
     assert resolve(items, "v1") == resolve(items, "v1")
     assert a.extractor_version == "v1" and [p.id for p in a.papers] == ["1", "2"]
+
+
+def test_resolve_spelling_variants_of_a_long_form_do_not_split() -> None:
+    g = resolve(
+        [
+            pm("1", M("ABO", aliases=["Adaptive Batch Optimisation"])),
+            pm("2", M("ABO", aliases=["Adaptive Batch Optimization"])),
+        ],
+        "v1",
+    )
+    (e,) = g.entities
+    assert e.key == "abo" and set(e.aliases) == {"Adaptive Batch Optimisation", "Adaptive Batch Optimization"}
+
+
+def test_resolve_empty_input() -> None:
+    g = resolve([], "v1")
+    assert g.entities == [] and g.links == [] and g.variants == [] and g.papers == []
