@@ -55,7 +55,7 @@ _SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
 _MODEL_SUFFIX = re.compile(r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP)(?:-?\d[\w.]*)?$")
-_NUM_TAIL = re.compile(r"^(?:\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
+_NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
 
@@ -1116,6 +1116,10 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             typ = "model"
         if typ is None and "method" in cand:
             typ = "method"
+        if typ is None:
+            # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
+            weak = [t for p, t in cues if p >= 1.3 and t == "model"]
+            typ = weak[0] if weak else None
         if typ is None:
             dt = def_type.get(name_key)
             typ = dt if dt in ("model", "dataset", "benchmark") else "method"
