@@ -318,3 +318,55 @@ def test_extract_gazetteer_records_are_well_formed() -> None:
         assert rec["key"] == match_key(rec["name"]) and rec["key"] not in keys
         keys.add(rec["key"])
     assert len(keys) >= 300
+
+
+# ---------------------------------------------------------------- regressions found on probe abstracts
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # version and tier tails stay with a known model
+        ("We compare Gemini 1.5 Pro and Claude 3.5 Sonnet.", {"Gemini 1.5 Pro": "model", "Claude 3.5 Sonnet": "model"}),
+        ("Readers are Llama 3.1 8B and Stable Diffusion v1.5.", {"Llama 3.1 8B": "model", "Stable Diffusion v1.5": "model"}),
+        # a capitalised word in front makes a different model
+        ("Boxes come from Grounding DINO here.", {"Grounding DINO": "model"}),
+        # a bracketed list after a type noun, digit-led names included
+        ("We test on three benchmarks (FooQA, 3HopQA, and Bazbench).", {"FooQA": "benchmark", "3HopQA": "benchmark", "Bazbench": "benchmark"}),
+        # a sibling of a known model is a model
+        ("We apply it to PixArt-alpha and Stable Diffusion 3.", {"PixArt-alpha": "model"}),
+        # names built on model families
+        ("A fine-tuned ClinicalBERT model is the baseline.", {"ClinicalBERT": "model"}),
+        # data nouns after modifiers
+        ("We use the WardNotes and ICUNotes clinical note corpora.", {"WardNotes": "dataset", "ICUNotes": "dataset"}),
+    ],
+)
+def test_extract_probe_regressions(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        ("Score distillation suffers from the Janus problem.", {"Janus"}),
+        ("Accepted at ICLR 2025 and presented at the WACV workshop.", {"ICLR", "WACV"}),
+        ("We render in Bird's Eye View (BEV) space.", {"BEV", "Eye View"}),
+        ("Text-to-3D generation is slow; Object Detection and Knowledge Distillation are tasks.", {"Text-to-3D", "Object Detection", "Knowledge Distillation"}),
+        ("The Python Sandbox runs tool calls.", {"Python Sandbox"}),
+        ("Results use KV caches in BF16 on NVIDIA H100 GPUs.", {"KV", "BF16", "NVIDIA", "H100"}),
+        ("We discuss Large Language and Vision Models for Autonomous Driving (LLVM-AD).", {"LLVM-AD"}),
+    ],
+)
+def test_extract_probe_negatives(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
+def test_extract_and_propose_shares_the_subject() -> None:
+    got = run("A Study", "We find the cause and propose Calibrated Value Ensembles (CVE), a fix.")
+    assert got["CVE"].role == Role.PROPOSES
+
+
+def test_extract_glued_lowercase_tail_is_the_name() -> None:
+    got = run("A Study", "We propose FooNet, a network. Experiments show that FooNetis fast.")
+    assert set(got) == {"FooNet"} and got["FooNet"].count == 2

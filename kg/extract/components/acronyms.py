@@ -111,55 +111,54 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
         k = bisect.bisect_right(sent_starts, i0) - 1
         s0, s1 = sents[k]
         i = i0
-        if True:
-            # find the closing bracket within the sentence
-            j = i + 1
-            while j < s1 and tok[j] not in (")", "(") and j - i < 40:
-                j += 1
-            if j >= s1 or tok[j] != ")":
-                continue
-            inner = tok[i + 1 : j]
-            d = None
-            if len(inner) == 1 and is_short_form(inner[0]):
-                d = _long_before(text, tokens, tok, s0, i, inner[0])
-                if d is not None:
-                    short, short_span = inner[0], (i + 1, j)
-                    # "On-Policy Alignment (OPA)-DPO": the definition names OPA-DPO
-                    if (
-                        j + 2 < s1
-                        and tok[j + 1] in ("-", "\u2010", "\u2011")
-                        and tokens[j + 1][0] == tokens[j][1]
-                        and tokens[j + 2][0] == tokens[j + 1][1]
-                        and tok[j + 2][:1].isalnum()
-                        and any(c.isupper() for c in tok[j + 2])
-                    ):
-                        short = f"{short}-{tok[j + 2]}"
-                        short_span = (j + 2, j + 3)
-                    long_start = d
+        # find the closing bracket within the sentence
+        j = i + 1
+        while j < s1 and tok[j] not in (")", "(") and j - i < 40:
+            j += 1
+        if j >= s1 or tok[j] != ")":
+            continue
+        inner = tok[i + 1 : j]
+        d = None
+        if len(inner) == 1 and is_short_form(inner[0]):
+            d = _long_before(text, tokens, tok, s0, i, inner[0])
+            if d is not None:
+                short, short_span = inner[0], (i + 1, j)
+                # "On-Policy Alignment (OPA)-DPO": the definition names OPA-DPO
+                if (
+                    j + 2 < s1
+                    and tok[j + 1] in ("-", "\u2010", "\u2011")
+                    and tokens[j + 1][0] == tokens[j][1]
+                    and tokens[j + 2][0] == tokens[j + 1][1]
+                    and tok[j + 2][:1].isalnum()
+                    and any(c.isupper() for c in tok[j + 2])
+                ):
+                    short = f"{short}-{tok[j + 2]}"
+                    short_span = (j + 2, j + 3)
+                long_start = d
+                out.append(
+                    {
+                        "short": short,
+                        "long": text[tokens[long_start][0] : tokens[i - 1][1]].strip("\"'\u201c\u201d ~"),
+                        "short_span": short_span,
+                        "long_span": (long_start, i),
+                        "inner_short": inner[0],
+                    }
+                )
+        elif len(inner) >= 2 and i > s0 and is_short_form(tok[i - 1]) and tok[i - 1][0].isupper():
+            # "LSPO (Latent Space Policy Optimization)"
+            words = [w for w in inner if w not in _STOP_TOKENS]
+            if len(words) == len(inner) and len(words) <= min(len(tok[i - 1]) + 5, 2 * len(tok[i - 1]) + 1):
+                k = long_form_for(tok[i - 1], words)
+                if k == 0:
                     out.append(
                         {
-                            "short": short,
-                            "long": text[tokens[long_start][0] : tokens[i - 1][1]].strip("\"'\u201c\u201d ~"),
-                            "short_span": short_span,
-                            "long_span": (long_start, i),
-                            "inner_short": inner[0],
+                            "short": tok[i - 1],
+                            "long": text[tokens[i + 1][0] : tokens[j - 1][1]],
+                            "short_span": (i - 1, i),
+                            "long_span": (i + 1, j),
+                            "inner_short": tok[i - 1],
                         }
                     )
-            elif len(inner) >= 2 and i > s0 and is_short_form(tok[i - 1]) and tok[i - 1][0].isupper():
-                # "LSPO (Latent Space Policy Optimization)"
-                words = [w for w in inner if w not in _STOP_TOKENS]
-                if len(words) == len(inner) and len(words) <= min(len(tok[i - 1]) + 5, 2 * len(tok[i - 1]) + 1):
-                    k = long_form_for(tok[i - 1], words)
-                    if k == 0:
-                        out.append(
-                            {
-                                "short": tok[i - 1],
-                                "long": text[tokens[i + 1][0] : tokens[j - 1][1]],
-                                "short_span": (i - 1, i),
-                                "long_span": (i + 1, j),
-                                "inner_short": tok[i - 1],
-                            }
-                        )
     return tuple(out)
 
 

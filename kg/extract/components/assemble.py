@@ -161,7 +161,6 @@ EVAL_WORDS = frozenset(
     scores""".split()
 )
 _LIST_CUES = frozenset(["such", "like", "including", "e.g", "namely"])
-_LIST_CUE = frozenset(["such", "as", "like", "including", "e.g", "i.e", "namely", "especially"])
 
 
 @lru_cache(maxsize=65536)
@@ -405,18 +404,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
     cand = [i for i in compress(range(n), map(not_, map(str.islower, words))) if words[i][0].isalnum()]
     d.cand = cand
-    ci = 0
-    while ci < len(cand):
-        i = cand[ci]
-        ci += 1
+    for i in cand:
         if covered[i]:
             continue
         w = words[i]
-        stripped = strip_suffix(w)
+        stripped = strip_suffix(w) if "-" in w else w
         if stripped != w:
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
-            i += 1
             continue
         sh = shape(w)
         vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
@@ -424,17 +419,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             rec = lex.lookup(vm.group(0))
             o = add(i, i + 1, "variant", "model" if rec is None else rec.type, 2)
             o["stem"] = vm.group(0)
-            i += 1
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
             sh == STRONG or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
         ):
             add(i, i + 2, "name", "benchmark", 3)
-            i += 2
             continue
         if sh == STRONG:
             if lex.is_stop(w) and not _is_plural_acronym(w):
-                i += 1
                 continue
             a, b = i, i + 1
             # "CALVIN ABC", "BridgeData V2": a short capital tail or version
@@ -455,9 +447,6 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             ):
                 a -= 1
             add(a, b, "name")
-            i = b
-            continue
-        i += 1
 
     # -- capitalised names from context: "X dataset", "methods such as X or Y"
     _context_names(d, covered, add)
@@ -576,16 +565,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if pk not in own_keys:
             for a in [i for i, w in enumerate(words) if "-" in w and i >= d.title_end]:
                 if match_key(words[a]) == pk:
-                    b1 = a
-                    if True:
-                        add(a, b1 + 1, "own", surface=words[a])
-                        own_keys.add(pk)
-                        own_type_hints[pk].append(_next_word_type(d, b1 + 1))
-                        tp = text[: d.ends[d.title_end - 1]]
-                        j = tp.find(":")
-                        if j > 0:
-                            o = add(0, d.tok_at(0) + 1, "own", surface=tp[:j].strip())
-                            o["alias_only"] = True
+                    add(a, a + 1, "own", surface=words[a])
+                    own_keys.add(pk)
+                    own_type_hints[pk].append(_next_word_type(d, a + 1))
+                    tp = text[: d.ends[d.title_end - 1]]
+                    j = tp.find(":")
+                    if j > 0:
+                        o = add(0, 1, "own", surface=tp[:j].strip())
+                        o["alias_only"] = True
                     break
 
     # types of names the gazetteer knows, by token: a sibling in a list takes the same type
@@ -763,7 +750,6 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 add(i, j, "ctx")
 
     # lists after "such as / like / e.g. / including" whose members include a name
-    list_cues = ("such", "like", "including", "e.g", "namely")
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
         list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
@@ -1073,7 +1059,6 @@ def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -
 
 def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
     """One mention dict from the occurrences of one entity."""
-    words = d.words
     n = d.n
     # canonical: a defined short form, else the own-system name, else the most frequent form
     shorts = [o for o in items if o["kind"] == "short"]
