@@ -262,3 +262,21 @@ def test_graph_layout_is_deterministic_and_places_every_node():
     centre = lambda pts: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
     (ax, ay), (bx, by) = centre(ca), centre(cb)
     assert math.hypot(ax - bx, ay - by) > 100
+
+
+def test_graph_paper_graph_drops_most_common_entities_past_pair_budget() -> None:
+    # 30 papers all naming "Hub", pairs of papers sharing a rare entity each.
+    papers = [Paper(f"p{i:02d}", f"Paper {i}", "", "2025-01-01") for i in range(30)]
+    entities = [Entity("hub", "Hub", EntityType.MODEL)] + [
+        Entity(f"r{i}", f"Rare{i}", EntityType.DATASET) for i in range(15)
+    ]
+    links = [Link(p.id, "hub", Role.USES) for p in papers] + [
+        Link(f"p{j:02d}", f"r{j // 2}", Role.USES) for j in range(30)
+    ]
+    graph = Graph(papers, entities, links)
+    full = kgraph.paper_graph(graph, max_pairs=None)
+    assert full.number_of_edges() == 30 * 29 // 2 and full.graph["dropped_common"] == []
+    budget = kgraph.paper_graph(graph, max_pairs=100)  # Hub alone links 435 pairs
+    assert budget.graph["dropped_common"] == [("Hub", 30)]
+    assert budget.number_of_edges() == 15
+    assert budget.edges["p00", "p01"]["shared"] == {"dataset": ["Rare0"]}

@@ -133,8 +133,8 @@ def build(
     out.print(f"Graph ({summary['store']}): {stats['papers']} papers, {stats['entities']} entities ({by_type}), "
               f"{stats['mentions']} mentions, {stats['variants']} variant links")
     if export is not None:
-        cut = f"; {export.cut_message}" if getattr(export, "cut_message", "") else ""
-        out.print(f"HTML: {html} ({export.nodes} nodes, {export.edges} edges{cut})")
+        extra = "".join(f"; {note}" for note in [*export.notes, export.cut_message] if note)
+        out.print(f"HTML: {html} ({export.nodes} nodes, {export.edges} edges{extra})")
 
 
 @app.command()

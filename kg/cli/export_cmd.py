@@ -110,5 +110,5 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
         if as_json:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             return
-        cut = f"; {report.cut_message}" if report.cut_message else ""
-        typer.echo(f"Wrote {report.path}: {report.nodes:,} nodes, {report.edges:,} edges{cut}")
+        extra = "".join(f"; {note}" for note in [*report.notes, report.cut_message] if note)
+        typer.echo(f"Wrote {report.path}: {report.nodes:,} nodes, {report.edges:,} edges{extra}")

@@ -235,6 +235,13 @@ def _project(graph: Graph, options: ExportOptions) -> _View:
         g = kgraph.paper_graph(
             graph, types=types, min_shared=options.min_shared, exclude=focus.entities if focus else ()
         )
+    if g.graph.get("dropped_common"):
+        dropped = g.graph["dropped_common"]
+        examples = ", ".join(f"{name} ({n} papers)" for name, n in dropped[:3])
+        notes.append(
+            f"{len(dropped)} very common entit{'y' if len(dropped) == 1 else 'ies'} not drawn as links: {examples}"
+            f"{', ...' if len(dropped) > 3 else ''}"
+        )
     if focus:
         depth = options.depth if options.depth is not None and not options.ego else (2 if bipartite else 1)
         g = kgraph.ego_subgraph(g, graph, focus, depth)
