@@ -105,7 +105,6 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     parens = list(compress(range(len(tok)), map("(".__eq__, tok)))
     if not parens:
         return ()
-    tokens = list(zip(starts, ends))
     sent_starts = [a for a, _ in sents]
     for i0 in parens:
         k = bisect.bisect_right(sent_starts, i0) - 1
@@ -120,15 +119,15 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
         inner = tok[i + 1 : j]
         d = None
         if len(inner) == 1 and is_short_form(inner[0]):
-            d = _long_before(text, tokens, tok, s0, i, inner[0])
+            d = _long_before(tok, s0, i, inner[0])
             if d is not None:
                 short, short_span = inner[0], (i + 1, j)
                 # "On-Policy Alignment (OPA)-DPO": the definition names OPA-DPO
                 if (
                     j + 2 < s1
                     and tok[j + 1] in ("-", "\u2010", "\u2011")
-                    and tokens[j + 1][0] == tokens[j][1]
-                    and tokens[j + 2][0] == tokens[j + 1][1]
+                    and starts[j + 1] == ends[j]
+                    and starts[j + 2] == ends[j + 1]
                     and tok[j + 2][:1].isalnum()
                     and any(c.isupper() for c in tok[j + 2])
                 ):
@@ -138,7 +137,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
                 out.append(
                     {
                         "short": short,
-                        "long": text[tokens[long_start][0] : tokens[i - 1][1]].strip("\"'\u201c\u201d ~"),
+                        "long": text[starts[long_start] : ends[i - 1]].strip("\"'\u201c\u201d ~"),
                         "short_span": short_span,
                         "long_span": (long_start, i),
                         "inner_short": inner[0],
@@ -153,7 +152,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
                     out.append(
                         {
                             "short": tok[i - 1],
-                            "long": text[tokens[i + 1][0] : tokens[j - 1][1]],
+                            "long": text[starts[i + 1] : ends[j - 1]],
                             "short_span": (i - 1, i),
                             "long_span": (i + 1, j),
                             "inner_short": tok[i - 1],
@@ -162,7 +161,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     return tuple(out)
 
 
-def _long_before(text, tokens, tok, s0, paren, short) -> int | None:
+def _long_before(tok: list[str], s0: int, paren: int, short: str) -> int | None:
     """Token index where the long form before ``paren`` starts, or None."""
     n_chars = sum(c.isalnum() for c in short)
     limit = min(n_chars + 5, 2 * n_chars + 1)

@@ -36,8 +36,8 @@ import bisect
 import re
 from collections import defaultdict
 from functools import lru_cache
-from itertools import chain, compress, repeat
-from operator import not_
+from itertools import compress, repeat
+from operator import contains, not_
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -138,7 +138,7 @@ def _propose_positions(d: "_Doc") -> list[int]:
         )
         if not subj and lower[j] == "and":
             # "We identify the cause and propose X": the same subject
-            a = d.sents[d.sent_of[i]][0]
+            a = d.sents[d.sent_index(i)][0]
             subj = "we" in lower[max(a, i - 20) : j]
         if not subj or (w.startswith("present") and d.words[i - 1] == "present"):
             continue
@@ -262,7 +262,7 @@ class _Doc:
         self.words, self.starts, self.ends = tokens
         self.lower = list(map(str.lower, self.words))
         self.n = len(self.words)
-        self.sent_of = list(chain.from_iterable(repeat(k, b - a) for k, (a, b) in enumerate(sents)))
+        self.sent_starts = [a for a, _ in sents]
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
         self.known_type: dict[int, str] = {}
@@ -278,8 +278,12 @@ class _Doc:
         i = bisect.bisect_left(self.ends, char)
         return i if i < self.n and self.ends[i] == char else -1
 
+    def sent_index(self, i: int) -> int:
+        """Index of the sentence that holds token ``i``."""
+        return bisect.bisect_right(self.sent_starts, i) - 1
+
     def sent_start(self, i: int) -> int:
-        return self.sents[self.sent_of[i]][0]
+        return self.sents[self.sent_index(i)][0]
 
     def is_sentence_initial(self, i: int) -> bool:
         s = self.sent_start(i)
@@ -403,17 +407,25 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
     cand = [i for i in compress(range(n), map(not_, map(str.islower, words))) if words[i][0].isalnum()]
+    shapes = list(map(shape, map(words.__getitem__, cand)))
     d.cand = cand
-    for i in cand:
+    d.cap_set = {i for i, sh in zip(cand, shapes) if sh == CAP}
+    for i, sh in zip(cand, shapes):
         if covered[i]:
             continue
         w = words[i]
+        if sh == CAP and "-" not in w:
+            # a capitalised word is a name only as "X Bench"; the context rules see it later
+            if i + 1 < n and lower[i + 1] in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
+                not d.is_sentence_initial(i) and i >= d.title_end
+            ):
+                add(i, i + 2, "name", "benchmark", 3)
+            continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w:
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
             continue
-        sh = shape(w)
         vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
         if vm is not None:
             rec = lex.lookup(vm.group(0))
@@ -485,7 +497,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
     cand_pos = [t[0] for t in cand_starts]
     proposed_defs: set[int] = set()
     for p in propose_at:
-        sent_end = d.sents[d.sent_of[p]][1] if p < n else n
+        sent_end = d.sents[d.sent_index(p)][1] if p < n else n
         j = bisect.bisect_left(cand_pos, p)
         picked = _propose_title_case(d, p, sent_end, covered, add, own_keys, own_type_hints)
         while not picked and j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
@@ -563,7 +575,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             if match_key(o["surface"]) == pk:
                 own_keys.add(pk)
         if pk not in own_keys:
-            for a in [i for i, w in enumerate(words) if "-" in w and i >= d.title_end]:
+            for a in [i for i in compress(range(n), map(contains, words, repeat("-"))) if i >= d.title_end]:
                 if match_key(words[a]) == pk:
                     add(a, a + 1, "own", surface=words[a])
                     own_keys.add(pk)
@@ -659,7 +671,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             "type": typ,
             "aliases": tuple(a for a in aliases if a != canon),
             "role": "code",
-            "evidence": d.sentence_text(d.sent_of[i]) if n else "",
+            "evidence": d.sentence_text(d.sent_index(i)) if n else "",
             "count": 1,
             "family": None,
         }
@@ -725,12 +737,15 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                         continue
                 break
     # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
-    cand = d.cand
-    ci = 0
-    while ci < len(cand):
-        i = cand[ci]
-        ci += 1
-        if i < d.title_end or covered[i] or shape(words[i]) != CAP or d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
+    cap_set = d.cap_set
+    for i in sorted(i for i in cap_set if i + 1 in cap_set and i - 1 not in cap_set):
+        if i < d.title_end:
+            continue
+        if d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
+            i += 1  # "Using Anthropic Personas ...": a run may start after the first word
+            if i + 1 not in cap_set or lower[i] in vocab.SENT_STARTERS:
+                continue
+        if covered[i]:
             continue
         if i > 0 and words[i - 1] in (")", ":", ";") or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in (",", "(")):
             continue
@@ -763,7 +778,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         j = i + (2 if lower[i] == "such" else 1)
         if words[i] == "(" and j < n and lower[j] in ("e.g", "i.e"):
             j += 1
-        sent_end = d.sents[d.sent_of[i]][1]
+        sent_end = d.sents[d.sent_index(i)][1]
         members = []
         while j < sent_end and len(members) < 8:
             w = words[j]
@@ -859,7 +874,7 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     return "benchmark"
 
 
-def _type_cues(d: _Doc, items: list[dict], lex: Lexicon) -> list[tuple[float, str]]:
+def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False) -> list[tuple[float, str]]:
     """(priority, type) pairs from the words around every occurrence of a name."""
     out: list[tuple[float, str]] = []
     n = d.n
@@ -873,6 +888,8 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon) -> list[tuple[float, st
             out.append((4, ap))
         if o["type"]:
             out.append((o["tprio"], o["type"]))
+        if strong_only:
+            continue  # weaker cues never beat the gazetteer's type
         lh = _list_head_type(d, o["start"])
         if lh:
             out.append((3, lh))
@@ -1087,7 +1104,9 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     name_key = match_key(name)
 
     # -- type
-    cues = _type_cues(d, items, lex)  # (priority, type) from the text around the name
+    known = not is_own and any(o["rec"] is not None for o in items)
+    # (priority, type) from the text around the name; a known name only needs the strong ones
+    cues = _type_cues(d, items, lex, strong_only=known)
     if is_own:
         cand = []
         if title_type and any(o["start"] < d.title_end for o in items):
@@ -1137,7 +1156,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     best_p = 0
     prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
     for o in sorted(items, key=lambda o: o["start"]):
-        k = d.sent_of[o["start"]] if o["start"] < n else 0
+        k = d.sent_index(o["start"]) if o["start"] < n else 0
         r = _role(d, o, k, typ, is_own)
         sent = d.sentence_text(k) if prio[r] > best_p else ""
         if prio[r] > best_p:
