@@ -69,14 +69,32 @@ TEMPLATES = [
 ]
 
 
+SYLLABLES = "ra ven tol mi kor sa lu pex dri no vak ste fen gal or bu cyn ta rel mo qui zan del fo".split()
+FILLERS = [
+    "In particular, the {w1} {noun} remain {adj} under {w2}-{w3} shifts of {pct}%.",
+    "This {w1}-aware analysis covers {num} {w2} settings and {num2} {w3} variants.",
+    "We observe that ({w1}) {noun} and {w2} {noun2} interact through {adj} {w3} terms.",
+]
+
+
+def _word(rng: random.Random) -> str:
+    """A made-up word: real abstracts are full of rare words the tokenizer has not cached."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
 def make_corpus(n: int, seed: int = 7) -> list[Paper]:
-    """``n`` synthetic title/abstract pairs (about the length of real abstracts) from the templates above."""
+    """``n`` synthetic title/abstract pairs (about the length of real abstracts) from the templates above.
+
+    Templates carry the names; made-up filler words give the vocabulary of real text
+    (most whitespace-delimited chunks of an abstract are rare), so the tokenizer's
+    cache is not flattered.
+    """
     rng = random.Random(seed)
     papers = []
     for i in range(n):
         sys_name = rng.choice(SYSTEMS) + (str(i % 97) if i % 3 == 0 else "")
         sents = []
-        for t in rng.sample(TEMPLATES, k=11):
+        for t in rng.sample(TEMPLATES, k=8) + rng.sample(FILLERS, k=3):
             fill = {
                 "sys": sys_name,
                 "long": rng.choice(LONG),
@@ -94,6 +112,10 @@ def make_corpus(n: int, seed: int = 7) -> list[Paper]:
                 "verb": rng.choice(VERB),
                 "num": rng.randint(2, 999),
                 "pct": round(rng.uniform(0.5, 60.0), 1),
+                "num2": rng.randint(2, 999),
+                "w1": _word(rng),
+                "w2": _word(rng),
+                "w3": _word(rng),
             }
             sents.append(t.format(**fill))
         title = f"{sys_name}: {rng.choice(LONG)} for {rng.choice(['Reasoning', 'Manipulation', 'Alignment', 'Retrieval'])}"
