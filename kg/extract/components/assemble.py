@@ -1155,7 +1155,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     role, evidence = "uses", ""
     best_p = 0
     prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
-    for o in sorted(items, key=lambda o: o["start"]):
+    # the abstract's sentences show a role better than the title does
+    for o in sorted(items, key=lambda o: (o["start"] < d.title_end, o["start"])):
         k = d.sent_index(o["start"]) if o["start"] < n else 0
         r = _role(d, o, k, typ, is_own)
         sent = d.sentence_text(k) if prio[r] > best_p else ""
