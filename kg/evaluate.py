@@ -165,7 +165,12 @@ def _norm_title(title: str) -> str:
 def align(gold_records: Sequence[dict], predictions: Sequence[PaperMentions]) -> tuple[list[PaperMentions | None], list[str]]:
     """Pair each gold record with its predicted paper: by order when counts match, else by title."""
     if len(gold_records) == len(predictions):
-        return list(predictions), []
+        # same count: the files are in the same order, unless most titles say otherwise
+        same = sum(
+            _norm_title(r.get("title", "")) == _norm_title(pm.paper.title) for r, pm in zip(gold_records, predictions)
+        )
+        if not any(r.get("title") for r in gold_records) or same * 2 >= len(gold_records):
+            return list(predictions), []
     by_title: dict[str, PaperMentions] = {}
     for pm in predictions:
         by_title.setdefault(_norm_title(pm.paper.title), pm)

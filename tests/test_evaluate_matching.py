@@ -123,3 +123,11 @@ def test_evaluate_cli_reports_bad_input(tmp_path: Path) -> None:
     res = CliRunner().invoke(_app(), ["eval", str(tmp_path / "nope.jsonl")])
     assert res.exit_code == 1
     assert "Error:" in res.output
+
+
+def test_evaluate_same_count_but_shuffled_aligns_by_title() -> None:
+    r = evaluate(
+        [gold("First Paper", G("PPO", "method")), gold("Second Paper", G("SAC", "method"))],
+        [pred("Second Paper", ("SAC", "method")), pred("First Paper", ("PPO", "method"))],
+    )
+    assert r.untyped.tp == 2 and r.untyped.fp == 0

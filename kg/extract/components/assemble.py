@@ -853,7 +853,10 @@ _NOT_EVAL_BEFORE_ON = frozenset(
     operate operates operating run runs running deployed implemented work works working act acts
     draw draws drawing rest rests build builds center centers centred centered""".split()
 )
-_TRAIN_BEFORE_ON = frozenset("trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit".split())
+_TRAIN_BEFORE_ON = frozenset(
+    """trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit training
+    pretraining pre-training fine-tuning finetuning distilled collected""".split()
+)
 _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
 
 
