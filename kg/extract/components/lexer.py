@@ -98,20 +98,25 @@ class KgTokenizer:
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
+        """Tokenize many texts, one Doc each."""
         for text in texts:
             yield self(text)
 
     # nothing to save: the tokenizer is code, not data
     def to_bytes(self, **kwargs) -> bytes:
+        """Nothing to serialise."""
         return b""
 
     def from_bytes(self, data: bytes, **kwargs) -> "KgTokenizer":
+        """Nothing to restore."""
         return self
 
     def to_disk(self, path, **kwargs) -> None:
+        """Nothing to save."""
         return None
 
     def from_disk(self, path, **kwargs) -> "KgTokenizer":
+        """Nothing to load."""
         return self
 
 
