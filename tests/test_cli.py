@@ -152,7 +152,7 @@ def test_cli_build_shared_dump_then_lookup_calvin(dump_path: Path, tmp_path: Pat
         (["build", "no-such-file.txt", "--db", "{tmp}/g.lbdb"], "Error: no-such-file.txt: no such file"),
         (["stats", "--db", "{tmp}/absent.lbdb"], "Error: no graph at"),
         (["query", "MATCH (p:Paper RETURN p", "--db", "{db}"], "Error: "),
-        (["extract", "{tmp}"], "is a directory"),
+        (["extract", "{tmp}"], "no input files"),
     ],
 )
 def test_cli_user_errors_are_one_line_without_traceback(

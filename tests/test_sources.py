@@ -173,3 +173,17 @@ def test_sources_arxiv_id(value: str, expected: str | None) -> None:
 )
 def test_sources_iso_date(value: str, expected: str | None) -> None:
     assert iso_date(value, today=dt.date(2026, 11, 25)) == expected
+
+
+def test_sources_directory_reads_its_input_files(tmp_path: Path, sources_dir: Path) -> None:
+    for name in ("papers.jsonl", "daily.txt"):
+        (tmp_path / name).write_bytes((sources_dir / name).read_bytes())
+    (tmp_path / "notes.md").write_text("not an input", encoding="utf-8")
+    titles = [p.title for p in read_papers([tmp_path])]
+    # daily.txt first (sorted), then only what papers.jsonl adds.
+    assert titles == [GRAPH_SKETCH, "Small Models, Long Proofs", "Counting Birds with Drones"]
+
+
+def test_sources_empty_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no input files"):
+        list(read_papers([tmp_path]))

@@ -105,7 +105,8 @@ def build(
         if html:
             from kg.export.html import export_html
 
-            export = export_html(store.load_graph(), html)
+            with err.status("Drawing the HTML graph .."):
+                export = export_html(store.load_graph(), html)
     summary = {
         "store": store_label(db, neo4j_uri),
         "papers_read": len(items),

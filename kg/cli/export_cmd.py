@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 
 from kg.cli.options import AsJson, Db, Neo4jUri
 from kg.errors import ExportError
@@ -101,12 +102,11 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
             color_by=color_by,
             title=title,
         )
-        store = open_store(db, neo4j_uri)
-        try:
-            graph = store.load_graph()
-        finally:
-            store.close()
-        report = export_html(graph, html, options)
+        with Console(stderr=True).status("Reading the graph ..") as status:
+            with open_store(db, neo4j_uri) as store:
+                graph = store.load_graph()
+            status.update(f"Drawing {len(graph.papers):,} papers ..")
+            report = export_html(graph, html, options)
         if as_json:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             return

@@ -10,7 +10,7 @@ import typer
 Papers = Annotated[
     list[Path],
     typer.Argument(
-        help="Input files: a Daily Papers text dump, .jsonl/.json (records with title + abstract, "
+        help="Input files or directories of them: a Daily Papers text dump, .jsonl/.json (records with title + abstract, "
         "or the HF daily-papers API), .csv (title,abstract[,id,url,date]) or an arXiv Atom .xml.",
         show_default=False,
     ),

@@ -10,7 +10,7 @@ from kg.model import Paper
 from kg.text import title_id
 from kg.sources.readers import read_atom, read_csv, read_daily, read_json, read_jsonl
 
-__all__ = ["FORMATS", "read_papers", "read_path", "sniff_format"]
+__all__ = ["FORMATS", "expand_paths", "read_papers", "read_path", "sniff_format"]
 
 Reader = Callable[[str, str], Iterator[Paper]]
 
@@ -64,10 +64,31 @@ def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper]:
     yield from FORMATS[fmt](text, str(path))
 
 
+#: Files a directory argument contributes: every file with one of these suffixes.
+INPUT_SUFFIXES = (".txt", *_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus the input files inside each directory named (sorted, not recursive)."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+            if not found:
+                raise InputError(f"{path}: no input files ({', '.join(INPUT_SUFFIXES)}) in this directory")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper]:
-    """Papers from every path in order; a paper seen twice (same id or title) is yielded once."""
+    """Papers from every path (directories: the input files in them) in order.
+
+    A paper seen twice (same id or title) is yielded once.
+    """
     seen: set[str] = set()
-    for path in paths:
+    for path in expand_paths(paths):
         for paper in read_path(path, fmt):
             # One source may know the arXiv id and another only the title.
             keys = {paper.id, title_id(paper.title)}
