@@ -33,6 +33,12 @@ class _FakeStore:
     def close(self):
         _FakeStore.closed = True
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 def _app(graph=None) -> tuple[typer.Typer, list]:
     calls: list = []
