@@ -146,3 +146,14 @@ def test_store_embedded_values_are_plain_python(tmp_path: Path) -> None:
         assert [type(v) for v in row] == [int, int, float]  # LadybugDB's INT128 sum is a Decimal
         (node,) = store.query("MATCH (p:Paper {id: '2501.00001'}) RETURN p").rows[0]
         assert node["title"] == "Graph Sketches" and not any(k.startswith("_") for k in node)
+
+
+def test_store_embedded_lookup_family_through_its_variants(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "g.lbdb", writable=True) as store:
+        store.write(small_graph())
+        (family,) = store.lookup("qwen2.5")
+        assert family.variants == ["Qwen2.5-1.5B", "Qwen2.5-7B"]
+        assert [(p["id"], p["via"]) for p in family.papers] == [("2501.00002", "Qwen2.5-1.5B"), ("t-abc", "Qwen2.5-7B")]
+        (variant,) = store.lookup("Qwen2.5-7B")
+        assert (variant.family, variant.variants) == ("Qwen2.5", [])
+        assert [(p["id"], p["via"]) for p in variant.papers] == [("t-abc", None)]

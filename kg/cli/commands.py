@@ -216,11 +216,14 @@ def lookup(
         out.print_json(json.dumps([hit.__dict__ for hit in hits]))
         return
     for hit in hits:
-        aliases = f"  aliases: {', '.join(hit.aliases)}" if hit.aliases else ""
-        out.print(f"[bold]{_esc(hit.name)}[/bold] ({hit.type}){_esc(aliases)}")
-        table = Table("paper", "title", "role", box=None, pad_edge=False)
+        extra = [f"aliases: {', '.join(hit.aliases)}"] if hit.aliases else []
+        extra += [f"variant of {hit.family}"] if hit.family else []
+        extra += [f"variants: {', '.join(hit.variants)}"] if hit.variants else []
+        out.print(f"[bold]{_esc(hit.name)}[/bold] ({hit.type})" + "".join(f"  {_esc(x)}" for x in extra))
+        via = any(p["via"] for p in hit.papers)
+        table = Table("paper", "title", "role", *(["via"] if via else []), box=None, pad_edge=False)
         for p in hit.papers:
-            table.add_row(_esc(p["id"]), _esc(p["title"]), p["role"])
+            table.add_row(_esc(p["id"]), _esc(p["title"]), p["role"], *([_esc(p["via"] or "")] if via else []))
         out.print(table)
         out.print(f"{len(hit.papers)} paper(s)\n")
 

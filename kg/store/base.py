@@ -55,7 +55,7 @@ class WriteResult:
     seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass
 class LookupHit:
     """An entity found by ``lookup`` with the papers that mention it."""
 
@@ -63,7 +63,9 @@ class LookupHit:
     name: str
     type: str
     aliases: list[str]
-    papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence}
+    papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence, via}
+    family: str | None = None  # the family this entity is a variant of
+    variants: list[str] = field(default_factory=list)  # its own variants, by name
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -234,7 +236,27 @@ class Store(ABC):
         for key, ename, etype, aliases, pid, title, role, evidence in res.rows:
             hit = hits.setdefault(key, LookupHit(key, ename, etype, list(aliases or [])))
             if pid is not None:
-                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence})
+                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": None})
+        if not hits:
+            return []
+        # A family (Qwen2.5) is found through the papers that name its variants (Qwen2.5-7B).
+        keys = list(hits)
+        for key, family in self.query(
+            "MATCH (e:Entity)-[:VARIANT_OF]->(f:Entity) WHERE e.key IN $keys RETURN e.key, f.name ORDER BY e.key, f.name",
+            {"keys": keys},
+        ).rows:
+            hits[key].family = family
+        for key, vname, pid, title, role, evidence in self.query(
+            "MATCH (v:Entity)-[:VARIANT_OF]->(e:Entity) WHERE e.key IN $keys "
+            "OPTIONAL MATCH (p:Paper)-[m:MENTIONS]->(v) "
+            "RETURN e.key, v.name, p.id, p.title, m.role, m.evidence ORDER BY e.key, v.name, p.id",
+            {"keys": keys},
+        ).rows:
+            hit = hits[key]
+            if vname not in hit.variants:
+                hit.variants.append(vname)
+            if pid is not None:
+                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": vname})
         return list(hits.values())
 
     def stats(self) -> dict[str, Any]:
