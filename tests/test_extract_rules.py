@@ -370,3 +370,54 @@ def test_extract_and_propose_shares_the_subject() -> None:
 def test_extract_glued_lowercase_tail_is_the_name() -> None:
     got = run("A Study", "We propose FooNet, a network. Experiments show that FooNetis fast.")
     assert set(got) == {"FooNet"} and got["FooNet"].count == 2
+
+
+# ---------------------------------------------------------------- version, year and size tails
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a number after a name is its version
+        ("We fine-tune ZetaSpeech 3 on our data.", {"ZetaSpeech 3": "model"}),
+        ("The backbone is OrcaVLM 2, which we freeze.", {"OrcaVLM 2": "model"}),
+        # a year after a collection is its edition, and "2019 and 2020" are two editions
+        ("We evaluate on the KiteSeg 2021 dataset.", {"KiteSeg 2021": "dataset"}),
+        ("Results on PassRank 2019 and 2020 improve.", {"PassRank 2019": None, "PassRank 2020": None}),
+        # a decimal version
+        ("We train on VoiceBank 17.0 recordings.", {"VoiceBank 17.0": None}),
+        # size words and patch sizes stay with a model
+        ("We distill Stable Diffusion 3 Medium into one step.", {"Stable Diffusion 3 Medium": "model"}),
+        ("The encoder is Whisper large-v3.", {"Whisper large-v3": "model"}),
+        ("We prune ViT-B/16 and DiT-XL/2.", {"ViT-B/16": "model", "DiT-XL/2": "model"}),
+        ("We start from FLUX.1-dev weights.", {"FLUX.1-dev": "model"}),
+    ],
+)
+def test_extract_version_tails(abstract: str, expected: dict[str, str | None]) -> None:
+    got = types_of("A Study", abstract)
+    assert set(expected) <= set(got), got
+    for k, t in expected.items():
+        if t is not None:
+            assert got[k] == t, (k, got)
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # a number that counts something is no version
+        ("ZetaNet 3 times faster than BetaNet.", {"ZetaNet 3"}),
+        ("It beats GRPO by 2 points on FooQA 12% of the time.", {"GRPO 2", "FooQA 12"}),
+        ("Compared with KiteSeg 2 and 3 layers deeper.", {"KiteSeg 2"}),
+    ],
+)
+def test_extract_version_tails_negatives(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
+def test_extract_size_variants_of_own_model_are_aliases() -> None:
+    got = run(
+        "Vantage: A Foundation Model for Weather",
+        "We introduce Vantage, a foundation model. Vantage-S and Vantage-L are trained on ERA5; Vantage-L is best.",
+    )
+    assert "Vantage-S" not in got and "Vantage-L" not in got
+    assert {"Vantage-S", "Vantage-L"} <= set(got["Vantage"].aliases)

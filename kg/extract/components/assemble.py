@@ -52,12 +52,33 @@ __all__ = ["assemble", "family_of", "shape"]
 NONE, CAP, STRONG = 0, 1, 2
 
 _SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
+# "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
+_LETTER_SIZE_RE = re.compile(
+    r"[-_ ](?:[SMBLHGT]|XS|XL|XXL|[Tt]iny|[Ss]mall|[Bb]ase|[Ll]arge|[Hh]uge|[Gg]iant|[Mm]edium)(?:/\d+)?$"
+)
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
 _MODEL_SUFFIX = re.compile(r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP)(?:-?\d[\w.]*)?$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
+# tails that keep a name whole: "BraTS 2021", "Common Voice 17.0", "PaliGemma 2", "Whisper large-v3",
+# "Stable Diffusion 3 Medium"
+_YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
+_DEC_VERSION = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:1?\d|20)\.\d|\d+\.0)$")
+_SMALL_INT = re.compile(r"^(?:[1-9]|1\d|20)$")
+_SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+(?:\.\d+)?B)$")
+_TIER_WORDS = _MODEL_TIERS | frozenset("Medium Large Small Tiny Huge Giant XL XXL Base Max".split())
+_LOWER_SIZE = re.compile(r"^(?:tiny|base|small|medium|large|huge|giant|xl|xxl)(?:-v\d+(?:\.\d+)?)?$")
+# a number followed by one of these counts something ("GRPO 3 times"), it is not a version
+_COUNT_AFTER = frozenset(
+    """% x \u00d7 times points point pp percent of out to - / steps epochs layers tasks datasets
+    benchmarks languages hours days samples examples images videos tokens iterations rounds seeds
+    trials runs shots categories classes models frames minutes seconds""".split()
+)
+_NUM_END = re.compile(r"\d$")
+_BARE_NUM = re.compile(r"^\d+(?:[.,]\d+)*$")
+_AFTER_LOWER_SIZE = frozenset(", . ; : ) and or model models checkpoint checkpoint variant".split())
 
 # "we propose X", "this paper introduces X", "X, which we call Y", "named X", "the proposed model, X"
 _PROPOSE_VERBS = frozenset(
@@ -106,6 +127,59 @@ _NOT_MODIFIER = frozenset(
 )
 _OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
+
+
+def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> int:
+    """End of a name that ends at token ``b`` after its version, year or size tail.
+
+    "BraTS 2021", "TREC DL 2019", "Common Voice 17.0", "AlpacaEval 2.0", "PaliGemma 2",
+    "Stable Diffusion 3 Medium", "Llama 3.1 8B", "Whisper large-v3". A number that counts
+    something ("3 times", "2 points", "12%") is not a tail. ``model_like``: sizes and
+    lower-case size words count too; ``numbered``: the name itself ends in a version, so a
+    tier word may follow it directly ("Gemini 1.5 Pro").
+    """
+    words, lower, n = d.words, d.lower, d.n
+    b0 = b
+    while b < n and b - b0 < 3 and d.starts[b] == d.ends[b - 1] + 1:
+        w = words[b]
+        nxt = lower[b + 1] if b + 1 < n else ""
+        if _YEAR.match(w) or _DEC_VERSION.match(w):
+            ok = nxt not in _COUNT_AFTER and not _BARE_NUM.match(nxt)
+        elif _SMALL_INT.match(w):
+            ok = b == b0 and nxt not in _COUNT_AFTER and nxt not in ("and", "or") and not _BARE_NUM.match(nxt)
+        elif _SIZE_TOKEN.match(w):
+            ok = model_like
+        elif w in _TIER_WORDS:
+            ok = numbered
+        elif model_like and _LOWER_SIZE.match(w):
+            ok = "-v" in w or nxt in _AFTER_LOWER_SIZE or not nxt
+        else:
+            break
+        if not ok:
+            break
+        numbered = True
+        b += 1
+    return b
+
+
+def _more_editions(d: "_Doc", a: int, b: int, bt: int, typ: str | None, add) -> None:
+    """"TREC DL 2019 and 2020": each further year or version is its own edition of the same name."""
+    words, n = d.words, d.n
+    if bt - b != 1 or not (_YEAR.match(words[b]) or _DEC_VERSION.match(words[b])):
+        return
+    base = d.surface(a, b)
+    j = bt
+    while j + 1 < n and words[j] in (",", "and", "or") and not d.covered[j + 1]:
+        k = j + 1
+        if k < n and words[k] in ("and", "or"):
+            k += 1
+        if k < n and not d.covered[k] and (_YEAR.match(words[k]) or _DEC_VERSION.match(words[k])) and (
+            k + 1 >= n or d.lower[k + 1] not in _COUNT_AFTER
+        ):
+            add(k, k + 1, "name", typ, 2, surface=f"{base} {words[k]}")
+            j = k + 1
+        else:
+            break
 
 
 def _propose_positions(d: "_Doc") -> list[int]:
@@ -202,6 +276,7 @@ def family_of(name: str) -> str | None:
     for _ in range(3):
         new = _TAG_RE.sub("", base)
         new = _SIZE_RE.sub("", new)
+        new = _LETTER_SIZE_RE.sub("", new)
         if new == base:
             break
         base = new
@@ -213,7 +288,7 @@ def family_of(name: str) -> str | None:
 
 _MODEL_TAGS = frozenset(
     """mini turbo preview chat instruct base large small tiny medium xl xxl pro plus nano lite flash
-    vision coder math hf it o alpha beta gamma delta sigma omega zero""".split()
+    vision coder math hf it o alpha beta gamma delta sigma omega zero dev schnell distill""".split()
 )
 
 
@@ -377,6 +452,12 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
         b = b1 + 1
+        if rec.type in ("benchmark", "dataset"):
+            bt = _tail_end(d, b, False, rec.name[-1:].isdigit())
+            if bt > b:
+                add(a, bt, "name", rec.type, 2)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
+                _more_editions(d, a, b, bt, rec.type, add)
+                continue
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
             _VERSION_TOKEN.match(words[b]) or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
         ):
@@ -385,10 +466,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if rec.type == "model":
             # "Gemini 1.5 Pro", "Claude 3.5 Sonnet", "Llama 3.1 8B": version and size tails
             b0 = b
-            while b < n and b - b0 < 3 and d.starts[b] == d.ends[b - 1] + 1 and (
-                _NUM_TAIL.match(words[b]) or (b > b0 and words[b] in _MODEL_TIERS)
-            ):
-                b += 1
+            b = _tail_end(d, b, True, surf[-1:].isdigit())
             # "Grounding DINO": a capitalised word right before makes another model
             if (
                 a - 1 >= d.title_end
@@ -429,7 +507,9 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
         if vm is not None:
             rec = lex.lookup(vm.group(0))
-            o = add(i, i + 1, "variant", "model" if rec is None else rec.type, 2)
+            vt = "model" if rec is None else rec.type
+            bt = _tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
+            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, "variant", vt, 2)
             o["stem"] = vm.group(0)
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
@@ -441,8 +521,12 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             if lex.is_stop(w) and not _is_plural_acronym(w):
                 continue
             a, b = i, i + 1
+            bt = _tail_end(d, b, True, bool(_NUM_END.search(w)))
+            tail_from = b
+            if bt > b and not any(covered[b:bt]):
+                b = bt  # "NaturalSpeech 3", "BraTS 2021", "Whisper large-v3"
             # "CALVIN ABC", "BridgeData V2": a short capital tail or version
-            if b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
+            elif b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
                 _VERSION_TOKEN.match(words[b])
                 or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
             ):
@@ -459,6 +543,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             ):
                 a -= 1
             add(a, b, "name")
+            if b > tail_from:
+                _more_editions(d, a, tail_from, b, None, add)
 
     # -- capitalised names from context: "X dataset", "methods such as X or Y"
     _context_names(d, covered, add)

@@ -3,7 +3,7 @@
 spaCy's English tokenizer splits ``Qwen2.5-VL-7B`` and ``Show-o`` at hyphens; names
 must stay whole, so the name rules run over these tokens instead: a word is a run of
 word characters joined by inner hyphens or dots ("Qwen2.5-VL-7B", "e.g"), optionally
-ending in ``+``/``*`` ("MMRL++", "V*"); a URL is one token; any other character is a
+with a ``/number`` patch size ("ViT-B/16") and ending in ``+``/``*`` ("MMRL++", "V*"); a URL is one token; any other character is a
 token of its own. The title (text before the first blank line) is always sentence 0.
 
 ``doc._.kg_tokens`` is ``(words, starts, ends)``: three parallel lists;
@@ -23,7 +23,8 @@ from spacy.tokens import Doc
 __all__ = ["KgTokenizer", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
-TOKEN_RE = re.compile(r"(\s*)(\w+(?:[-.\u2010\u2011]\w+)*[+*]*|\S)")
+# "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name
+TOKEN_RE = re.compile(r"(\s*)(\w+(?:[-.\u2010\u2011]\w+)*(?:/\d+(?![\w/]))?[+*]*|\S)")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
