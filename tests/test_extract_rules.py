@@ -421,3 +421,40 @@ def test_extract_size_variants_of_own_model_are_aliases() -> None:
     )
     assert "Vantage-S" not in got and "Vantage-L" not in got
     assert {"Vantage-S", "Vantage-L"} <= set(got["Vantage"].aliases)
+
+
+# ---------------------------------------------------------------- metrics, prefixes, lower-case camel names
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # a name right before score/error is a metric
+        ("Our planner lowers the XYZ error and reaches a QRS score of 81.", {"XYZ", "QRS"}),
+        # bit-width settings and standard metrics
+        ("Under W4A4 and W8A8 it keeps accuracy; CRPS and gFID improve.", {"W4A4", "W8A8", "CRPS", "gFID"}),
+        # a language in front of a dataset is not part of its name
+        ("Accuracy on English VoxBank is unchanged.", {"English VoxBank"}),
+    ],
+)
+def test_extract_metric_and_prefix_negatives(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
+@pytest.mark.parametrize(
+    "abstract,present",
+    [
+        # lower-case prefixes on names
+        ("We compare against voxSplat and iFormer, and serve with nnQ-Net.", {"voxSplat", "iFormer", "nnQ-Net"}),
+        # a known one-word name glued to a new strong name is one name
+        ("The baseline is Swin QUNETR.", {"Swin QUNETR"}),
+        ("Scores on English VoxBank are high.", {"VoxBank"}),
+    ],
+)
+def test_extract_lower_camel_and_glued_names(abstract: str, present: set[str]) -> None:
+    assert present <= set(run("A Study", abstract))
+
+
+def test_extract_improving_on_is_a_comparison_not_a_benchmark() -> None:
+    got = types_of("A Study", "Our model is best, improving on ZetaCast and the QuuxFM model.")
+    assert got.get("ZetaCast") != "benchmark"

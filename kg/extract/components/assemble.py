@@ -237,6 +237,9 @@ EVAL_WORDS = frozenset(
 _LIST_CUES = frozenset(["such", "like", "including", "e.g", "namely"])
 
 
+_LOWER_CAMEL = re.compile(r"^[a-z]{1,6}[A-Z](?:[A-Z]|[a-z]{2,}|-[A-Z])")
+
+
 @lru_cache(maxsize=65536)
 def shape(w: str) -> int:
     """STRONG for name-shaped tokens (GRPO, InstructGPT, T5, X-Magical), CAP for capitalised words."""
@@ -249,6 +252,8 @@ def shape(w: str) -> int:
         return STRONG if ok else NONE
     if len(w) == 1:
         return NONE
+    if w[0].islower() and len(w) >= 4 and _LOWER_CAMEL.match(w):
+        return STRONG  # "pixelSplat", "iTransformer", "nnU-Net", "vLLM": a lower-case prefix on a name
     parts = [p for p in re.split(r"[-\u2010\u2011]", w) if p]
     all_cap_parts = len(parts) > 1 and all(p[0].isupper() or p[0].isdigit() for p in parts)
     any_upper = False
@@ -452,6 +457,18 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
         b = b1 + 1
+        if (
+            b1 == a
+            and rec.type in ("model", "method")
+            and b < n
+            and d.starts[b] == d.ends[b - 1] + 1
+            and shape(words[b]) == STRONG
+            and not lex.is_stop(words[b])
+            and lex.lookup(words[b]) is None
+            and not (lex.variant_re is not None and lex.variant_re.match(words[b]))
+        ):
+            add(a, b + 1, "name")  # "Swin UNETR": a known word in front of a new name makes one name
+            continue
         if rec.type in ("benchmark", "dataset"):
             bt = _tail_end(d, b, False, rec.name[-1:].isdigit())
             if bt > b:
@@ -473,6 +490,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                 and shape(words[a - 1]) == CAP
                 and not d.is_sentence_initial(a - 1)
                 and lower[a - 1] not in vocab.SENT_STARTERS
+                and lower[a - 1] not in vocab.LANGUAGES
                 and d.starts[a] == d.ends[a - 1] + 1
                 and not covered[a - 1]
             ):
@@ -538,6 +556,7 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                 and shape(words[a - 1]) == CAP
                 and not d.is_sentence_initial(a - 1)
                 and lower[a - 1] not in vocab.SENT_STARTERS
+                and lower[a - 1] not in vocab.LANGUAGES
                 and d.starts[a] == d.ends[a - 1] + 1
                 and a - 1 > i - 3
             ):
@@ -738,6 +757,9 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
         if all(_is_plural_acronym(o["surface"]) and o["kind"] == "name" for o in items):
             continue
+        # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
+        if not is_own and all(o["rec"] is None and _is_metric(d, o) for o in items):
+            continue
         # a lone capitalised word from context needs to look like a name
         m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
         if m is not None:
@@ -763,6 +785,18 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         }
     mentions.extend(seen_urls.values())
     return tuple(mentions)
+
+
+_METRIC_NOUNS = frozenset("score scores error errors metric metrics distance rate rates".split())
+_PRECISION_RE = re.compile(r"^W\d+A\d+(?:KV\d+)?$")
+
+
+def _is_metric(d: _Doc, o: dict) -> bool:
+    """A measured quantity, not an artifact: "PDM score", "L2 error", "W4A4" bit widths."""
+    if _PRECISION_RE.match(o["surface"]):
+        return True
+    e = o["end"]
+    return e < d.n and d.lower[e] in _METRIC_NOUNS and o["kind"] in ("name", "ctx")
 
 
 def _occurs_after(words: list[str], w: str, start: int) -> bool:
@@ -937,7 +971,8 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
 _NOT_EVAL_BEFORE_ON = frozenset(
     """based built relies rely relying depend depends depending conditioned focus focuses focusing
     operate operates operating run runs running deployed implemented work works working act acts
-    draw draws drawing rest rests build builds center centers centred centered""".split()
+    draw draws drawing rest rests build builds center centers centred centered improve improves
+    improved improving""".split()
 )
 _TRAIN_BEFORE_ON = frozenset(
     """trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit training

@@ -12,6 +12,7 @@ __all__ = [
     "CONNECTORS",
     "DATA_KW",
     "GENERIC_HEADS",
+    "LANGUAGES",
     "METHOD_KW",
     "MODEL_KW",
     "NAME_SUFFIX_BENCH",
@@ -74,6 +75,14 @@ SENT_STARTERS = frozenset(
     but however moreover furthermore finally first second third then thus hence here unlike
     compared experiments experimental results extensive notably specifically additionally
     code codes project demonstrations""".split()
+)
+
+# languages and regions: "English LibriSpeech" is LibriSpeech in English, not a new name
+LANGUAGES = frozenset(
+    """english chinese mandarin cantonese french german spanish portuguese italian dutch russian
+    japanese korean arabic hindi bengali urdu turkish vietnamese thai indonesian swahili polish
+    czech greek hebrew persian ukrainian swedish finnish danish norwegian multilingual monolingual
+    bilingual crosslingual cross-lingual european american african asian indian""".split()
 )
 
 # software a phrase may start with that makes it a tool, not an artifact ("Python Sandbox")
