@@ -157,3 +157,61 @@ def test_store_embedded_lookup_family_through_its_variants(tmp_path: Path) -> No
         (variant,) = store.lookup("Qwen2.5-7B")
         assert (variant.family, variant.variants) == ("Qwen2.5", [])
         assert [(p["id"], p["via"]) for p in variant.papers] == [("t-abc", None)]
+
+
+def test_store_embedded_interrupted_build_is_redone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.lbdb"
+    with EmbeddedStore(path, writable=True) as store:
+        real = store._write_rows
+
+        def dies_at_links(cypher: str, rows: list) -> None:
+            if cypher == store.CREATE_LINKS:
+                raise KeyboardInterrupt
+            real(cypher, rows)
+
+        monkeypatch.setattr(store, "_write_rows", dies_at_links)
+        with pytest.raises(KeyboardInterrupt):
+            store.write(small_graph())
+    with EmbeddedStore(path, writable=True) as store:
+        again = store.write(small_graph())
+        assert (again.papers_written, again.papers_skipped) == (3, 0)
+        assert store.stats()["mentions"] == 8
+
+
+def test_store_embedded_aliases_accumulate_across_builds(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "g.lbdb", writable=True) as store:
+        store.write(small_graph())
+        # A later build of another paper names GRPO without its long form.
+        later = Graph(
+            [Paper("2502.00009", "Later", "GRPO, briefly.")],
+            [Entity("grpo", "GRPO", EntityType.METHOD)],
+            [Link("2502.00009", "grpo", Role.USES)],
+            extractor_version="test-1",
+        )
+        store.write(later)
+        (hit,) = store.lookup("Group Relative Policy Optimization")
+        assert hit.aliases == ["Group Relative Policy Optimization"]
+        assert [p["id"] for p in hit.papers] == ["2501.00002", "2502.00009", "t-abc"]
+
+
+def test_store_embedded_same_paper_by_title_then_arxiv_id_is_one_node(tmp_path: Path) -> None:
+    from kg.text import title_id
+
+    title = "Small Proofs"
+    by_title = Paper(title_id(title), title, "We tune Qwen2.5-1.5B.")
+    by_arxiv = replace(by_title, id="2501.00002")
+    entity = Entity("qwen", "Qwen2.5-1.5B", EntityType.MODEL)
+
+    def build(paper: Paper) -> Graph:
+        return Graph([paper], [entity], [Link(paper.id, "qwen", Role.USES)], extractor_version="test-1")
+
+    with EmbeddedStore(tmp_path / "a.lbdb", writable=True) as store:
+        store.write(build(by_title))
+        store.write(build(by_arxiv))  # the arXiv id wins
+        assert store.query("MATCH (p:Paper) RETURN p.id").rows == [["2501.00002"]]
+        assert store.stats()["mentions"] == 1
+    with EmbeddedStore(tmp_path / "b.lbdb", writable=True) as store:
+        store.write(build(by_arxiv))
+        result = store.write(build(by_title))  # read later from a source that lacks the id
+        assert result.papers_skipped == 1
+        assert store.query("MATCH (p:Paper) RETURN p.id").rows == [["2501.00002"]]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
-from kg.text import match_key
+from kg.text import match_key, title_id
 
 __all__ = [
     "QueryResult",
@@ -83,6 +83,7 @@ def paper_row(paper: Paper, extractor_version: str) -> dict[str, Any]:
         "date": paper.date or "",
         "url": paper.url or "",
         "source": paper.source,
+        "tkey": title_id(paper.title),
         "hash": paper.content_hash,
         "extractor": extractor_version,
     }
@@ -150,21 +151,24 @@ class Store(ABC):
         """Write ``graph`` idempotently; papers whose text and extractor are unchanged are skipped.
 
         A changed paper loses its old MENTIONS before the new ones are written,
-        so no stale link survives; entities no paper mentions any more are removed.
-        ``progress`` is called with the number of rows just written.
+        so no stale link survives; its content hash is stored last, so a build
+        that dies half-way is redone by the next one. Aliases merge with those
+        already stored; entities no paper mentions any more are removed. A paper
+        stored under its title hash and now known by its arXiv id (or the other
+        way round) stays one node. ``progress`` gets the number of rows just written.
         """
         started = time.perf_counter()
         version = graph.extractor_version
+        graph = self._unify_paper_ids(graph)
         known = self._known_hashes([p.id for p in graph.papers])
         changed = [p for p in graph.papers if known.get(p.id) != (p.content_hash, version)]
         changed_ids = {p.id for p in changed}
         links = [l for l in graph.links if l.paper_id in changed_ids]
         used = {l.entity_key for l in links}
-        entities = [e for e in graph.entities if e.key in used]
         used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
         # A variant's family must exist even when only the variant was mentioned.
-        variant_keys = {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
-        entities += [e for e in graph.entities if e.key in variant_keys and e.key not in used]
+        needed = used | {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
+        entities = self._merge_stored_aliases([e for e in graph.entities if e.key in needed])
 
         steps: list[tuple[str, list[dict[str, Any]]]] = [
             (self.UPSERT_PAPERS, [paper_row(p, version) for p in changed]),
@@ -172,14 +176,14 @@ class Store(ABC):
             (self.UPSERT_ENTITIES, [entity_row(e) for e in entities]),
             (self.CREATE_LINKS, [link_row(l) for l in links]),
             (self.MERGE_VARIANTS, [{"variant": v.variant_key, "family": v.family_key} for v in used_variants]),
+            (self.MARK_WRITTEN, [{"id": p.id, "hash": p.content_hash, "extractor": version} for p in changed]),
         ]
         for cypher, rows in steps:
             for chunk in batched(rows, batch_size):
                 self._write_rows(cypher, list(chunk))
                 if progress:
                     progress(len(chunk))
-        if changed:
-            self.query(self.DELETE_ORPHANS, write=True)
+        self.query(self.DELETE_ORPHANS, write=True)
         return WriteResult(
             papers_written=len(changed),
             papers_skipped=len(graph.papers) - len(changed),
@@ -197,12 +201,58 @@ class Store(ABC):
             known.update({pid: (h, v) for pid, h, v in res.rows})
         return known
 
+    def _unify_paper_ids(self, graph: Graph) -> Graph:
+        """One node per paper across builds: arXiv id beats title hash, whichever came first.
+
+        A stored paper with the same title key but the other kind of id is
+        either replaced (stored by title hash, now known by arXiv id) or adopted
+        (stored by arXiv id, now read by title only: the new paper takes its id).
+        """
+        tkeys = {title_id(p.title): p for p in graph.papers}
+        stored: dict[str, str] = {}
+        for chunk in batched(list(tkeys), 5000):
+            res = self.query("MATCH (p:Paper) WHERE p.tkey IN $tkeys RETURN p.tkey, p.id", {"tkeys": list(chunk)})
+            stored.update({tkey: pid for tkey, pid in res.rows})
+        renamed: dict[str, str] = {}
+        replaced: list[str] = []
+        for tkey, paper in tkeys.items():
+            old = stored.get(tkey)
+            if old is None or old == paper.id:
+                continue
+            if paper.id == tkey:  # we only know the title; the store knows the arXiv id
+                renamed[paper.id] = old
+            elif old == tkey:  # the store only knew the title; we know the arXiv id
+                replaced.append(old)
+        if replaced:
+            self._write_rows("UNWIND $rows AS r MATCH (p:Paper {id: r.id}) DETACH DELETE p", [{"id": i} for i in replaced])
+        if not renamed:
+            return graph
+        return replace(
+            graph,
+            papers=[replace(p, id=renamed.get(p.id, p.id)) for p in graph.papers],
+            links=[replace(l, paper_id=renamed.get(l.paper_id, l.paper_id)) for l in graph.links],
+        )
+
+    def _merge_stored_aliases(self, entities: list[Entity]) -> list[Entity]:
+        """Entities with the aliases already stored for them added: a later build never forgets a name."""
+        stored: dict[str, list[str]] = {}
+        for chunk in batched([e.key for e in entities], 5000):
+            res = self.query("MATCH (e:Entity) WHERE e.key IN $keys RETURN e.key, e.aliases", {"keys": list(chunk)})
+            stored.update({key: aliases or [] for key, aliases in res.rows})
+        merged = []
+        for entity in entities:
+            extra = [a for a in stored.get(entity.key, []) if a not in entity.aliases and a != entity.name]
+            merged.append(replace(entity, aliases=(*entity.aliases, *extra)) if extra else entity)
+        return merged
+
     # Statements in the common dialect; a store may override one where its dialect differs.
     UPSERT_PAPERS = (
         "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) "
         "SET p.title = r.title, p.abstract = r.abstract, p.date = r.date, p.url = r.url, "
-        "p.source = r.source, p.hash = r.hash, p.extractor = r.extractor"
+        "p.source = r.source, p.tkey = r.tkey"
     )
+    # Last step of a paper's write: until it runs, the paper counts as changed.
+    MARK_WRITTEN = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET p.hash = r.hash, p.extractor = r.extractor"
     DELETE_LINKS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id})-[m:MENTIONS]->(:Entity) DELETE m"
     UPSERT_ENTITIES = (
         "UNWIND $rows AS r MERGE (e:Entity {key: r.key}) "

@@ -13,7 +13,7 @@ __all__ = ["EmbeddedStore", "SCHEMA"]
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Paper(id STRING, title STRING, abstract STRING, date STRING, "
-    "url STRING, source STRING, hash STRING, extractor STRING, PRIMARY KEY(id))",
+    "url STRING, source STRING, tkey STRING, hash STRING, extractor STRING, PRIMARY KEY(id))",
     "CREATE NODE TABLE IF NOT EXISTS Entity(key STRING, name STRING, type STRING, aliases STRING[], "
     "keys STRING[], PRIMARY KEY(key))",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING)",
