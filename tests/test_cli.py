@@ -175,3 +175,15 @@ def test_cli_help_for_every_command_and_in_readme() -> None:
         help_proc = kg_proc(command, "--help")
         assert help_proc.returncode == 0 and "Usage: " in help_proc.stdout
         assert f"kg {command}" in readme, f"README does not show `kg {command}`"
+
+
+def test_cli_brackets_in_paths_and_values_are_printed_as_is(tmp_path: Path) -> None:
+    # Rich would read "[/x]" as markup and crash; paths and values are plain text.
+    db = tmp_path / "[/x]" / "g.lbdb"
+    html = tmp_path / "[bold]x.html"
+    built = kg("build", EXAMPLE, "--db", db, "--html", html)
+    assert built.exit_code == 0, built.output
+    assert f"HTML: {html}" in built.output and html.exists()
+    result = kg("query", "RETURN '[/b]' AS `[/c]`", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "[/c]" in result.output and "[/b]" in result.output

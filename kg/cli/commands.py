@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.cli import app
 from kg.cli.options import AsJson, Db, InputFormat, Neo4jUri, Papers
@@ -21,8 +22,9 @@ from kg.config import open_store, store_label
 from kg.errors import InputError, KgError
 from kg.model import EntityType, Paper
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+# No markup: paths, titles and column names are printed as they are ("[/x]" included).
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False)
 
 
 def _progress() -> Progress:
@@ -219,19 +221,13 @@ def lookup(
         extra = [f"aliases: {', '.join(hit.aliases)}"] if hit.aliases else []
         extra += [f"variant of {hit.family}"] if hit.family else []
         extra += [f"variants: {', '.join(hit.variants)}"] if hit.variants else []
-        out.print(f"[bold]{_esc(hit.name)}[/bold] ({hit.type})" + "".join(f"  {_esc(x)}" for x in extra))
+        out.print(Text.assemble((hit.name, "bold"), f" ({hit.type})", *(f"  {x}" for x in extra)))
         via = any(p["via"] for p in hit.papers)
         table = Table("paper", "title", "role", *(["via"] if via else []), box=None, pad_edge=False)
         for p in hit.papers:
-            table.add_row(_esc(p["id"]), _esc(p["title"]), p["role"], *([_esc(p["via"] or "")] if via else []))
+            table.add_row(p["id"], p["title"], p["role"], *([p["via"] or ""] if via else []))
         out.print(table)
         out.print(f"{len(hit.papers)} paper(s)\n")
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 @app.command()
@@ -279,7 +275,7 @@ def query(
         return
     table = Table(*result.columns, box=None, pad_edge=False)
     for row in result.rows:
-        table.add_row(*(_esc(_cell(v)) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     out.print(table)
     out.print(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
 
