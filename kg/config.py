@@ -42,8 +42,13 @@ def _neo4j_password() -> str:
     raise StoreUnavailable("set NEO4J_PASSWORD (no terminal to ask for it)")
 
 
-def open_store(db: Path | str | None = None, neo4j_uri: str | None = None, *, writable: bool = False) -> Store:
-    """The store the flags and environment select: Neo4j when a URI is given, else embedded."""
+def open_store(
+    db: Path | str | None = None, neo4j_uri: str | None = None, *, writable: bool = False, create: bool = False
+) -> Store:
+    """The store the flags and environment select: Neo4j when a URI is given, else embedded.
+
+    Only ``create`` makes a new embedded database; otherwise a missing one is an error.
+    """
     uri = _neo4j_uri(db, neo4j_uri)
     if uri:
         from kg.store.neo4j import Neo4jStore
@@ -57,7 +62,7 @@ def open_store(db: Path | str | None = None, neo4j_uri: str | None = None, *, wr
         )
     from kg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(db_path(db), writable=writable)
+    return EmbeddedStore(db_path(db), writable=writable, create=create)
 
 
 def store_label(db: Path | str | None = None, neo4j_uri: str | None = None) -> str:

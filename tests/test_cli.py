@@ -153,6 +153,17 @@ def test_cli_build_shared_dump_then_lookup_calvin(dump_path: Path, tmp_path: Pat
         (["stats", "--db", "{tmp}/absent.lbdb"], "Error: no graph at"),
         (["query", "MATCH (p:Paper RETURN p", "--db", "{db}"], "Error: "),
         (["extract", "{tmp}"], "no input files"),
+        (["query", "-f", "cypher/papers_mentioning_entity.cypher", "--param", "nmae=CALVIN", "--db", "{db}"],
+         "Error: the query has no parameter $nmae (it uses: $name)"),
+        (["query", "RETURN $x AS x", "--db", "{db}"], "Error: the query uses $x; give it with --param x=VALUE"),
+        (["query", "RETURN $x AS x", "--param", "x=1e400", "--db", "{db}"], "Error: 1e400 is not a finite number"),
+        (["query", "RETURN $x AS x", "--param", "x=99999999999999999999", "--db", "{db}"], "64-bit"),
+        (["query", "COPY (MATCH (p:Paper) RETURN p.id) TO '{tmp}/out.csv'", "--db", "{db}"],
+         "Error: this query writes; re-run with --write"),
+        (["query", "MATCH (p) RETURN count(p)", "--write", "--db", "{tmp}/typo.lbdb"], "Error: no graph at"),
+        (["query", "-f", "cypher/search_entities_fulltext.cypher", "--db", "{db}"], "runs on Neo4j only"),
+        (["stats", "--db", "{tmp}"], "is a directory"),
+        (["build", str(EXAMPLE), "--db", "/proc/nope/g.lbdb"], "Error: cannot create /proc/nope"),
     ],
 )
 def test_cli_user_errors_are_one_line_without_traceback(

@@ -98,7 +98,7 @@ def build(
         mentions = _extract_all(items)
     graph = resolve(mentions, EXTRACTOR_VERSION)
     export = None
-    with open_store(db, neo4j_uri, writable=True) as store:
+    with open_store(db, neo4j_uri, writable=True, create=True) as store:
         rows = len(graph.papers) + len(graph.entities) + len(graph.links) + len(graph.variants)
         with _progress() as bar:
             task = bar.add_task("Writing", total=rows)
@@ -257,18 +257,23 @@ def query(
 
       kg query -f cypher/papers_mentioning_entity.cypher --param name=CALVIN
     """
-    from kg.store.cypher_files import load_query, parse_param
+    from kg.store.cypher_files import check_params, parse_param, read_query_file
 
     if (cypher is None) == (file is None):
         raise typer.BadParameter("give a Cypher statement or --file, not both or neither")
     params: dict[str, Any] = {}
+    neo4j_only = False
     if file is not None:
-        cypher, params = load_query(file)
+        query_file = read_query_file(file)
+        cypher, params, neo4j_only = query_file.text, dict(query_file.defaults), query_file.neo4j_only
     defaults = dict(params)
     for item in param or []:
         key, value = parse_param(item, defaults)
         params[key] = value
+    check_params(cypher, params)
     with open_store(db, neo4j_uri, writable=write) as store:
+        if neo4j_only and store.kind != "neo4j":
+            raise KgError(f"{file} runs on Neo4j only (its header says so); select Neo4j with --neo4j-uri or NEO4J_URI")
         result = store.query(cypher, params, write=write)
     if as_json:
         out.print_json(json.dumps(_jsonable(result.dicts())))

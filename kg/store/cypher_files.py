@@ -17,6 +17,7 @@ store cannot run. See ``cypher/README.md``.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 from kg.errors import InputError, QueryRejected
 
-__all__ = ["QueryFile", "read_query_file", "load_query", "parse_param", "parse_value"]
+__all__ = ["QueryFile", "read_query_file", "load_query", "parse_param", "parse_value", "check_params"]
 
 _PARAM = re.compile(r"^@param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _INT = re.compile(r"^[-+]?\d+$")
@@ -58,9 +59,15 @@ def parse_value(text: str) -> Any:
     if s.lower() in ("true", "false"):
         return s.lower() == "true"
     if _INT.match(s):
-        return int(s)
+        value = int(s)
+        if not -(2**63) <= value < 2**63:
+            raise QueryRejected(f"{s} does not fit a query parameter (64-bit integers)")
+        return value
     if _FLOAT.match(s):
-        return float(s)
+        number = float(s)
+        if not math.isfinite(number):
+            raise QueryRejected(f"{s} is not a finite number")
+        return number
     return s
 
 
@@ -167,3 +174,22 @@ def parse_param(s: str, defaults: dict[str, Any] | None = None) -> tuple[str, An
         # Quoted text loses its quotes; anything else stays the text as typed.
         return name, value if isinstance(value, str) else raw.strip()
     return name, value
+
+
+_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_params(text: str, params: dict[str, Any]) -> None:
+    """Every ``$name`` the statement uses is given, and every given parameter is used.
+
+    A misspelt ``--param`` would otherwise be ignored silently (and a missing one is
+    null on LadybugDB but an error on Neo4j). Raises ``QueryRejected``.
+    """
+    used = set(_PARAM_REF.findall(text))
+    unknown = sorted(set(params) - used)
+    if unknown:
+        known = ", ".join(f"${u}" for u in sorted(used)) or "none"
+        raise QueryRejected(f"the query has no parameter ${unknown[0]} (it uses: {known})")
+    missing = sorted(used - set(params))
+    if missing:
+        raise QueryRejected(f"the query uses ${missing[0]}; give it with --param {missing[0]}=VALUE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
 )
 
+# Statements that reach outside the database (files, extensions, other databases).
+_FILE_STATEMENT = re.compile(r"^\s*(COPY|LOAD|EXPORT|IMPORT|INSTALL|ATTACH|DETACH\s+DATABASE|CHECKPOINT)\b", re.I)
 # Messages LadybugDB gives when a read-only database is asked to write.
 _READ_ONLY_MARKERS = ("read only", "read-only", "readonly")
 
@@ -33,20 +36,28 @@ class EmbeddedStore(Store):
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path, *, writable: bool = False) -> None:
+    def __init__(self, path: str | Path, *, writable: bool = False, create: bool | None = None) -> None:
         import ladybug  # imported here so `kg --help` stays fast
 
         self.path = Path(path)
         self.writable = writable
-        if not writable and not self.path.exists():
+        create = writable if create is None else create
+        if not create and not self.path.exists():
             raise StoreUnavailable(f"no graph at {self.path}; build one first with `kg build PAPERS --db {self.path}`")
-        if writable:
+        if self.path.is_dir():
+            raise StoreUnavailable(f"{self.path} is a directory; give --db the database file, e.g. {self.path / 'graph.lbdb'}")
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
         try:
             self._db = ladybug.Database(str(self.path), read_only=not writable)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
-            raise StoreUnavailable(f"cannot open the graph at {self.path}: {exc}") from None
+            # LadybugDB appends a docs link on a second line; one line is enough here.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            hint = " (is another kg command using it?)" if "lock" in first.lower() else ""
+            raise StoreUnavailable(f"cannot open the graph at {self.path}: {first}{hint}") from None
         if writable:
             for statement in SCHEMA:
                 self._conn.execute(statement)
@@ -64,6 +75,9 @@ class EmbeddedStore(Store):
         """Run one Cypher statement; a write on a read-only open raises ``QueryRejected``."""
         if write and not self.writable:
             raise QueryRejected("this store was opened read-only")
+        if not write and _FILE_STATEMENT.match(cypher):
+            # A read-only database still lets COPY ... TO write files and LOAD read them.
+            raise QueryRejected("this query writes; re-run with --write")
         try:
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as exc:
