@@ -323,9 +323,10 @@ def test_neo4j_unreachable_port_raises_store_unavailable() -> None:
     assert f"127.0.0.1:{port}" in message and 'eval "$(docker/neo4j-local start)"' in message
 
 
-def test_neo4j_bad_uri_raises_store_unavailable() -> None:
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "bolt://127.0.0.1:notaport"])
+def test_neo4j_bad_uri_raises_store_unavailable(uri: str) -> None:
     with pytest.raises(StoreUnavailable, match="bad Neo4j URI"):
-        Neo4jStore("http://127.0.0.1:7474", "neo4j", "whatever")
+        Neo4jStore(uri, "neo4j", "whatever")
 
 
 def test_neo4j_from_env_without_uri(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -118,6 +118,9 @@ class Neo4jStore(Store):
             if self.database:  # the check above only reaches the default database
                 with self._driver.session(database=self.database) as session:
                     session.run("RETURN 1").consume()
+        except ValueError as exc:  # e.g. a port that is not a number: "Failed to DNS resolve"
+            self._driver.close()
+            raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {_one_line(exc)}") from None
         except Exception as exc:
             self._driver.close()
             raise self._translate(exc) from None
