@@ -458,3 +458,52 @@ def test_extract_lower_camel_and_glued_names(abstract: str, present: set[str]) -
 def test_extract_improving_on_is_a_comparison_not_a_benchmark() -> None:
     got = types_of("A Study", "Our model is best, improving on ZetaCast and the QuuxFM model.")
     assert got.get("ZetaCast") != "benchmark"
+
+
+# ---------------------------------------------------------------- types from list context
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # names right after a plural type noun take its type, lower-case names included
+        ("We report results on the long-range datasets ZQR1, ZQR2 and ZQM1.", {"ZQR1": "dataset", "ZQR2": "dataset", "ZQM1": "dataset"}),
+        ("It scales to the datasets foo-bar and foo-baz, with no tuning.", {"foo-bar": "dataset", "foo-baz": "dataset"}),
+        # siblings of a known dataset are datasets
+        ("We train on ImageNet, PlumSet-9 and QuokkaPix.", {"PlumSet-9": "dataset", "QuokkaPix": "dataset"}),
+        # trained/pretrained/fine-tuned on X: a dataset, even with a size suffix
+        ("The model is pretrained on Wombat-70M with captions.", {"Wombat-70M": "dataset"}),
+        ("We fine-tune on Kiwi-15K for two epochs.", {"Kiwi-15K": "dataset"}),
+        # a thousands count sizes a dataset
+        ("We mix Emu-52K and GPT-4o outputs.", {"Emu-52K": "dataset"}),
+        # a data unit "from X"
+        ("It transfers to questions from MedZQA without tuning.", {"MedZQA": "dataset"}),
+        # a capitalised word listed with names is a name of the same kind
+        ("It beats GCN and GAT on Cora, Pubmix and the OGB datasets.", {"Cora": "dataset", "Pubmix": "dataset"}),
+        ("It improves on TimesFM, Kronos and Moira.", {"Kronos": "model", "Moira": "model"}),
+        # head nouns of a list
+        ("It beats sequential recommenders including ZRec and Bert9Rec.", {"ZRec": "method", "Bert9Rec": "method"}),
+        # a named mixture is data
+        ("We combine the KakaPo 3 SFT mixture with our data.", {"KakaPo 3": "dataset"}),
+        # a long form headed by a benchmark word
+        ("We test on the Medical Imaging Decathlon (MID).", {"MID": "benchmark"}),
+    ],
+)
+def test_extract_list_context_types(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # a phrase is not a list member
+        ("We compare GPT-4o, Claude and Human experts.", {"Human"}),
+        ("It fits both Reward Modeling and Direct Preference Optimization paradigms.", {"Modeling"}),
+        ("We use STL and Diffusion Models to plan.", {"Diffusion"}),
+        ("It beats OpenVLA on the Google Robot and WidowX tasks.", {"Robot"}),
+        ("Published in May and June, GPT-4o and English data.", {"May", "June", "English"}),
+    ],
+)
+def test_extract_list_context_negatives(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)

@@ -58,7 +58,12 @@ _LETTER_SIZE_RE = re.compile(
 )
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
-_MODEL_SUFFIX = re.compile(r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP)(?:-?\d[\w.]*)?$")
+_MODEL_SUFFIX = re.compile(
+    r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP|SAM|Zephyr|Vicuna|Mistral|Gemma|Qwen|Whisper|FM|(?<=[a-z])LM)"
+    r"(?:-?\d[\w.]*)?$"
+)
+# "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
+_K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
 _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
@@ -347,6 +352,8 @@ class _Doc:
         self._cues: dict[int, tuple[bool, int]] = {}
         self.known_type: dict[int, str] = {}
         self.cand: list[int] = []
+        self.noun_list_type: dict[int, str] = {}
+        self.def_explicit: set[str] = set()
         self.covered: list[bool] = []
 
     def tok_at(self, char: int) -> int:
@@ -567,6 +574,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
 
     # -- capitalised names from context: "X dataset", "methods such as X or Y"
     _context_names(d, covered, add)
+    _noun_then_list(d, covered, add)
+    _coordinated_names(d, covered, add)
 
     # -- own system: title prefix and the object of "we propose"
     own_keys: set[str] = set()
@@ -655,6 +664,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         link[match_key(long)] = match_key(short)
         def_long[match_key(short)].append(long)
         def_type[match_key(short)] = typ
+        if _long_head_explicit(long):
+            d.def_explicit.add(match_key(short))
         nxt = _next_word_type(d, max(b, sb) + (1 if max(b, sb) < n and words[max(b, sb)] == ")" else 0))
         if nxt:
             o_short["type"], o_short["tprio"] = nxt, 4
@@ -764,6 +775,9 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
         if m is not None:
             mentions.append(m)
+    _list_sibling_types(d, mentions)
+    for m in mentions:
+        del m["_conf"], m["_items"]
 
     # -- URLs
     seen_urls: dict[str, dict] = {}
@@ -797,6 +811,60 @@ def _is_metric(d: _Doc, o: dict) -> bool:
         return True
     e = o["end"]
     return e < d.n and d.lower[e] in _METRIC_NOUNS and o["kind"] in ("name", "ctx")
+
+
+_CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
+
+
+def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
+    """Names in one coordinated list share a type: "on ETTh1, ETTh2 and ETTm1", "A, B and C".
+
+    The member whose type is best attested sets the type of weaker members: a name typed
+    only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
+    a head noun. Role and evidence follow the new type.
+    """
+    occs = sorted(
+        ((o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]),
+        key=lambda t: t[0],
+    )
+    if len(occs) < 2:
+        return
+    chains: list[list[dict]] = []
+    cur = [occs[0]]
+    for prev, nxt in zip(occs, occs[1:]):
+        gap = d.lower[prev[1] : nxt[0]]
+        if nxt[0] >= prev[1] and gap and len(gap) <= 4 and all(w in _CHAIN_GAP for w in gap) and any(
+            w in (",", "and", "or", "&") for w in gap
+        ):
+            cur.append(nxt)
+        else:
+            if len(cur) > 1:
+                chains.append(cur)
+            cur = [nxt]
+    if len(cur) > 1:
+        chains.append(cur)
+    for chain in chains:
+        members = {t[2]: t[3] for t in chain}
+        if len(members) < 2:
+            continue
+        best = max(members.values(), key=lambda m: m["_conf"])
+        if best["_conf"] < 1.2 or best["type"] not in ("model", "method", "dataset", "benchmark"):
+            continue
+        # siblings disagree at the top: leave them be
+        if any(m["_conf"] >= 2 and m["type"] != best["type"] for m in members.values()):
+            continue
+        for m in members.values():
+            if m["_conf"] < min(2, best["_conf"]) and m["type"] != best["type"] and m["type"] in (
+                "model", "method", "dataset", "benchmark"
+            ):
+                own = m["role"] == "proposes"
+                if own:
+                    continue
+                m["type"] = best["type"]
+                m["_conf"] = best["_conf"] - 0.01
+                m["role"], m["evidence"] = _role_and_evidence(d, m["_items"], m["type"], False)
+                if m["type"] != "model":
+                    m["family"] = None
 
 
 def _occurs_after(words: list[str], w: str, start: int) -> bool:
@@ -923,6 +991,111 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                     add(m[0], m[1], "ctx")
 
 
+_LIST_SEP = frozenset([",", "and", "or", "&"])
+_AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
+_PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms".split())
+_LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def _is_member_word(d: _Doc, k: int) -> bool:
+    """A capitalised word that may be a name when it sits in a list of names."""
+    w, lw = d.words[k], d.lower[k]
+    return (
+        shape(w) == CAP
+        and not d.covered[k]
+        and k >= d.title_end
+        and not d.is_sentence_initial(k)
+        and lw not in vocab.SENT_STARTERS
+        and lw not in vocab.LANGUAGES
+        and lw not in _MONTHS
+        and lw not in vocab.CONNECTORS
+        and lw not in vocab.CAP_RUN_GENERIC
+        and not (k > 0 and shape(d.words[k - 1]) == CAP and not d.covered[k - 1])
+        and not d.lex.is_stop(w)
+        and vocab.kw_type(lw) is None
+    )
+
+
+def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
+    """Capitalised words listed with names are names too: "on Cora, PubMed and OGB", "TimesFM, Chronos and Moirai".
+
+    The word must be a list member on its own: followed by a separator or the end of the
+    clause ("Human experts" is a phrase, not a member), and next to a name or to another
+    member that is.
+    """
+    words, lower, n = d.words, d.lower, d.n
+    for _ in range(2):
+        for k in sorted(set(d.cand) - set(compress(range(n), covered)), reverse=_ == 0):
+            if covered[k] or not _is_member_word(d, k):
+                continue
+            if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
+                vocab.kw_type(lower[k + 1]) and words[k + 1].islower()
+            ):
+                continue
+            # a name before: "X, Word" / "X and Word"
+            j = k - 1
+            left = False
+            if j >= 0 and lower[j] in _LIST_SEP:
+                j -= 1
+                if j >= 0 and lower[j] == ",":
+                    j -= 1
+                left = j >= 0 and covered[j] and (j + 1 >= n or words[j] != ")") or (j >= 0 and words[j] == ")" and covered[j - 1])
+            # a name after: "Word, X" / "Word and (the) X"
+            j = k + 1
+            right = False
+            if j < n and lower[j] in _LIST_SEP:
+                j += 1
+                if j < n and lower[j] in ("and", "or"):
+                    j += 1
+                if j < n and lower[j] == "the":
+                    j += 1
+                right = j < n and covered[j]
+            if left or right:
+                add(k, k + 1, "ctx")
+
+
+def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
+    """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
+    words, lower, n = d.words, d.lower, d.n
+    for i in compress(range(n), map(_PLURAL_TYPE_NOUNS.__contains__, lower)):
+        t = vocab.kw_type(lower[i]) if lower[i] not in ("baselines",) else None
+        j = i + 1
+        if j < n and words[j] in (":", "("):
+            j += 1
+        members: list[tuple[int, int, bool]] = []
+        while j < n and len(members) < 10:
+            if covered[j]:
+                a = j
+                while j < n and covered[j] and lower[j] not in _LIST_SEP:
+                    j += 1
+                members.append((a, j, True))
+            elif _LOWER_NAME.match(words[j]) or shape(words[j]) == STRONG:
+                members.append((j, j + 1, False))
+                j += 1
+            else:
+                break
+            if j < n and lower[j] in _LIST_SEP:
+                j += 1
+                if j < n and lower[j] in ("and", "or"):
+                    j += 1
+                continue
+            break
+        # lower-case names only in a list that ends cleanly ("... and ogbn-products,")
+        clean = j >= n or words[j] in _AFTER_MEMBER or lower[j] in _LIST_SEP or words[j - 1] in _AFTER_MEMBER
+        if not members or (not clean and any(not c for _, _, c in members)):
+            continue
+        if sum(1 for _, _, c in members if not c) and len(members) < 2:
+            continue
+        for a, b, was_covered in members:
+            if not was_covered:
+                add(a, b, "ctx", t, 3 if t else 0)
+            elif t:
+                d.noun_list_type[a] = t
+
+
 def _method_or_eval(d: _Doc, k: int, t: str | None) -> str | None:
     """An "evaluation framework/protocol" is a benchmark, not a method."""
     if t == "method" and k > 0 and d.lower[k - 1] in ("evaluation", "evaluating", "assessment", "testing"):
@@ -956,13 +1129,17 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     t = vocab.kw_type(d.lower[i])
     if t and i + 1 < n and d.words[i + 1] == "-":
         return None
+    if t is None and d.lower[i] in ("mixture", "mix", "collection"):
+        return "dataset"  # "the Tulu 3 SFT mixture"
     if t is None:
         # "the X clinical note corpora": up to two lower-case modifiers before a data noun
         for k in (i + 1, i + 2):
             w = d.lower[k - 1]
-            if k >= n or not w.isalpha() or not d.words[k - 1].islower() or w in _NOT_MODIFIER:
+            if k >= n or not w.isalpha() or w in _NOT_MODIFIER or w in ("a", "an", "the") or not (
+                d.words[k - 1].islower() or d.lex.is_stop(d.words[k - 1])
+            ):
                 break
-            kt = vocab.kw_type(d.lower[k])
+            kt = vocab.kw_type(d.lower[k]) or ("dataset" if d.lower[k] in ("mixture", "mix", "collection") else None)
             if kt in ("dataset", "benchmark") and d.lower[k] != "tasks":
                 return kt
     return t
@@ -978,6 +1155,12 @@ _TRAIN_BEFORE_ON = frozenset(
     """trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit training
     pretraining pre-training fine-tuning finetuning distilled collected""".split()
 )
+_DATA_UNITS = frozenset(
+    """questions question samples examples images videos clips documents queries prompts problems
+    instances utterances recordings sentences passages articles conversations dialogues trajectories
+    episodes demonstrations scenes molecules graphs items reviews tweets posts records sampled drawn
+    taken collected data subset subsets split splits""".split()
+)
 _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
 
 
@@ -988,6 +1171,8 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     while j >= 0 and skipped < 3 and d.words[j][:1].islower() and d.lower[j] not in ("on", "across") and d.lower[j] not in _ADJ_SKIP_STOP:
         j -= 1
         skipped += 1
+    if j >= 1 and d.lower[j] == "from" and d.lower[j - 1] in _DATA_UNITS:
+        return "dataset"  # "questions from X", "clips sampled from X"
     if j < 1 or d.lower[j] not in ("on", "across"):
         return None
     prev = d.lower[j - 1]
@@ -1017,13 +1202,19 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         lh = _list_head_type(d, o["start"])
         if lh:
             out.append((3, lh))
-        if family_of(o["surface"]):
+        if family_of(o["surface"]) and not _K_SIZE.search(o["surface"]):
             out.append((1.5, "model"))
         elif _MODEL_SUFFIX.search(o["surface"]):
             out.append((1.3, "model"))  # "ClinicalBERT", "BioGPT", "CodeT5"
         ev = _eval_prior(d, o["start"])
         if ev:
-            out.append((1, ev))
+            # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
+            out.append((2 if ev == "dataset" else 1, ev))
+        if _K_SIZE.search(o["surface"]):
+            out.append((2.5, "dataset"))
+        lt = d.noun_list_type.get(o["start"])
+        if lt:
+            out.append((3, lt))  # "the datasets A, B and C"
         # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3"
         a = o["start"]
         for k in (e + 1, a - 2):
@@ -1120,6 +1311,20 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     return True, head_type
 
 
+def _long_head_explicit(long: str) -> bool:
+    """Whether the long form's head noun itself says the type ("... Benchmark", "... Network")."""
+    words = long.split()
+    head = words[-1] if words else ""
+    for k, w in enumerate(words):
+        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in ("and", "the", "a", "an"):
+            head = words[k - 1]
+            break
+    return vocab.kw_type(head) is not None or head.lower() in _BENCH_HEADS
+
+
+_BENCH_HEADS = frozenset("environment environments decathlon challenge competition leaderboard olympiad".split())
+
+
 def _long_head_type(long: str) -> str | None:
     words = long.split()
     head = words[-1] if words else ""
@@ -1128,7 +1333,7 @@ def _long_head_type(long: str) -> str | None:
             head = words[k - 1]
             break
     t = vocab.kw_type(head)
-    if head.lower() in ("environment", "environments"):
+    if head.lower() in _BENCH_HEADS:
         return "benchmark"
     if t in ("dataset", "benchmark", "model"):
         return t
@@ -1253,15 +1458,16 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             typ = dt if dt in ("model", "dataset", "benchmark") else "method"
     else:
         best = max(cues) if cues else (0, None)
-        typ = best[1]
+        typ, conf = best[1], best[0]
         rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
         if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
-            typ = rec.type
+            typ, conf = rec.type, max(conf, 3)
         dt = def_type.get(name_key)
         if dt and (typ is None or best[0] < 2):
-            typ = dt
+            typ, conf = dt, (2 if name_key in d.def_explicit else 0.5)
         if typ is None:
             typ = "model" if (re.search(r"\d", name) and not re.search(r"\d{2,}$", name)) or family_of(name) else "method"
+            conf = 0
 
     # -- aliases: every other form as written, no case-only duplicates
     seen = {name.casefold()}
@@ -1275,7 +1481,23 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     fam = None
     if not is_own and typ == "model":
         fam = family_of(name)
-    # -- role and evidence
+    role, evidence = _role_and_evidence(d, items, typ, is_own)
+    return {
+        "name": name,
+        "type": typ,
+        "aliases": tuple(aliases),
+        "role": role,
+        "evidence": evidence,
+        "count": len(items),
+        "family": fam,
+        "_conf": 3 if is_own else conf,
+        "_items": items,
+    }
+
+
+def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
+    """The strongest role any occurrence's sentence gives the entity, with that sentence."""
+    n = d.n
     role, evidence = "uses", ""
     best_p = 0
     prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
@@ -1286,15 +1508,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         sent = d.sentence_text(k) if prio[r] > best_p else ""
         if prio[r] > best_p:
             best_p, role, evidence = prio[r], r, sent
-    return {
-        "name": name,
-        "type": typ,
-        "aliases": tuple(aliases),
-        "role": role,
-        "evidence": evidence,
-        "count": len(items),
-        "family": fam,
-    }
+    return role, evidence
 
 
 def _role(d: _Doc, o: dict, k: int, typ: str, is_own: bool) -> str:

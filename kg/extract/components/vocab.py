@@ -30,13 +30,15 @@ METHOD_KW = frozenset(
     techniques objective objectives loss losses architecture architectures network networks
     policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator
     regularizer scheme module solution measure metric score optimization optimisation
-    learning""".split()
+    learning recommender recommenders""".split()
 )
 BENCH_KW = frozenset(
     """benchmark benchmarks suite suites testbed testbeds leaderboard environment environments
     arena tasks""".split()
 )
-DATA_KW = frozenset("dataset datasets corpus corpora database databases databank bank archive".split())
+DATA_KW = frozenset(
+    "dataset datasets corpus corpora database databases databank bank archive".split()
+)
 
 # Words that name a class of thing, not one thing: a defined acronym whose long form
 # ends in one of these ("Markov Game (MG)", "Graph Neural Networks (GNNs)") is generic
