@@ -187,3 +187,43 @@ def test_sources_directory_reads_its_input_files(tmp_path: Path, sources_dir: Pa
 def test_sources_empty_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no input files"):
         list(read_papers([tmp_path]))
+
+
+def test_sources_daily_abstract_over_several_paragraphs(tmp_path: Path) -> None:
+    second = "We also release a toolkit. It runs on a laptop and needs no GPU at all, which we verify on three machines."
+    path = tmp_path / "multi.txt"
+    path.write_text(
+        "Jan 5\n\nFirst Title\n\nWe propose a thing. It works well.\n\n"
+        f"{second}\n\nSecond Title\n\nAnother abstract here.\n",
+        encoding="utf-8",
+    )
+    papers = list(read_path(path))
+    assert [p.title for p in papers] == ["First Title", "Second Title"]
+    assert papers[0].abstract == f"We propose a thing. It works well.\n\n{second}"
+
+
+def test_sources_utf16_with_bom(tmp_path: Path, sources_dir: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes((sources_dir / "daily.txt").read_text(encoding="utf-8").encode("utf-16"))
+    assert [p.title for p in read_path(path)][0] == GRAPH_SKETCH
+
+
+def test_sources_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n  \n", encoding="utf-8")
+    with pytest.raises(InputError, match="the file is empty"):
+        list(read_path(path))
+
+
+def test_sources_absurdly_long_abstract(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps({"title": "T", "abstract": "word " * 30_000}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has 149,999 characters"):
+        list(read_path(path))
+
+
+def test_sources_atom_without_namespace(tmp_path: Path, sources_dir: Path) -> None:
+    path = tmp_path / "plain.xml"
+    text = (sources_dir / "arxiv.xml").read_text(encoding="utf-8")
+    path.write_text(text.replace(' xmlns="http://www.w3.org/2005/Atom"', ""), encoding="utf-8")
+    assert [p.id for p in read_path(path)] == ["2501.00001"]

@@ -53,11 +53,17 @@ def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper]:
     if path.is_dir():
         raise InputError(f"{path}: is a directory; pass the files in it")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    # UTF-8 (a BOM is dropped); UTF-16 only when its BOM says so.
+    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
     fmt = fmt or sniff_format(path, text)
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

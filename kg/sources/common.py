@@ -9,7 +9,10 @@ from kg.errors import InputError
 from kg.model import Paper
 from kg.text import clean_text, title_id
 
-__all__ = ["ARXIV_ID", "arxiv_id", "iso_date", "make_paper", "MONTHS"]
+__all__ = ["ARXIV_ID", "MAX_ABSTRACT", "arxiv_id", "iso_date", "make_paper", "MONTHS"]
+
+#: Longer "abstracts" are a misread file (or a whole paper), not an abstract.
+MAX_ABSTRACT = 100_000
 
 # New-style arXiv ids (2401.01234, optional version) and old-style (cs.LG/0601001).
 ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?![\w.])")
@@ -88,6 +91,12 @@ def make_paper(
     title_text = clean_text(str(title or ""))
     if not title_text:
         raise InputError(f"{where}: a paper has no title" if where else "a paper has no title")
+    abstract_text = clean_text(str(abstract or ""))
+    if len(abstract_text) > MAX_ABSTRACT:
+        raise InputError(
+            f"{where + ': ' if where else ''}the abstract of {title_text[:60]!r} has {len(abstract_text):,} characters "
+            f"(at most {MAX_ABSTRACT:,}); is the file in the right format?"
+        )
     url_text = str(url).strip() if url else None
     found = arxiv_id(str(id) if id else None, url_text)
     # Non-arXiv ids differ between sources; the title hash makes one node of one paper.
@@ -97,7 +106,7 @@ def make_paper(
     return Paper(
         id=pid,
         title=" ".join(title_text.split()),
-        abstract=clean_text(str(abstract or "")),
+        abstract=abstract_text,
         date=iso_date(date),
         url=url_text or None,
         source=source,

@@ -30,14 +30,22 @@ def _is_date_line(line: str) -> bool:
     return bool(m and m.group(1).lower().rstrip(".") in MONTHS)
 
 
+def _looks_like_abstract(para: str) -> bool:
+    # Titles are one short line; a long paragraph or several sentences in title
+    # position continue the previous abstract (abstracts with paragraph breaks).
+    return len(para) > 300 or len(re.findall(r"[.!?](?:\s|$)", para)) >= 2
+
+
 def read_daily(text: str, name: str) -> Iterator[Paper]:
     """The Hugging Face "Daily Papers" text dump.
 
     Header lines, then a date line ("Sep 2") that dates the papers after it,
-    then title / blank / abstract / blank. A dump may hold several days.
+    then title / blank / abstract / blank. A dump may hold several days, and an
+    abstract may run over several paragraphs.
     """
     date: str | None = None
     title: str | None = None
+    pending: dict[str, str] | None = None  # the last paper, held until its abstract is surely complete
     seen_date = False
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     for number, para in enumerate(paragraphs, 1):
@@ -49,15 +57,23 @@ def read_daily(text: str, name: str) -> Iterator[Paper]:
             continue
         if not seen_date or (title is None and _FURNITURE.match(line)):
             continue
-        if title is None:
+        if title is None and pending is not None and _looks_like_abstract(para):
+            pending["abstract"] += "\n\n" + para
+        elif title is None:
             title = line
         else:
-            yield make_paper(title=title, abstract=para, date=date, source=name, where=f"{name}: paragraph {number}")
+            if pending is not None:
+                yield make_paper(**pending)
+            pending = dict(title=title, abstract=para, date=date, source=name, where=f"{name}: paragraph {number}")
             title = None
     if not seen_date:
+        if not paragraphs:
+            raise InputError(f"{name}: the file is empty")
         raise InputError(f"{name}: no date line such as 'Sep 2' found; is this a Daily Papers dump?")
     if title is not None:
         raise InputError(f"{name}: the last paper {title!r} has no abstract")
+    if pending is not None:
+        yield make_paper(**pending)
 
 
 def records_to_papers(records: list[Any], name: str) -> Iterator[Paper]:
@@ -143,17 +159,18 @@ def read_atom(text: str, name: str) -> Iterator[Paper]:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise InputError(f"{name}: not valid XML ({exc})") from None
-    for number, entry in enumerate(root.iter(f"{_ATOM}entry"), 1):
+    ns = _ATOM if root.tag.startswith(_ATOM) else ""  # feeds without the Atom namespace too
+    for number, entry in enumerate(root.iter(f"{ns}entry"), 1):
         github = None
-        for link in entry.iter(f"{_ATOM}link"):
+        for link in entry.iter(f"{ns}link"):
             href = link.get("href", "")
             if "github.com/" in href:
                 github = href
         yield make_paper(
-            title=entry.findtext(f"{_ATOM}title"),
-            abstract=entry.findtext(f"{_ATOM}summary"),
-            id=entry.findtext(f"{_ATOM}id"),
-            date=entry.findtext(f"{_ATOM}published"),
+            title=entry.findtext(f"{ns}title"),
+            abstract=entry.findtext(f"{ns}summary"),
+            id=entry.findtext(f"{ns}id"),
+            date=entry.findtext(f"{ns}published"),
             github=github,
             source=name,
             where=f"{name}: entry {number}",
