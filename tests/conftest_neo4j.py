@@ -121,6 +121,13 @@ def connect_neo4j():
         store = Neo4jStore.from_env(writable=True)
     except StoreUnavailable as exc:
         give_up(f"Neo4j unavailable: {exc}")
+    # The tests empty the database: never one that holds someone's papers, unless told to.
+    if os.environ.get("KG_NEO4J_WIPE") != "1" and store.query("MATCH (p:Paper) RETURN count(p)").rows[0][0]:
+        store.close()
+        give_up(
+            "the Neo4j database at NEO4J_URI holds papers and the tests would delete them; "
+            "run scripts/test (it starts a server of its own) or set KG_NEO4J_WIPE=1"
+        )
     wipe(store)
     return store
 

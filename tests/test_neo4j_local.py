@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "docker" / "neo4j-local"
-DEFAULT_HOME = ROOT / "docker" / ".neo4j"
+# The home of the server the suite runs against (scripts/test gives the tests their own).
+DEFAULT_HOME = Path(os.environ.get("KG_NEO4J_HOME") or ROOT / "docker" / ".neo4j")
 EXPORTS = re.compile(
     r"^export NEO4J_URI=bolt://127\.0\.0\.1:(\d+) NEO4J_USERNAME=neo4j NEO4J_PASSWORD=(.+)\n$"
 )
