@@ -136,7 +136,7 @@ def test_cli_build_shared_dump_then_lookup_calvin(dump_path: Path, tmp_path: Pat
     db = tmp_path / "dump.lbdb"
     built = kg_proc("build", dump_path, "--db", db)
     assert built.returncode == 0, built.stderr
-    assert "Read 64 papers" in built.stdout
+    assert "Read 64 papers from 1 file in" in built.stdout
     found = kg_proc("lookup", "CALVIN", "--db", db, "--json")
     assert found.returncode == 0, found.stderr
     (hit,) = json.loads(found.stdout)
@@ -163,6 +163,8 @@ def test_cli_build_shared_dump_then_lookup_calvin(dump_path: Path, tmp_path: Pat
         (["query", "MATCH (p) RETURN count(p)", "--write", "--db", "{tmp}/typo.lbdb"], "Error: no graph at"),
         (["query", "-f", "cypher/search_entities_fulltext.cypher", "--db", "{db}"], "runs on Neo4j only"),
         (["stats", "--db", "{tmp}"], "is a directory"),
+        (["lookup", "GRPO", "--type", "model", "--db", "{db}"],
+         "Error: no entity named 'GRPO' of type model; there is GRPO (method)"),
         (["build", str(EXAMPLE), "--db", "/proc/nope/g.lbdb"], "Error: cannot create /proc/nope"),
     ],
 )

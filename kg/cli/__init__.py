@@ -30,7 +30,7 @@ class _KgGroup(TyperGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         # The order a new user meets them in, not alphabetical.
-        order = ["build", "extract", "lookup", "query", "stats", "export", "eval", "bench"]
+        order = ["build", "extract", "lookup", "query", "stats", "export", "eval"]
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 

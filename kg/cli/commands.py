@@ -21,6 +21,7 @@ from kg.cli.options import AsJson, Db, InputFormat, Neo4jUri, Papers
 from kg.config import open_store, store_label
 from kg.errors import InputError, KgError
 from kg.model import EntityType, Paper
+from kg.sources import expand_paths
 
 # No markup: paths, titles and column names are printed as they are ("[/x]" included).
 out = Console(soft_wrap=True, markup=False, highlight=False)
@@ -127,7 +128,8 @@ def build(
         out.print_json(json.dumps(summary))
         return
     by_type = ", ".join(f"{n} {t}" for t, n in sorted(stats["entities_by_type"].items()))
-    out.print(f"Read {len(items)} papers from {len(papers)} file(s) in {t_read[0]:.2f} s")
+    n_files = len(expand_paths(papers))
+    out.print(f"Read {len(items)} papers from {n_files} file{'s' if n_files != 1 else ''} in {t_read[0]:.2f} s")
     out.print(f"Extracted entities in {t_extract[0]:.2f} s ({summary['abstracts_per_second']} abstracts/s)")
     out.print(
         f"Wrote {written.papers_written} papers ({written.papers_skipped} unchanged), "
@@ -207,13 +209,16 @@ def lookup(
     with open_store(db, neo4j_uri) as store:
         hits = store.lookup(name, type.value if type else None)
         if not hits:
+            other_types = store.lookup(name) if type else []
+            if other_types:
+                found = ", ".join(f"{h.name} ({h.type})" for h in other_types)
+                raise KgError(f"no entity named {name!r} of type {type.value}; there is {found}")
             import difflib
 
             names = [r[0] for r in store.query("MATCH (e:Entity) RETURN e.name").rows]
             close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            kind = f" of type {type.value}" if type else ""
-            raise KgError(f"no entity named {name!r}{kind}{hint}")
+            raise KgError(f"no entity named {name!r}{hint}")
     if as_json:
         out.print_json(json.dumps([hit.__dict__ for hit in hits]))
         return

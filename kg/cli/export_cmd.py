@@ -78,6 +78,9 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
         from kg.export.html import COLOR_BY, VIEWS, ExportOptions, export_html
         from kg.graph import parse_since, parse_types
 
+        for value, hint in ((entity, "--entity"), (ego, "--ego"), (title, "--title")):
+            if value is not None and not value.strip():
+                raise typer.BadParameter("is empty", param_hint=hint)
         _check_choice(view, VIEWS, "--view")
         _check_choice(color_by, COLOR_BY, "--color-by")
         try:
