@@ -507,3 +507,47 @@ def test_extract_list_context_types(abstract: str, expected: dict[str, str]) -> 
 )
 def test_extract_list_context_negatives(abstract: str, absent: set[str]) -> None:
     assert not (set(run("A Study", abstract)) & absent)
+
+
+# ---------------------------------------------------------------- own systems, definitions, editions
+
+
+@pytest.mark.parametrize(
+    "title,abstract,name,typ",
+    [
+        # one capitalised word after "we introduce", set off by an apposition
+        ("A Study", "We introduce Zorro, a 5B-parameter text-to-video model.", "Zorro", "model"),
+        ("A Study", "We propose Quill, a framework for planning.", "Quill", "method"),
+        # a title prefix typed by the abstract's apposition
+        ("Zorro: Long Video Generation", "We introduce Zorro, a text-to-video model. Zorro is fast.", "Zorro", "model"),
+    ],
+)
+def test_extract_one_word_own_system(title: str, abstract: str, name: str, typ: str) -> None:
+    got = run(title, abstract)
+    assert got[name].type.value == typ and got[name].role == Role.PROPOSES
+
+
+def test_extract_own_name_counts_every_use() -> None:
+    got = run("Zorro: Long Video Generation", "We introduce Zorro, a video model. Zorro is fast and Zorro is small.")
+    assert got["Zorro"].count == 4
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a named kind of a generic class, even with a lower-case long form
+        ("Codes come from a residual-quantized variational autoencoder (RQ-VAE).", {"RQ-VAE": "method"}),
+        # the long form's own head noun beats the noun after the list
+        ("We use the Open Flower Benchmark (OFB) datasets flw-a and flw-b, too.", {"OFB": "benchmark"}),
+        # a generic-looking capital tail with an edition
+        ("Results on TRAQ DL 2019 and 2020 improve.", {"TRAQ DL 2019": None, "TRAQ DL 2020": None}),
+        # a capitalised run with a version
+        ("We use Open Speech 17.0 for training.", {"Open Speech 17.0": None}),
+    ],
+)
+def test_extract_definitions_and_editions(abstract: str, expected: dict[str, str | None]) -> None:
+    got = types_of("A Study", abstract)
+    assert set(expected) <= set(got), got
+    for k, t in expected.items():
+        if t is not None:
+            assert got[k] == t, (k, got)

@@ -554,8 +554,14 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
             elif b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
                 _VERSION_TOKEN.match(words[b])
                 or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
+                # "TREC DL 2019": a generic-looking capital tail counts when an edition follows
+                or (words[b].isupper() and 2 <= len(words[b]) <= 4 and _tail_end(d, b + 1, False) > b + 1)
             ):
                 b += 1
+                tail_from = b
+                bt = _tail_end(d, b, False)
+                if bt > b and not any(covered[b:bt]):
+                    b = bt
             # "Deep Q-Network": capitalised words right before, mid-sentence
             while (
                 a - 1 >= d.title_end
@@ -641,6 +647,13 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if not picked:
             _propose_title_phrase(d, p, sent_end, add, own_keys, text)
 
+    # every later use of a one-word own name, as written ("Kestrel" in the title and the abstract)
+    singles = {k for k in own_keys if not k.startswith("title:")}
+    if singles:
+        for i in compress(range(d.title_end, n), map(not_, map(covered.__getitem__, range(d.title_end, n)))):
+            if shape(words[i]) != NONE and match_key(words[i]) in singles:
+                add(i, i + 1, "own")
+
     # -- judge definitions
     link: dict[str, str] = {}  # long key -> short key
     generic: set[str] = set()
@@ -667,7 +680,10 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         if _long_head_explicit(long):
             d.def_explicit.add(match_key(short))
         nxt = _next_word_type(d, max(b, sb) + (1 if max(b, sb) < n and words[max(b, sb)] == ")" else 0))
-        if nxt:
+        if typ in ("benchmark", "dataset") and match_key(short) in d.def_explicit:
+            # "the Open Graph Benchmark (OGB) datasets X and Y": the long form names the type
+            o_short["type"], o_short["tprio"] = typ, 5.5
+        elif nxt:
             o_short["type"], o_short["tprio"] = nxt, 4
         if "title:" + match_key(long) in own_keys:
             own_keys.add(match_key(short))
@@ -950,7 +966,8 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         )
         if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.CAP_RUN_GENERIC:
             if not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
-                add(i, j, "ctx")
+                jt = _tail_end(d, j, False)
+                add(i, jt if not any(covered[j:jt]) else j, "ctx")  # "Common Voice 17.0"
 
     # lists after "such as / like / e.g. / including" whose members include a name
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
@@ -1297,6 +1314,9 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
         return True, head_type  # "REfining ... hoMography": capitals that spell a coined name
     if any(shape(w) == STRONG and not lex.is_stop(w) for w in words):
         return True, head_type  # "multi-modal GP-VAE (MM-GPVAE)": a variant of a named thing
+    sp = single.split("-")
+    if len(sp) == 2 and sp[0].isupper() and len(sp[0]) <= 3 and not lex.is_stop(sp[0]) and lex.is_stop(sp[1]):
+        return True, head_type  # "residual-quantized VAE (RQ-VAE)": a named kind of a generic class
     title_case = words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in vocab.CONNECTORS or not w[:1].isalpha() for w in words)
     if not title_case:
         return False, None
@@ -1354,8 +1374,15 @@ def _propose_title_case(d: _Doc, p: int, sent_end: int, covered, add, own_keys, 
         or (lower[k] in ("of", "for", "with") and k + 1 < sent_end and shape(words[k + 1]) == CAP)
     ):
         k += 1
-    if k - j < 2 or not (
-        k >= sent_end or words[k] in (",", ".", ";", ":") or lower[k] in ("which", "that", "to", "as", "for")
+    one_word = (
+        k - j == 1
+        and k + 1 < sent_end
+        and (words[k] == "," and lower[k + 1] in ("a", "an", "the") or words[k] == "(" or lower[k] in ("which", "that"))
+        and not d.lex.is_stop(words[j])
+        and lower[j] not in vocab.LANGUAGES
+    )
+    if (k - j < 2 and not one_word) or not (
+        k >= sent_end or words[k] in (",", ".", ";", ":", "(") or lower[k] in ("which", "that", "to", "as", "for")
     ):
         return False
     o = add(j, k, "own")
