@@ -551,3 +551,34 @@ def test_extract_definitions_and_editions(abstract: str, expected: dict[str, str
     for k, t in expected.items():
         if t is not None:
             assert got[k] == t, (k, got)
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # "on A, B and C": the evaluation cue reaches every member of the list
+        ("On Weatherly, QCL and Solar-Sun, it beats DLinear.", {"Weatherly": "benchmark", "QCL": "benchmark", "Solar-Sun": "benchmark"}),
+        # "our model, X": the noun before an apposed name
+        ("Our model, EchoZR, is small and fast.", {"EchoZR": "model"}),
+        # trained systems named by their job
+        ("We present GuardZ, a 1B safety classifier.", {"GuardZ": "model"}),
+        # capitalised names right after a plural type noun
+        ("We also test on the datasets Peptides-fn and PascalZ-SP.", {"Peptides-fn": "dataset", "PascalZ-SP": "dataset"}),
+        # a lower-case part of a name before a type noun
+        ("We fine-tune on the SWX-smith dataset.", {"SWX-smith": "dataset"}),
+    ],
+)
+def test_extract_more_context_types(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        ("It matches ToxicZ, OpenAI Moderation and XSTest.", {"Moderation"}),
+        ("An MNAR-resistant model and LLM-based agents.", {"MNAR-resistant", "LLM-based"}),
+    ],
+)
+def test_extract_more_context_negatives(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)

@@ -315,6 +315,13 @@ def strip_suffix(w: str) -> str:
     return "".join(parts)
 
 
+_ADJ_TAIL = re.compile(
+    r"(?:ed|ing|al|ive|ic|ous|ble|ful|less|ant|ent|ary|ory|like|based|free|wise|level|style|scale|only|aware|modal|step|"
+    r"shot|turn|task|time|wide|size|sized|specific|centric|native|agnostic|friendly|ready|parameter|policy|"
+    r"horizon|action|language|sample|value|weight|objective|learning|tuning|observation|divergence)$"
+)
+
+
 def _is_plural_acronym(w: str) -> bool:
     return len(w) > 2 and w.endswith("s") and w[-2].isupper()
 
@@ -525,6 +532,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
                 add(i, i + 2, "name", "benchmark", 3)
             continue
         stripped = strip_suffix(w) if "-" in w else w
+        if stripped != w and i + 1 < n and vocab.kw_type(lower[i + 1]) and not _ADJ_TAIL.search(w):
+            stripped = w  # "SWE-smith dataset": a lower-case part of a name, not "LLM-based"
         if stripped != w:
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
@@ -1030,7 +1039,12 @@ def _is_member_word(d: _Doc, k: int) -> bool:
         and lw not in _MONTHS
         and lw not in vocab.CONNECTORS
         and lw not in vocab.CAP_RUN_GENERIC
-        and not (k > 0 and shape(d.words[k - 1]) == CAP and not d.covered[k - 1])
+        and not (
+            k > 0
+            and shape(d.words[k - 1]) != NONE
+            and not d.covered[k - 1]
+            and d.lower[k - 1] not in vocab.SENT_STARTERS
+        )
         and not d.lex.is_stop(w)
         and vocab.kw_type(lw) is None
     )
@@ -1089,7 +1103,9 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
                 while j < n and covered[j] and lower[j] not in _LIST_SEP:
                     j += 1
                 members.append((a, j, True))
-            elif _LOWER_NAME.match(words[j]) or shape(words[j]) == STRONG:
+            elif _LOWER_NAME.match(words[j]) or shape(words[j]) == STRONG or (
+                shape(words[j]) == CAP and lower[j] not in vocab.SENT_STARTERS and lower[j] not in vocab.CONNECTORS
+            ):
                 members.append((j, j + 1, False))
                 j += 1
             else:
@@ -1184,6 +1200,12 @@ _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was 
 def _eval_prior(d: _Doc, a: int) -> str | None:
     """"on X" after a result/evaluation word suggests a benchmark; "trained on X" a dataset."""
     j = a - 1
+    # "on A, B and C": walk back over the names and separators of a list
+    k = j
+    while k >= 0 and a - k < 25 and (d.words[k] in (",", "and", "or") or d.covered[k]):
+        k -= 1
+    if k < j and any(d.words[x] in (",", "and", "or") for x in range(k + 1, a)):
+        j = k
     skipped = 0
     while j >= 0 and skipped < 3 and d.words[j][:1].islower() and d.lower[j] not in ("on", "across") and d.lower[j] not in _ADJ_SKIP_STOP:
         j -= 1
@@ -1212,6 +1234,11 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         ap = _apposition_type(d, e)
         if ap:
             out.append((4, ap))
+        a0 = o["start"]
+        if a0 >= 3 and d.words[a0 - 1] == "," and d.lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
+            pt = vocab.kw_type(d.lower[a0 - 2])
+            if pt:
+                out.append((4, pt))  # "Our model, EchoASR, ..."
         if o["type"]:
             out.append((o["tprio"], o["type"]))
         if strong_only:

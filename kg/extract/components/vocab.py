@@ -23,7 +23,8 @@ __all__ = [
 
 MODEL_KW = frozenset(
     """model models llm llms mllm mllms lmm lmms vlm vlms lvlm lvlms slm slms checkpoint
-    checkpoints backbone backbones""".split()
+    checkpoints backbone backbones classifier classifiers detector detectors retriever retrievers
+    reranker rerankers embedder embedders""".split()
 )
 METHOD_KW = frozenset(
     """method methods framework frameworks algorithm algorithms approach approaches technique
