@@ -582,3 +582,44 @@ def test_extract_more_context_types(abstract: str, expected: dict[str, str]) -> 
 )
 def test_extract_more_context_negatives(abstract: str, absent: set[str]) -> None:
     assert not (set(run("A Study", abstract)) & absent)
+
+
+# ---------------------------------------------------------------- pipeline internals kept cheap
+
+
+def test_extract_doc_keeps_text_without_spacy_tokens() -> None:
+    from kg.extract import make_nlp
+
+    nlp = make_nlp()
+    text = "A  Title\n\nWe use  Qwen2.5-VL-7B  here."
+    doc = nlp(text)
+    assert doc.text == text and str(doc) == text
+    words, starts, ends = doc._.kg_tokens
+    assert "Qwen2.5-VL-7B" in words and doc._.kg_lower == [w.lower() for w in words]
+    assert all(text[s:e] == w for w, s, e in zip(words, starts, ends))
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("We train with Soft Actor Critic and Soft Actor-Critic.", 2),
+        ("It uses the Open X-Embodiment data.", 1),
+        ("nothing known here at all", 0),
+    ],
+)
+def test_extract_gazetteer_matcher_on_tokens(text: str, found: int) -> None:
+    from kg.extract.components.gazetteer import GazMatcher
+
+    words, starts, ends = tokenize(text)
+    got = GazMatcher()([w.lower() for w in words], starts, ends)
+    longest = {}
+    for s, e, key in got:
+        longest[s] = max(longest.get(s, 0), e)
+    assert len(longest) == found
+
+
+def test_extract_url_prefilter_matches_the_regex() -> None:
+    from kg.extract.components.lexer import URL_RE, url_matches
+
+    text = "See https://a.org/x, www.b.com and HTTP://C.io/y. Also xhttp://d.e and http alone."
+    assert [m.span() for m in url_matches(text)] == [m.span() for m in URL_RE.finditer(text)]

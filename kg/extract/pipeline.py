@@ -2,11 +2,12 @@
 
 ``make_nlp()`` builds it; ``extract(papers)`` runs it lazily, batch by batch::
 
-    KgTokenizer   our word tokens (names such as "Qwen2.5-VL-7B" stay whole) -> Doc
+    KgTokenizer   our word tokens (names such as "Qwen2.5-VL-7B" stay whole) -> KgDoc
+                  (no spaCy tokens: ours live in doc._.kg_tokens / doc._.kg_lower)
     kg_lexer      sentences (the title is sentence 0)
     kg_urls       URLs with their canonical form
     kg_acronyms   "Long Form (LF)" / "LF (Long Form)" definitions
-    kg_gazetteer  PhraseMatcher (LOWER) over data/gazetteer.jsonl
+    kg_gazetteer  lower-case token-sequence matcher over data/gazetteer.jsonl
     kg_assemble   names, the paper's own system, types, roles -> one mention per entity
 
 Every component is a plain function with a thin ``@Language.factory`` wrapper and

@@ -37,7 +37,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import contains, not_
+from operator import contains, ne, not_
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -347,12 +347,12 @@ def _title_head_type(title_tail: str) -> str | None:
 class _Doc:
     """The per-document working state of the assembler."""
 
-    def __init__(self, text: str, tokens, sents, lex: Lexicon):
+    def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None):
         self.text = text
         self.sents = sents
         self.lex = lex
         self.words, self.starts, self.ends = tokens
-        self.lower = list(map(str.lower, self.words))
+        self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
         self.sent_starts = [a for a, _ in sents]
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
@@ -407,10 +407,12 @@ class _Doc:
         return self.text[self.starts[a] : self.ends[b - 1]].strip()
 
 
-def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None) -> tuple[dict, ...]:
+def assemble(
+    text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None, lower: list[str] | None = None
+) -> tuple[dict, ...]:
     """Fold everything found in one text into one mention dict per entity."""
     lex = lex or load_lexicon()
-    d = _Doc(text, tokens, sents, lex)
+    d = _Doc(text, tokens, sents, lex, lower)
     n = d.n
     words, lower = d.words, d.lower
     covered = [False] * n  # tokens that belong to an occurrence already
@@ -516,7 +518,8 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
         add(a, b, "gaz", rec.type, 2, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
-    cand = [i for i in compress(range(n), map(not_, map(str.islower, words))) if words[i][0].isalnum()]
+    # a token with a capital differs from its lower-case form: one C-level comparison per token
+    cand = list(compress(range(n), map(ne, words, lower)))
     shapes = list(map(shape, map(words.__getitem__, cand)))
     d.cand = cand
     d.cap_set = {i for i, sh in zip(cand, shapes) if sh == CAP}
@@ -659,8 +662,10 @@ def assemble(text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexi
     # every later use of a one-word own name, as written ("Kestrel" in the title and the abstract)
     singles = {k for k in own_keys if not k.startswith("title:")}
     if singles:
-        for i in compress(range(d.title_end, n), map(not_, map(covered.__getitem__, range(d.title_end, n)))):
-            if shape(words[i]) != NONE and match_key(words[i]) in singles:
+        # candidates by lower-case form (one C-level set test per token), then the exact key
+        low_forms = {o["surface"].lower() for o in occ if o["kind"] == "own"} | singles
+        for i in compress(range(n), map(low_forms.__contains__, lower)):
+            if i >= d.title_end and not covered[i] and shape(words[i]) != NONE and match_key(words[i]) in singles:
                 add(i, i + 1, "own")
 
     # -- judge definitions
@@ -1058,8 +1063,13 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
     member that is.
     """
     words, lower, n = d.words, d.lower, d.n
+    # only capitalised words next to a list separator can be members
+    seps = list(compress(range(n), map(_LIST_SEP.__contains__, lower)))
+    near = d.cap_set.intersection([p - 1 for p in seps] + [p + 1 for p in seps])
+    if not near:
+        return
     for _ in range(2):
-        for k in sorted(set(d.cand) - set(compress(range(n), covered)), reverse=_ == 0):
+        for k in sorted(near, reverse=_ == 0):
             if covered[k] or not _is_member_word(d, k):
                 continue
             if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
@@ -1562,6 +1572,8 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
         sent = d.sentence_text(k) if prio[r] > best_p else ""
         if prio[r] > best_p:
             best_p, role, evidence = prio[r], r, sent
+            if best_p >= 3:
+                break  # nothing later can beat proposes / evaluates_on
     return role, evidence
 
 
@@ -1595,6 +1607,7 @@ def make_assemble(nlp: Language, name: str):
             doc._.kg_acronyms,
             doc._.kg_gazetteer,
             lex,
+            doc._.kg_lower,
         )
         return doc
 

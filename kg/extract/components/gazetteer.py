@@ -1,35 +1,63 @@
-"""Known artifacts from the curated gazetteer, matched with a ``PhraseMatcher`` on ``LOWER``.
+"""Known artifacts from the curated gazetteer, matched case-insensitively on our tokens.
 
-Every name and alias is added as written and with hyphens as spaces/removed, so
+Every name and alias is indexed as written and with hyphens as spaces/removed, so
 "Soft Actor Critic" and "Soft Actor-Critic" both match. Patterns are tokenized with the
-pipeline's own tokenizer (``KgTokenizer``), which keeps "Qwen2.5-VL" one token. Matches are plain
-``(start_char, end_char, key)`` tuples; the assembler checks case and word boundaries.
+pipeline's own tokenizer, which keeps "Qwen2.5-VL" one token, and indexed by their first
+lower-case token: only tokens that can start a name are looked at (one C-level set test
+per token), then the few patterns starting there are compared as tuples. Matches are plain
+``(start_char, end_char, key)`` tuples, every length at every start (like spaCy's
+``PhraseMatcher``); the assembler checks case and word boundaries and keeps the longest.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from itertools import compress
+
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.extract.components.lexer import tokenize
 from kg.extract.lexicon import load_lexicon
 
-__all__ = ["build_matcher"]
+__all__ = ["GazMatcher", "build_matcher"]
 
 
-def build_matcher(nlp: Language) -> PhraseMatcher:
-    """A PhraseMatcher over every gazetteer form and its hyphen variants, ids = record keys."""
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    lex = load_lexicon()
-    for rec in lex.records.values():
-        texts: set[str] = set()
-        for form in rec.forms:
-            texts.add(form)
-            if "-" in form:
-                texts.add(form.replace("-", " "))
-                texts.add(form.replace("-", ""))
-        matcher.add(rec.key, [nlp.make_doc(t) for t in sorted(texts)])
-    return matcher
+class GazMatcher:
+    """Token-sequence matcher over every gazetteer form and its hyphen variants."""
+
+    def __init__(self) -> None:
+        index: dict[str, set[tuple[tuple[str, ...], str]]] = defaultdict(set)
+        for rec in load_lexicon().records.values():
+            texts: set[str] = set()
+            for form in rec.forms:
+                texts.add(form)
+                if "-" in form:
+                    texts.add(form.replace("-", " "))
+                    texts.add(form.replace("-", ""))
+            for t in texts:
+                toks = tuple(w.lower() for w in tokenize(t)[0])
+                if toks:
+                    index[toks[0]].add((toks, rec.key))
+        # longest first, so callers that stop at the first hit get the longest name
+        self.index = {k: sorted(v, key=lambda p: (-len(p[0]), p[1])) for k, v in index.items()}
+        self.first = frozenset(self.index)
+
+    def __call__(self, lower: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
+        out = []
+        n = len(lower)
+        index = self.index
+        for i in compress(range(n), map(self.first.__contains__, lower)):
+            for toks, key in index[lower[i]]:
+                m = len(toks)
+                if m == 1 or (i + m <= n and tuple(lower[i : i + m]) == toks):
+                    out.append((starts[i], ends[i + m - 1], key))
+        return out
+
+
+def build_matcher(nlp: Language | None = None) -> GazMatcher:
+    """The matcher over every gazetteer form (``nlp`` is accepted for the old signature)."""
+    return GazMatcher()
 
 
 if not Doc.has_extension("kg_gazetteer"):
@@ -40,21 +68,13 @@ if not Doc.has_extension("kg_gazetteer"):
 def make_gazetteer(nlp: Language, name: str):
     """Fill ``doc._.kg_gazetteer`` with ``(start_char, end_char, key)`` matches."""
     matcher = build_matcher(nlp)
-    strings = nlp.vocab.strings
 
     def gazetteer(doc: Doc) -> Doc:
-        out = []
-        matches = matcher(doc)
-        if matches:
-            words, starts, ends = doc._.kg_tokens
-            aligned = len(words) == len(doc)  # KgTokenizer: Doc tokens are our tokens
-            for match_id, start, end in matches:
-                if aligned:
-                    out.append((starts[start], ends[end - 1], strings[match_id]))
-                else:
-                    last = doc[end - 1]
-                    out.append((doc[start].idx, last.idx + len(last), strings[match_id]))
-        doc._.kg_gazetteer = tuple(out)
+        words, starts, ends = doc._.kg_tokens
+        lower = doc._.kg_lower
+        if lower is None or len(lower) != len(words):
+            lower = doc._.kg_lower = list(map(str.lower, words))
+        doc._.kg_gazetteer = tuple(matcher(lower, starts, ends))
         return doc
 
     return gazetteer

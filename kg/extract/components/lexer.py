@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, chain, compress
-from operator import itemgetter
+from itertools import accumulate, compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,24 +22,51 @@ from spacy.tokens import Doc
 __all__ = ["KgTokenizer", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
-# "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name
-TOKEN_RE = re.compile(r"(\s*)(\w+(?:[-.\u2010\u2011]\w+)*(?:/\d+(?![\w/]))?[+*]*|\S)")
+# "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
+# capturing group gives [space, token, space, token, ..., tail]: offsets are sums of lengths.
+TOKEN_RE = re.compile(r"(\w+(?:[-.\u2010\u2011]\w+)*(?:/\d+(?![\w/]))?[+*]*|\S)")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
 _END = frozenset(".!?")
 
 
+def url_matches(text: str) -> list[re.Match]:
+    """``URL_RE.finditer(text)``, but the regex is only tried where "http" or "www." occurs.
+
+    A regex scan tries every position of the text; ``str.find`` for the two prefixes is far
+    cheaper, and every URL starts with one of them.
+    """
+    low = text.lower()
+    cands = []
+    for needle in ("http", "www."):
+        p = low.find(needle)
+        while p >= 0:
+            cands.append(p)
+            p = low.find(needle, p + 1)
+    out = []
+    last = -1
+    for p in sorted(cands):
+        if p < last:
+            continue
+        m = URL_RE.match(text, p)
+        if m:
+            out.append(m)
+            last = m.end()
+    return out
+
+
 def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     """``(words, starts, ends)`` of the words, URLs and punctuation of ``text``."""
-    pairs = TOKEN_RE.findall(text)
-    offsets = list(accumulate(map(len, chain.from_iterable(pairs))))
-    words = list(map(itemgetter(1), pairs))
-    starts = offsets[0::2]
+    parts = TOKEN_RE.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    words = parts[1::2]
     ends = offsets[1::2]
+    starts = offsets[0::2]
+    del starts[len(ends) :]
     if "://" in text or "www." in text:
         # a URL is one token, whatever punctuation it holds
-        for m in reversed(list(URL_RE.finditer(text))):
+        for m in reversed(url_matches(text)):
             a = bisect.bisect_right(starts, m.start()) - 1
             b = bisect.bisect_left(starts, m.end())
             if a < 0:
@@ -77,12 +103,34 @@ def split_sentences(text: str, words: list[str], starts: list[int], ends: list[i
     return tuple(sents)
 
 
-class KgTokenizer:
-    """A spaCy tokenizer that produces our tokens, so the PhraseMatcher sees whole names.
+class KgDoc(Doc):
+    """A Doc that carries our tokens in extensions instead of spaCy tokens.
 
-    It keeps the original string and the character offsets of every token on the Doc
-    (``doc._.kg_text``, ``doc._.kg_tokens``): whitespace runs other than one space are not
-    representable in a Doc built from words, and the rules need the exact text.
+    Building spaCy tokens (a vocabulary lookup per word) cost more than all our rules;
+    none of our components reads them. ``doc.text`` is still the input text.
+    """
+
+    @property
+    def text(self) -> str:
+        return self._.kg_text
+
+    @property
+    def text_with_ws(self) -> str:
+        return self._.kg_text
+
+    def __str__(self) -> str:
+        return self._.kg_text
+
+    def __repr__(self) -> str:
+        return self._.kg_text
+
+
+class KgTokenizer:
+    """A spaCy tokenizer that produces our tokens (names such as "Qwen2.5-VL-7B" stay whole).
+
+    The Doc it returns (``KgDoc``) holds no spaCy tokens: the original string and our words
+    with their character offsets and lower-case forms are extensions (``doc._.kg_text``,
+    ``doc._.kg_tokens``, ``doc._.kg_lower``), which is all the components read.
     """
 
     def __init__(self, vocab):
@@ -90,12 +138,10 @@ class KgTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, starts, ends = tokenize(text)
-        spaces = [e < s for e, s in zip(ends, starts[1:])]
-        if words:
-            spaces.append(False)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc = KgDoc(self.vocab)
         doc._.kg_text = text
         doc._.kg_tokens = (words, starts, ends)
+        doc._.kg_lower = list(map(str.lower, words))
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -125,6 +171,7 @@ if not Doc.has_extension("kg_tokens"):
     Doc.set_extension("kg_text", default="")
     Doc.set_extension("kg_tokens", default=((), (), ()))
     Doc.set_extension("kg_sents", default=())
+    Doc.set_extension("kg_lower", default=None)
 
 
 @Language.factory("kg_lexer", default_config={})
@@ -140,6 +187,8 @@ def make_lexer(nlp: Language, name: str):
         if not words and text:
             words, starts, ends = tokenize(text)
             doc._.kg_tokens = (words, starts, ends)
+        if doc._.kg_lower is None or len(doc._.kg_lower) != len(words):
+            doc._.kg_lower = list(map(str.lower, words))
         doc._.kg_sents = split_sentences(text, words, starts, ends)
         return doc
 

@@ -31,7 +31,7 @@ METHOD_KW = frozenset(
     techniques objective objectives loss losses architecture architectures network networks
     policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator
     regularizer scheme module solution measure metric score optimization optimisation
-    learning recommender recommenders""".split()
+    learning recommender recommenders engine engines library toolkit solver sampler""".split()
 )
 BENCH_KW = frozenset(
     """benchmark benchmarks suite suites testbed testbeds leaderboard environment environments
