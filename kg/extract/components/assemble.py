@@ -37,7 +37,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import contains, ne, not_
+from operator import contains, itemgetter, ne, not_
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -1232,10 +1232,19 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     return "benchmark"
 
 
+_CUE_OCCURRENCES = 6
+
+
 def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False) -> list[tuple[float, str]]:
-    """(priority, type) pairs from the words around every occurrence of a name."""
+    """(priority, type) pairs from the words around the first occurrences of a name.
+
+    The first ``_CUE_OCCURRENCES`` occurrences in text order say what a name is; a paper
+    that names its system twenty times does not need twenty looks.
+    """
     out: list[tuple[float, str]] = []
     n = d.n
+    if len(items) > _CUE_OCCURRENCES:
+        items = sorted(items, key=itemgetter("start"))[:_CUE_OCCURRENCES]
     for o in items:
         e = o["end"]
         nxt = _next_word_type(d, e + (1 if e < n and d.words[e] == ")" else 0))
