@@ -623,3 +623,21 @@ def test_extract_url_prefilter_matches_the_regex() -> None:
 
     text = "See https://a.org/x, www.b.com and HTTP://C.io/y. Also xhttp://d.e and http alone."
     assert [m.span() for m in url_matches(text)] == [m.span() for m in URL_RE.finditer(text)]
+
+
+def test_extract_slashed_sizes_are_aliases_of_the_own_model() -> None:
+    got = run("Zephyrine: Fast Image Generation", "We propose Zephyrine, a model. Zephyrine-B/-L/-XL are trained on ImageNet.")
+    assert "XL" not in got and "L" not in got
+    assert {"Zephyrine-B", "Zephyrine-L", "Zephyrine-XL"} <= set(got["Zephyrine"].aliases)
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        ("We fine-tune Mistral Small 3.1 on our data.", {"Mistral Small 3.1": "model"}),
+        ("We evaluate on the QuuxEdit test set.", {"QuuxEdit": "dataset"}),
+    ],
+)
+def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected

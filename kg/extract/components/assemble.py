@@ -155,7 +155,8 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
         elif _SIZE_TOKEN.match(w):
             ok = model_like
         elif w in _TIER_WORDS:
-            ok = numbered
+            # "Gemini 1.5 Pro", and "Mistral Small 3.1": a tier with its own version
+            ok = numbered or (model_like and bool(_DEC_VERSION.match(nxt) or _SMALL_INT.match(nxt)))
         elif model_like and _LOWER_SIZE.match(w):
             ok = "-v" in w or nxt in _AFTER_LOWER_SIZE or not nxt
         else:
@@ -165,6 +166,15 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
         numbered = True
         b += 1
     return b
+
+
+def _slashed_family(d: "_Doc", j: int) -> str | None:
+    """The family of the name that starts a "NAME-B/-L/-XL" run ending at token ``j``."""
+    while j >= 1 and (d.words[j] in ("/", "-") or (len(d.words[j]) <= 3 and d.words[j].isupper())):
+        j -= 1
+    if j >= 0 and "-" in d.words[j] and shape(d.words[j]) == STRONG:
+        return family_of(d.words[j])
+    return None
 
 
 def _more_editions(d: "_Doc", a: int, b: int, bt: int, typ: str | None, add) -> None:
@@ -527,6 +537,12 @@ def assemble(
         if covered[i]:
             continue
         w = words[i]
+        if i >= 3 and words[i - 1] == "-" and words[i - 2] == "/" and d.starts[i] == d.ends[i - 1] == d.starts[i - 1] + 1:
+            # "LineAR-B/-L/-XL": each "/-X" is a size of the name before the slashes
+            fam = _slashed_family(d, i - 3)
+            if fam:
+                add(i, i + 1, "name", surface=f"{fam}-{w}")
+            continue
         if sh == CAP and "-" not in w:
             # a capitalised word is a name only as "X Bench"; the context rules see it later
             if i + 1 < n and lower[i + 1] in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
@@ -1182,7 +1198,10 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
                 d.words[k - 1].islower() or d.lex.is_stop(d.words[k - 1])
             ):
                 break
-            kt = vocab.kw_type(d.lower[k]) or ("dataset" if d.lower[k] in ("mixture", "mix", "collection") else None)
+            kt = vocab.kw_type(d.lower[k]) or (
+                # "the X SFT mixture", "the X test set"
+                "dataset" if d.lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits") else None
+            )
             if kt in ("dataset", "benchmark") and d.lower[k] != "tasks":
                 return kt
     return t
