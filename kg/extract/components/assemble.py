@@ -9,11 +9,16 @@ The rules, in the order they run:
 1. **Occurrences.** A token is a *strong* name when one of its hyphen parts has two
    capitals ("GRPO", "InstructGPT", "MMaDA"), a capital and a digit ("T5", "C3Net"), or
    is a lone capital in an all-capitalised compound ("X-Magical", "Critic-V").
+   A lower-case prefix on a camel-case word is strong too ("pixelSplat", "nnU-Net").
    Gazetteer matches count when they sit on whole tokens and, for single words (or
-   ``case: exact`` records), keep their capitals. Capitalised words that are not strong
-   become names only from context: right before a dataset/benchmark noun ("Summary
-   dataset"), in a list with a type noun ("methods such as Latent Plans or C-Bet"), or
-   as the object of "we propose".
+   ``case: exact`` records), keep their capitals. Version, year and size tails stay with
+   a name ("BraTS 2021", "PaliGemma 2", "Whisper large-v3", "Stable Diffusion 3 Medium";
+   "X 2019 and 2020" are two editions) unless the number counts something ("3 times").
+   Capitalised words that are not strong become names only from context: right before
+   a dataset/benchmark noun ("Summary dataset"), in a list with a type noun ("methods
+   such as Latent Plans or C-Bet"), right after a plural type noun ("the datasets A and
+   B"), as a member of a list next to other names ("on Cora, PubMed and OGB"), or as the
+   object of "we propose". Metrics ("PDM score", "L2 error", "W4A4") are dropped.
 2. **Acronym definitions** join the short and the long form. A definition is generic,
    and both forms are dropped, when the short form is on the stoplist, or the long form
    is lower case / ends in a class word ("Markov Game", "latent variable models")
@@ -22,9 +27,14 @@ The rules, in the order they run:
 3. **Own system**: a name-like title prefix ("VILP: ..."), or the first name after
    "we propose/introduce/present ...", "called", "named", "the proposed model, X".
    Typed from the title's head noun, then the words around it ("X, an advanced MLLM").
+   Every later use of a one-word own name is an occurrence; its size variants
+   ("X-8B", "X-S", "X-B/-L/-XL") are aliases of it.
 4. **Types** of other names: the noun right after ("X benchmark"), an apposition
    ("X, a ... benchmark"), the head noun of its list ("models like X and Y"), the
-   gazetteer, the long form's head, then the shape (a size/digit suggests a model).
+   gazetteer, the long form's head, "trained on X" / "questions from X" / a thousands
+   count ("Alpaca-52K") for data, a model family inside the name ("MedSAM"), then the
+   shape (a size/digit suggests a model). Finally the names of one coordinated list
+   share the best-attested member's type ("ETTh1, ETTh2 and ETTm1").
 5. **Roles** from cue words in the sentence: proposes, code (URLs), evaluates_on
    (benchmarks/datasets in evaluation sentences), compares_to (after "outperforms",
    "compared with", "than", ...), else uses.
