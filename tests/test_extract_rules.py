@@ -641,3 +641,18 @@ def test_extract_slashed_sizes_are_aliases_of_the_own_model() -> None:
 def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) -> None:
     got = types_of("A Study", abstract)
     assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a model family inside a name makes a model
+        ("It exceeds RadSAM and the ListZephyr reranking.", {"RadSAM": "model"}),
+        ("We compare with WeatherFM and ClimaLM.", {"WeatherFM": "model", "ClimaLM": "model"}),
+        # serving engines and libraries are methods
+        ("We serve it with TurboServe, an inference engine.", {"TurboServe": "method"}),
+    ],
+)
+def test_extract_model_or_method_cues(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
