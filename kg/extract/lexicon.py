@@ -56,6 +56,16 @@ class Lexicon:
 
     def is_stop(self, surface: str) -> bool:
         """Whether ``surface`` (or its singular, for a plural acronym) is a generic term."""
+        cache = self.__dict__.get("_stop_cache")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_stop_cache", cache)  # frozen: a cache, not a field
+        got = cache.get(surface)
+        if got is None:
+            got = cache[surface] = self._is_stop(surface)
+        return got
+
+    def _is_stop(self, surface: str) -> bool:
         k = match_key(surface)
         if k in self.stop:
             return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from itertools import compress
 
 from spacy.language import Language
@@ -25,6 +26,7 @@ _STOP_TOKENS = frozenset(list(",;:()[]{}") + ["\u201c", "\u201d"])
 _LEADING_DROP = frozenset("the a an our this that its their novel new proposed so-called called named".split())
 
 
+@lru_cache(maxsize=65536)
 def is_short_form(word: str) -> bool:
     """Whether ``word`` can be an acronym: 2-15 chars, starts alphanumeric, has a capital."""
     if not (2 <= len(word) <= 15) or not word[0].isalnum():
@@ -59,6 +61,12 @@ def _initials_start(chars: list[str], words: list[str]) -> int | None:
 
 def long_form_for(short: str, words: list[str]) -> int | None:
     """Index into ``words`` where the long form of ``short`` starts, or None (Schwartz-Hearst)."""
+    return _long_form_cached(short, tuple(words))
+
+
+@lru_cache(maxsize=65536)
+def _long_form_cached(short: str, words: tuple[str, ...]) -> int | None:
+    # the same definitions ("large language models (LLMs)") recur across abstracts
     if short.endswith("s") and short[:-1].isupper():
         short = short[:-1]
     found = _long_form_for(short, words)

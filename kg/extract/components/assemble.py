@@ -346,6 +346,7 @@ def _is_plural_acronym(w: str) -> bool:
     return len(w) > 2 and w.endswith("s") and w[-2].isupper()
 
 
+@lru_cache(maxsize=65536)
 def _title_head_type(title_tail: str) -> str | None:
     """Type implied by the head noun of the title text after "NAME:"."""
     words = re.findall(r"[\w][\w.+-]*", title_tail)
@@ -1316,6 +1317,11 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
     return out
 
 
+_APPOS_STOP = frozenset(
+    {"that", "which", "to", "for", "with", "in", "on", "designed", "capable", "based", "by", "where", "whose", "and"}
+)
+
+
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
     n = d.n
@@ -1331,7 +1337,7 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
     if j >= n or d.lower[j] not in ("a", "an", "the"):
         return None
     t = None
-    stop = {"that", "which", "to", "for", "with", "in", "on", "designed", "capable", "based", "by", "where", "whose", "and"}
+    stop = _APPOS_STOP
     for k in range(j + 1, min(n, j + 11)):
         w = d.lower[k]
         if w in stop or w in (".", ";", ":", "(") or w == ",":
@@ -1406,6 +1412,7 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     return True, head_type
 
 
+@lru_cache(maxsize=65536)
 def _long_head_explicit(long: str) -> bool:
     """Whether the long form's head noun itself says the type ("... Benchmark", "... Network")."""
     words = long.split()
@@ -1420,6 +1427,7 @@ def _long_head_explicit(long: str) -> bool:
 _BENCH_HEADS = frozenset("environment environments decathlon challenge competition leaderboard olympiad".split())
 
 
+@lru_cache(maxsize=65536)
 def _long_head_type(long: str) -> str | None:
     words = long.split()
     head = words[-1] if words else ""
@@ -1597,12 +1605,15 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     }
 
 
+_ROLE_PRIO = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
+
+
 def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
     """The strongest role any occurrence's sentence gives the entity, with that sentence."""
     n = d.n
     role, evidence = "uses", ""
     best_p = 0
-    prio = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
+    prio = _ROLE_PRIO
     # the abstract's sentences show a role better than the title does
     for o in sorted(items, key=lambda o: (o["start"] < d.title_end, o["start"])):
         k = d.sent_index(o["start"]) if o["start"] < n else 0

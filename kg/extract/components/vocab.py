@@ -94,15 +94,13 @@ TOOLS = frozenset("python pytorch tensorflow jax cuda java javascript rust docke
 NAME_SUFFIX_BENCH = frozenset("bench benchmark arena gym suite".split())
 
 
+# word -> type, the first of model, dataset, benchmark, method whose keyword set holds it
+_KW_TYPE: dict[str, str] = {}
+for _t, _kws in (("method", METHOD_KW), ("benchmark", BENCH_KW), ("dataset", DATA_KW), ("model", MODEL_KW)):
+    _KW_TYPE.update(dict.fromkeys(_kws, _t))
+_kw_get = _KW_TYPE.get
+
+
 def kw_type(word: str) -> str | None:
     """The entity type a head noun implies ("benchmark" -> benchmark), or None."""
-    w = word.lower()
-    if w in MODEL_KW:
-        return "model"
-    if w in DATA_KW:
-        return "dataset"
-    if w in BENCH_KW:
-        return "benchmark"
-    if w in METHOD_KW:
-        return "method"
-    return None
+    return _kw_get(word.lower())
