@@ -42,16 +42,31 @@ class GazMatcher:
         # longest first, so callers that stop at the first hit get the longest name
         self.index = {k: sorted(v, key=lambda p: (-len(p[0]), p[1])) for k, v in index.items()}
         self.first = frozenset(self.index)
+        # the same, grouped: first word -> [(length, {token tuple: [keys]})], longest first, keys
+        # in the order above, so a match is one dict lookup per length instead of a scan
+        grouped: dict[str, list[tuple[int, dict[tuple[str, ...], list[str]]]]] = {}
+        for k, entries in self.index.items():
+            groups: list[tuple[int, dict[tuple[str, ...], list[str]]]] = []
+            for toks, key in entries:
+                if not groups or groups[-1][0] != len(toks):
+                    groups.append((len(toks), {}))
+                groups[-1][1].setdefault(toks, []).append(key)
+            grouped[k] = groups
+        self.grouped = grouped
 
     def __call__(self, lower: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
         out = []
         n = len(lower)
-        index = self.index
+        grouped = self.grouped
         for i in compress(range(n), map(self.first.__contains__, lower)):
-            for toks, key in index[lower[i]]:
-                m = len(toks)
-                if m == 1 or (i + m <= n and tuple(lower[i : i + m]) == toks):
-                    out.append((starts[i], ends[i + m - 1], key))
+            for m, by_toks in grouped[lower[i]]:
+                if i + m > n:
+                    continue
+                keys = by_toks.get(tuple(lower[i : i + m]))
+                if keys:
+                    e = ends[i + m - 1]
+                    s = starts[i]
+                    out.extend([(s, e, key) for key in keys])
         return out
 
 
