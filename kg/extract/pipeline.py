@@ -86,20 +86,17 @@ def _direct_runner():
     return run
 
 
+# enum members by value: a dict lookup instead of an Enum call per mention
+_ETYPES = {t.value: t for t in EntityType}
+_ROLES = {r.value: r for r in Role}
+
+
 def _mentions(paper: Paper, found: tuple[dict, ...]) -> tuple[Mention, ...]:
-    out: list[Mention] = []
-    for m in found:
-        out.append(
-            Mention(
-                name=m["name"],
-                type=EntityType(m["type"]),
-                aliases=tuple(m["aliases"]),
-                role=Role(m["role"]),
-                evidence=m["evidence"],
-                count=m["count"],
-                family=m["family"],
-            )
-        )
+    etypes, roles = _ETYPES, _ROLES
+    out: list[Mention] = [
+        Mention(m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"])
+        for m in found
+    ]
     if paper.github:
         canon = canonical_url(paper.github)
         existing = next((i for i, m in enumerate(out) if m.name == canon), None)

@@ -1061,16 +1061,17 @@ _MONTHS = frozenset(
 def _is_member_word(d: _Doc, k: int) -> bool:
     """A capitalised word that may be a name when it sits in a list of names."""
     w, lw = d.words[k], d.lower[k]
+    # side-effect-free tests, the cheap set lookups first
     return (
         shape(w) == CAP
         and not d.covered[k]
         and k >= d.title_end
-        and not d.is_sentence_initial(k)
         and lw not in vocab.SENT_STARTERS
         and lw not in vocab.LANGUAGES
         and lw not in _MONTHS
         and lw not in vocab.CONNECTORS
         and lw not in vocab.CAP_RUN_GENERIC
+        and not d.is_sentence_initial(k)
         and not (
             k > 0
             and shape(d.words[k - 1]) != NONE
@@ -1175,11 +1176,12 @@ def _method_or_eval(d: _Doc, k: int, t: str | None) -> str | None:
 
 def _between_type(d: _Doc, a: int, b: int) -> str | None:
     """Type named by a head noun between a propose cue and its object ("a novel model (i.e., X)")."""
+    words, lower = d.words, d.lower
     t = None
     for k in range(a, b):
-        kt = vocab.kw_type(d.lower[k])
-        if kt and d.lower[k] not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
-            if k + 1 < b and d.words[k + 1] == "-":
+        kt = vocab.kw_type(lower[k])
+        if kt and lower[k] not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
+            if k + 1 < b and words[k + 1] == "-":
                 continue
             t = _method_or_eval(d, k, kt)
     return t
@@ -1187,33 +1189,34 @@ def _between_type(d: _Doc, a: int, b: int) -> str | None:
 
 def _next_word_type(d: _Doc, i: int) -> str | None:
     """Type named by the noun after a name or a list of names ("CALVIN and LIBERO benchmarks")."""
+    words, lower, covered = d.words, d.lower, d.covered
     n = d.n
     steps = 0
-    while i < n and steps < 12 and (d.words[i] in (",", "and", "or", "&") or d.covered[i]):
+    while i < n and steps < 12 and (words[i] in (",", "and", "or", "&") or covered[i]):
         i += 1
         steps += 1
     if i >= n:
         return None
-    if d.lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
+    if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
-    t = vocab.kw_type(d.lower[i])
-    if t and i + 1 < n and d.words[i + 1] == "-":
+    t = vocab.kw_type(lower[i])
+    if t and i + 1 < n and words[i + 1] == "-":
         return None
-    if t is None and d.lower[i] in ("mixture", "mix", "collection"):
+    if t is None and lower[i] in ("mixture", "mix", "collection"):
         return "dataset"  # "the Tulu 3 SFT mixture"
     if t is None:
         # "the X clinical note corpora": up to two lower-case modifiers before a data noun
         for k in (i + 1, i + 2):
-            w = d.lower[k - 1]
+            w = lower[k - 1]
             if k >= n or not w.isalpha() or w in _NOT_MODIFIER or w in ("a", "an", "the") or not (
-                d.words[k - 1].islower() or d.lex.is_stop(d.words[k - 1])
+                words[k - 1].islower() or d.lex.is_stop(words[k - 1])
             ):
                 break
-            kt = vocab.kw_type(d.lower[k]) or (
+            kt = vocab.kw_type(lower[k]) or (
                 # "the X SFT mixture", "the X test set"
-                "dataset" if d.lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits") else None
+                "dataset" if lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits") else None
             )
-            if kt in ("dataset", "benchmark") and d.lower[k] != "tasks":
+            if kt in ("dataset", "benchmark") and lower[k] != "tasks":
                 return kt
     return t
 
@@ -1239,22 +1242,23 @@ _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was 
 
 def _eval_prior(d: _Doc, a: int) -> str | None:
     """"on X" after a result/evaluation word suggests a benchmark; "trained on X" a dataset."""
+    words, lower, covered = d.words, d.lower, d.covered
     j = a - 1
     # "on A, B and C": walk back over the names and separators of a list
     k = j
-    while k >= 0 and a - k < 25 and (d.words[k] in (",", "and", "or") or d.covered[k]):
+    while k >= 0 and a - k < 25 and (words[k] in (",", "and", "or") or covered[k]):
         k -= 1
-    if k < j and any(d.words[x] in (",", "and", "or") for x in range(k + 1, a)):
+    if k < j and any(words[x] in (",", "and", "or") for x in range(k + 1, a)):
         j = k
     skipped = 0
-    while j >= 0 and skipped < 3 and d.words[j][:1].islower() and d.lower[j] not in ("on", "across") and d.lower[j] not in _ADJ_SKIP_STOP:
+    while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
         j -= 1
         skipped += 1
-    if j >= 1 and d.lower[j] == "from" and d.lower[j - 1] in _DATA_UNITS:
+    if j >= 1 and lower[j] == "from" and lower[j - 1] in _DATA_UNITS:
         return "dataset"  # "questions from X", "clips sampled from X"
-    if j < 1 or d.lower[j] not in ("on", "across"):
+    if j < 1 or lower[j] not in ("on", "across"):
         return None
-    prev = d.lower[j - 1]
+    prev = lower[j - 1]
     if prev in _NOT_EVAL_BEFORE_ON:
         return None
     if prev in _TRAIN_BEFORE_ON:
@@ -1272,49 +1276,68 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
     that names its system twenty times does not need twenty looks.
     """
     out: list[tuple[float, str]] = []
+    append = out.append
     n = d.n
+    words, lower, known_type, noun_list_type = d.words, d.lower, d.known_type, d.noun_list_type
     if len(items) > _CUE_OCCURRENCES:
         items = sorted(items, key=itemgetter("start"))[:_CUE_OCCURRENCES]
     for o in items:
         e = o["end"]
-        nxt = _next_word_type(d, e + (1 if e < n and d.words[e] == ")" else 0))
+        nxt = _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0))
         if nxt:
-            out.append((5, nxt))
+            append((5, nxt))
         ap = _apposition_type(d, e)
         if ap:
-            out.append((4, ap))
+            append((4, ap))
         a0 = o["start"]
-        if a0 >= 3 and d.words[a0 - 1] == "," and d.lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
-            pt = vocab.kw_type(d.lower[a0 - 2])
+        if a0 >= 3 and words[a0 - 1] == "," and lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
+            pt = vocab.kw_type(lower[a0 - 2])
             if pt:
-                out.append((4, pt))  # "Our model, EchoASR, ..."
+                append((4, pt))  # "Our model, EchoASR, ..."
         if o["type"]:
-            out.append((o["tprio"], o["type"]))
+            append((o["tprio"], o["type"]))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
-        lh = _list_head_type(d, o["start"])
+        lh = _list_head_type(d, a0)
         if lh:
-            out.append((3, lh))
-        if family_of(o["surface"]) and not _K_SIZE.search(o["surface"]):
-            out.append((1.5, "model"))
-        elif _MODEL_SUFFIX.search(o["surface"]):
-            out.append((1.3, "model"))  # "ClinicalBERT", "BioGPT", "CodeT5"
-        ev = _eval_prior(d, o["start"])
+            append((3, lh))
+        append_shape_cues(out, o["surface"])
+        ev = _eval_prior(d, a0)
         if ev:
             # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
-            out.append((2 if ev == "dataset" else 1, ev))
-        if _K_SIZE.search(o["surface"]):
-            out.append((2.5, "dataset"))
-        lt = d.noun_list_type.get(o["start"])
+            append((2 if ev == "dataset" else 1, ev))
+        if _k_size(o["surface"]):
+            append((2.5, "dataset"))
+        lt = noun_list_type.get(a0)
         if lt:
-            out.append((3, lt))  # "the datasets A, B and C"
+            append((3, lt))  # "the datasets A, B and C"
         # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3"
-        a = o["start"]
-        for k in (e + 1, a - 2):
-            if 0 <= k < n and k in d.known_type and d.words[(k - 1) if k > a else (k + 1)] in (",", "and", "or"):
-                out.append((1.2, d.known_type[k]))
+        for k in (e + 1, a0 - 2):
+            if 0 <= k < n and k in known_type and words[(k - 1) if k > a0 else (k + 1)] in (",", "and", "or"):
+                append((1.2, known_type[k]))
                 break
     return out
+
+
+@lru_cache(maxsize=65536)
+def _shape_cue(surface: str) -> tuple[float, str] | None:
+    """The cue a name's own shape gives: a size variant or a model suffix says model."""
+    if family_of(surface) and not _K_SIZE.search(surface):
+        return (1.5, "model")
+    if _MODEL_SUFFIX.search(surface):
+        return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
+    return None
+
+
+def append_shape_cues(out: list, surface: str) -> None:
+    c = _shape_cue(surface)
+    if c is not None:
+        out.append(c)
+
+
+@lru_cache(maxsize=65536)
+def _k_size(surface: str) -> bool:
+    return _K_SIZE.search(surface) is not None
 
 
 _APPOS_STOP = frozenset(
@@ -1324,29 +1347,30 @@ _APPOS_STOP = frozenset(
 
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
+    words, lower, covered = d.words, d.lower, d.covered
     n = d.n
     j = i
-    while j < n and (d.covered[j] or d.words[j] in ("and", ")")) and j - i < 8:
+    while j < n and (covered[j] or words[j] in ("and", ")")) and j - i < 8:
         j += 1
-    if j < n and d.words[j] == ",":
+    if j < n and words[j] == ",":
         j += 1
-    elif j + 1 < n and d.lower[j] == "as":
+    elif j + 1 < n and lower[j] == "as":
         j += 1
     else:
         return None
-    if j >= n or d.lower[j] not in ("a", "an", "the"):
+    if j >= n or lower[j] not in ("a", "an", "the"):
         return None
     t = None
     stop = _APPOS_STOP
     for k in range(j + 1, min(n, j + 11)):
-        w = d.lower[k]
+        w = lower[k]
         if w in stop or w in (".", ";", ":", "(") or w == ",":
             if w in (",", "and") and t is None:
                 continue
             break
         kt = vocab.kw_type(w)
         if kt and w not in ("learning", "optimization", "optimisation"):
-            if k + 1 < n and d.words[k + 1] == "-":
+            if k + 1 < n and words[k + 1] == "-":
                 continue
             t = _method_or_eval(d, k, kt)
     return t
@@ -1354,23 +1378,24 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
 
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
+    words, lower, covered = d.words, d.lower, d.covered
     j = a - 1
     steps = 0
     while j >= 0 and steps < 12:
-        w = d.lower[j]
-        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s") or d.covered[j]:
+        w = lower[j]
+        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s") or covered[j]:
             j -= 1
             steps += 1
             continue
         break
     if j < 0 or steps == 0:
         return None
-    seg = d.lower[j + 1 : a]
+    seg = lower[j + 1 : a]
     if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
         return None
-    t = vocab.kw_type(d.lower[j])
-    if t is None and _is_plural_acronym(d.words[j]):
-        t = vocab.kw_type(d.words[j])
+    t = vocab.kw_type(lower[j])
+    if t is None and _is_plural_acronym(words[j]):
+        t = vocab.kw_type(words[j])
     return t
 
 
