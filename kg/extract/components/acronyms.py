@@ -14,10 +14,10 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from itertools import compress
-
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from kg.extract.components.lexer import positions
 
 __all__ = ["find_definitions", "long_form_for", "is_short_form"]
 
@@ -110,7 +110,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     """All acronym definitions in ``text`` as dicts with short/long strings and token spans."""
     out: list[dict] = []
     tok, starts, ends = tokens
-    parens = list(compress(range(len(tok)), map("(".__eq__, tok)))
+    parens = positions(tok, "(")
     if not parens:
         return ()
     sent_starts = [a for a, _ in sents]

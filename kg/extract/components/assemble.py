@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import contains, itemgetter, ne, not_
@@ -53,6 +53,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
+from kg.extract.components.lexer import positions
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
@@ -1014,7 +1015,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
         list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
-        + [i for i in compress(range(n), map("(".__eq__, words)) if i > 0 and vocab.kw_type(lower[i - 1])]
+        + [i for i in positions(words, "(") if i > 0 and vocab.kw_type(lower[i - 1])]
     )
     for i in starts_of_lists:
         if i < d.title_end:
@@ -1543,7 +1544,6 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     n = d.n
     # canonical: a defined short form, else the own-system name, else the most frequent form
     shorts = [o for o in items if o["kind"] == "short"]
-    forms = [o["surface"] for o in items if not o.get("variant_of_own") and not o.get("alias_only")]
     if shorts:
         name = shorts[0]["surface"]
         if _is_plural_acronym(name) and any(o["surface"] == name[:-1] for o in items):
@@ -1551,9 +1551,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     elif any(o.get("canonical") for o in items):
         name = next(o["canonical"] for o in items if o.get("canonical"))
     else:
-        counts: dict[str, int] = defaultdict(int)
-        for f in forms or [o["surface"] for o in items]:
-            counts[f] += 1
+        forms = [o["surface"] for o in items if not o.get("variant_of_own") and not o.get("alias_only")]
+        counts = Counter(forms or [o["surface"] for o in items])  # first-seen order, as max() needs
         # prefer a form seen in the abstract over the title's capitalisation
         name = max(counts, key=lambda f: (counts[f], -len(f)))
         own_title = [o for o in items if o["kind"] == "own" and o["start"] < d.title_end and not o.get("alias_only")]

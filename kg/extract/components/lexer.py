@@ -19,7 +19,7 @@ from itertools import accumulate, compress
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["KgTokenizer", "tokenize", "split_sentences", "URL_RE"]
+__all__ = ["KgTokenizer", "positions", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
 # "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
@@ -54,6 +54,19 @@ def url_matches(text: str) -> list[re.Match]:
             out.append(m)
             last = m.end()
     return out
+
+
+def positions(words: list[str], tok: str) -> list[int]:
+    """Indices of ``tok`` in ``words``, ascending (``list.index`` scans in C; a rare token is cheap)."""
+    out = []
+    index = words.index
+    i = -1
+    try:
+        while True:
+            i = index(tok, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
