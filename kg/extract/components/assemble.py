@@ -58,6 +58,9 @@ from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
 
+# vocab.kw_type for words that are already lower case (d.lower): the dict lookup alone
+_kw = vocab._KW_TYPE.get
+
 __all__ = ["assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
@@ -563,7 +566,7 @@ def assemble(
                 add(i, i + 2, "name", "benchmark", 3)
             continue
         stripped = strip_suffix(w) if "-" in w else w
-        if stripped != w and i + 1 < n and vocab.kw_type(lower[i + 1]) and not _ADJ_TAIL.search(w):
+        if stripped != w and i + 1 < n and _kw(lower[i + 1]) and not _ADJ_TAIL.search(w):
             stripped = w  # "SWE-smith dataset": a lower-case part of a name, not "LLM-based"
         if stripped != w:
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
@@ -954,7 +957,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     words, lower, n = d.words, d.lower, d.n
     cue_nouns = vocab.DATA_KW | vocab.BENCH_KW
     for i in compress(range(n), map(cue_nouns.__contains__, lower)):
-        t = vocab.kw_type(lower[i])
+        t = _kw(lower[i])
         if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
             j = i - 1
@@ -1015,7 +1018,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
         list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
-        + [i for i in positions(words, "(") if i > 0 and vocab.kw_type(lower[i - 1])]
+        + [i for i in positions(words, "(") if i > 0 and _kw(lower[i - 1])]
     )
     for i in starts_of_lists:
         if i < d.title_end:
@@ -1080,7 +1083,7 @@ def _is_member_word(d: _Doc, k: int) -> bool:
             and d.lower[k - 1] not in vocab.SENT_STARTERS
         )
         and not d.lex.is_stop(w)
-        and vocab.kw_type(lw) is None
+        and _kw(lw) is None
     )
 
 
@@ -1102,7 +1105,7 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
             if covered[k] or not _is_member_word(d, k):
                 continue
             if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
-                vocab.kw_type(lower[k + 1]) and words[k + 1].islower()
+                _kw(lower[k + 1]) and words[k + 1].islower()
             ):
                 continue
             # a name before: "X, Word" / "X and Word"
@@ -1131,7 +1134,7 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
     """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
     words, lower, n = d.words, d.lower, d.n
     for i in compress(range(n), map(_PLURAL_TYPE_NOUNS.__contains__, lower)):
-        t = vocab.kw_type(lower[i]) if lower[i] not in ("baselines",) else None
+        t = _kw(lower[i]) if lower[i] not in ("baselines",) else None
         j = i + 1
         if j < n and words[j] in (":", "("):
             j += 1
@@ -1180,7 +1183,7 @@ def _between_type(d: _Doc, a: int, b: int) -> str | None:
     words, lower = d.words, d.lower
     t = None
     for k in range(a, b):
-        kt = vocab.kw_type(lower[k])
+        kt = _kw(lower[k])
         if kt and lower[k] not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
             if k + 1 < b and words[k + 1] == "-":
                 continue
@@ -1200,7 +1203,7 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
         return None
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
-    t = vocab.kw_type(lower[i])
+    t = _kw(lower[i])
     if t and i + 1 < n and words[i + 1] == "-":
         return None
     if t is None and lower[i] in ("mixture", "mix", "collection"):
@@ -1213,7 +1216,7 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
                 words[k - 1].islower() or d.lex.is_stop(words[k - 1])
             ):
                 break
-            kt = vocab.kw_type(lower[k]) or (
+            kt = _kw(lower[k]) or (
                 # "the X SFT mixture", "the X test set"
                 "dataset" if lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits") else None
             )
@@ -1292,7 +1295,7 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             append((4, ap))
         a0 = o["start"]
         if a0 >= 3 and words[a0 - 1] == "," and lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
-            pt = vocab.kw_type(lower[a0 - 2])
+            pt = _kw(lower[a0 - 2])
             if pt:
                 append((4, pt))  # "Our model, EchoASR, ..."
         if o["type"]:
@@ -1369,7 +1372,7 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
             if w in (",", "and") and t is None:
                 continue
             break
-        kt = vocab.kw_type(w)
+        kt = _kw(w)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and words[k + 1] == "-":
                 continue
@@ -1394,7 +1397,7 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     seg = lower[j + 1 : a]
     if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
         return None
-    t = vocab.kw_type(lower[j])
+    t = _kw(lower[j])
     if t is None and _is_plural_acronym(words[j]):
         t = vocab.kw_type(words[j])
     return t
