@@ -53,13 +53,23 @@ class GazMatcher:
                 groups[-1][1].setdefault(toks, []).append(key)
             grouped[k] = groups
         self.grouped = grouped
+        # first word -> the second words of its multi-word forms, and its one-word groups:
+        # when the next token is none of those seconds, only one-word forms can match
+        self.seconds = {k: frozenset(t[1] for _, by in gs for t in by if len(t) > 1) for k, gs in grouped.items()}
+        self.singles = {k: [key for m, by in gs if m == 1 for key in by[(k,)]] for k, gs in grouped.items()}
 
     def __call__(self, lower: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
         out = []
         n = len(lower)
-        grouped = self.grouped
+        grouped, seconds, singles = self.grouped, self.seconds, self.singles
         for i in compress(range(n), map(self.first.__contains__, lower)):
-            for m, by_toks in grouped[lower[i]]:
+            w = lower[i]
+            if i + 1 >= n or lower[i + 1] not in seconds[w]:
+                if singles[w]:
+                    s, e = starts[i], ends[i]
+                    out.extend([(s, e, key) for key in singles[w]])
+                continue
+            for m, by_toks in grouped[w]:
                 if i + m > n:
                     continue
                 keys = by_toks.get(tuple(lower[i : i + m]))
