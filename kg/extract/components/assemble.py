@@ -952,11 +952,13 @@ def _case_ok(surface: str, rec) -> bool:
     return sum(c.isupper() for c in surface) >= min_caps and surface[:1].isupper() == any(f[:1].isupper() for f in forms)
 
 
+_CUE_NOUNS = vocab.DATA_KW | vocab.BENCH_KW
+
+
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
-    cue_nouns = vocab.DATA_KW | vocab.BENCH_KW
-    for i in compress(range(n), map(cue_nouns.__contains__, lower)):
+    for i in compress(range(n), map(_CUE_NOUNS.__contains__, lower)):
         t = _kw(lower[i])
         if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
