@@ -1557,9 +1557,14 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         name = next(o["canonical"] for o in items if o.get("canonical"))
     else:
         forms = [o["surface"] for o in items if not o.get("variant_of_own") and not o.get("alias_only")]
-        counts = Counter(forms or [o["surface"] for o in items])  # first-seen order, as max() needs
-        # prefer a form seen in the abstract over the title's capitalisation
-        name = max(counts, key=lambda f: (counts[f], -len(f)))
+        forms = forms or [o["surface"] for o in items]
+        f0 = forms[0]
+        if forms.count(f0) == len(forms):
+            name = f0  # one form only: the most frequent one
+        else:
+            counts = Counter(forms)  # first-seen order, as max() needs
+            # prefer a form seen in the abstract over the title's capitalisation
+            name = max(counts, key=lambda f: (counts[f], -len(f)))
         own_title = [o for o in items if o["kind"] == "own" and o["start"] < d.title_end and not o.get("alias_only")]
         if own_title:
             name = own_title[0]["surface"]
@@ -1611,7 +1616,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     # -- aliases: every other form as written, no case-only duplicates
     seen = {name.casefold()}
     aliases = []
-    for o in sorted(items, key=lambda o: o["start"]):
+    for o in sorted(items, key=_START) if len(items) > 1 else items:
         s = o["surface"].strip()
         if s.casefold() not in seen and s:
             seen.add(s.casefold())
@@ -1634,6 +1639,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     }
 
 
+_START = itemgetter("start")
+
 _ROLE_PRIO = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
 
 
@@ -1643,13 +1650,19 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
     role, evidence = "uses", ""
     best_p = 0
     prio = _ROLE_PRIO
-    # the abstract's sentences show a role better than the title does
-    for o in sorted(items, key=lambda o: (o["start"] < d.title_end, o["start"])):
+    te = d.title_end
+    if len(items) > 1:
+        # the abstract's sentences show a role better than the title does
+        items = sorted(items, key=lambda o: (o["start"] < te, o["start"]))
+    if is_own:
+        # every occurrence of the paper's own system says "proposes": the first one wins
+        s0 = items[0]["start"]
+        return "proposes", d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+    for o in items:
         k = d.sent_index(o["start"]) if o["start"] < n else 0
         r = _role(d, o, k, typ, is_own)
-        sent = d.sentence_text(k) if prio[r] > best_p else ""
         if prio[r] > best_p:
-            best_p, role, evidence = prio[r], r, sent
+            best_p, role, evidence = prio[r], r, d.sentence_text(k)
             if best_p >= 3:
                 break  # nothing later can beat proposes / evaluates_on
     return role, evidence
