@@ -875,6 +875,7 @@ def _is_metric(d: _Doc, o: dict) -> bool:
 
 
 _CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
+_FIRST = itemgetter(0)
 
 
 def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
@@ -886,15 +887,16 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     """
     occs = sorted(
         ((o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]),
-        key=lambda t: t[0],
+        key=_FIRST,
     )
     if len(occs) < 2:
         return
     chains: list[list[dict]] = []
     cur = [occs[0]]
+    lower = d.lower
     for prev, nxt in zip(occs, occs[1:]):
-        gap = d.lower[prev[1] : nxt[0]]
-        if nxt[0] >= prev[1] and gap and len(gap) <= 4 and all(w in _CHAIN_GAP for w in gap) and any(
+        # one to four gap tokens (the slice is only taken when its length is right)
+        if 0 < nxt[0] - prev[1] <= 4 and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]]) and any(
             w in (",", "and", "or", "&") for w in gap
         ):
             cur.append(nxt)
