@@ -820,18 +820,30 @@ def assemble(
 
     mentions: list[dict] = []
     for root, items in groups.items():
-        keys = {o["key"] for o in items}
-        is_own = bool(keys & own_keys)
-        if keys & generic and not is_own:
-            continue
-        if not is_own and all(lex.is_stop(o["surface"]) for o in items):
-            continue
-        # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
-        if all(_is_plural_acronym(o["surface"]) and o["kind"] == "name" for o in items):
-            continue
-        # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
-        if not is_own and all(o["rec"] is None and _is_metric(d, o) for o in items):
-            continue
+        if len(items) == 1:
+            # one occurrence: the same tests as below, without the sets and generators
+            o = items[0]
+            k0, sf = o["key"], o["surface"]
+            is_own = k0 in own_keys
+            if not is_own and (k0 in generic or lex.is_stop(sf)):
+                continue
+            if o["kind"] == "name" and _is_plural_acronym(sf):
+                continue
+            if not is_own and o["rec"] is None and _is_metric(d, o):
+                continue
+        else:
+            keys = {o["key"] for o in items}
+            is_own = bool(keys & own_keys)
+            if keys & generic and not is_own:
+                continue
+            if not is_own and all(lex.is_stop(o["surface"]) for o in items):
+                continue
+            # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
+            if all(_is_plural_acronym(o["surface"]) and o["kind"] == "name" for o in items):
+                continue
+            # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
+            if not is_own and all(o["rec"] is None and _is_metric(d, o) for o in items):
+                continue
         # a lone capitalised word from context needs to look like a name
         m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
         if m is not None:
