@@ -1562,8 +1562,16 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     """One mention dict from the occurrences of one entity."""
     n = d.n
     # canonical: a defined short form, else the own-system name, else the most frequent form
-    shorts = [o for o in items if o["kind"] == "short"]
-    if shorts:
+    if len(items) == 1:
+        # one occurrence: its canonical form (not for a short form), else its surface
+        o = items[0]
+        name = (o["kind"] != "short" and o.get("canonical")) or o["surface"]
+        shorts = None
+    else:
+        shorts = [o for o in items if o["kind"] == "short"]
+    if shorts is None:
+        pass
+    elif shorts:
         name = shorts[0]["surface"]
         if _is_plural_acronym(name) and any(o["surface"] == name[:-1] for o in items):
             name = name[:-1]
