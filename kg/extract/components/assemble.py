@@ -1558,6 +1558,10 @@ def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -
             return
 
 
+_DIGIT = re.compile(r"\d")
+_DIGITS_END = re.compile(r"\d{2,}$")
+
+
 def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
     """One mention dict from the occurrences of one entity."""
     n = d.n
@@ -1599,7 +1603,12 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     name_key = match_key(name)
 
     # -- type
-    known = not is_own and any(o["rec"] is not None for o in items)
+    if is_own:
+        known = False
+    elif len(items) == 1:
+        known = items[0]["rec"] is not None
+    else:
+        known = any(o["rec"] is not None for o in items)
     # (priority, type) from the text around the name; a known name only needs the strong ones
     cues = _type_cues(d, items, lex, strong_only=known)
     if is_own:
@@ -1632,7 +1641,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         if dt and (typ is None or best[0] < 2):
             typ, conf = dt, (2 if name_key in d.def_explicit else 0.5)
         if typ is None:
-            typ = "model" if (re.search(r"\d", name) and not re.search(r"\d{2,}$", name)) or family_of(name) else "method"
+            typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
             conf = 0
 
     # -- aliases: every other form as written, no case-only duplicates
@@ -1694,8 +1703,10 @@ def _role(d: _Doc, o: dict, k: int, typ: str, is_own: bool) -> str:
     """The role one occurrence's sentence gives the entity."""
     if is_own:
         return "proposes"
+    if typ == "benchmark":
+        return "evaluates_on"
     cues = d.sentence_cues(k)
-    if typ == "benchmark" or (typ == "dataset" and (cues[0] or _eval_prior(d, o["start"]) == "benchmark")):
+    if typ == "dataset" and (cues[0] or _eval_prior(d, o["start"]) == "benchmark"):
         return "evaluates_on"
     if cues[1] >= 0 and o["start"] > cues[1]:
         return "compares_to"
