@@ -1207,6 +1207,10 @@ def _between_type(d: _Doc, a: int, b: int) -> str | None:
     return t
 
 
+# the words _next_word_type can read a type from: keyword nouns and the data-collection words
+_TYPE_NOUNS = frozenset(vocab._KW_TYPE) | frozenset(("mixture", "mix", "collection", "set", "sets", "split", "splits"))
+
+
 def _next_word_type(d: _Doc, i: int) -> str | None:
     """Type named by the noun after a name or a list of names ("CALVIN and LIBERO benchmarks")."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1216,6 +1220,10 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
         i += 1
         steps += 1
     if i >= n:
+        return None
+    # every type below comes from a type noun at i, i + 1 or i + 2: three set tests rule most words out
+    nouns = _TYPE_NOUNS
+    if lower[i] not in nouns and (i + 1 >= n or lower[i + 1] not in nouns) and (i + 2 >= n or lower[i + 2] not in nouns):
         return None
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
