@@ -15,8 +15,8 @@ HELDOUT = FIXTURES / "heldout"
 
 # (gold, papers, type-aware floor, type-agnostic floor)
 SETS = {
-    "sample": (HELDOUT / "sample_gold.jsonl", EXAMPLE, 0.95, 0.95),
-    "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.93, 0.96),
+    "sample": (HELDOUT / "sample_gold.jsonl", EXAMPLE, 0.97, 0.97),
+    "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.96, 0.98),
 }
 
 
