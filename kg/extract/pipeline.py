@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import islice
 
 import spacy
 from spacy.language import Language
@@ -31,7 +31,7 @@ from kg.extract.components.acronyms import find_definitions
 from kg.extract.components.assemble import assemble
 from kg.extract.components.gazetteer import build_matcher
 from kg.extract.components.lexer import KgTokenizer, split_sentences, tokenize
-from kg.extract.components.urls import _is_url_token, canonical_url, is_github
+from kg.extract.components.urls import canonical_url, is_github, url_token_indices
 from kg.extract.lexicon import load_lexicon
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
 
@@ -77,7 +77,7 @@ def _direct_runner():
         else:
             found_urls = tuple(
                 (starts[i], ends[i], words[i], canonical_url(words[i]))
-                for i in compress(range(len(words)), map(_is_url_token, words))
+                for i in url_token_indices(text, words, starts)
             )
         defs = find_definitions(text, tokens, sents) if "(" in text else ()
         gaz = tuple(matcher(lower, starts, ends))

@@ -9,7 +9,7 @@ their path but lose trailing ``/`` and ``.``.
 from __future__ import annotations
 
 import re
-from itertools import compress
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,6 +24,25 @@ _GITHUB_RE = re.compile(
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
 _is_url_token = re.compile(r"(?:https?://|www\.)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
+_WWW = re.compile(r"www\.", re.IGNORECASE)
+
+
+def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[int]:
+    """Ascending indices of the tokens ``_is_url_token`` accepts, without testing every token.
+
+    Such a token holds "://" or starts with "www." (in any case; only ASCII w/W match), so
+    only the tokens at those places in the text are tested.
+    """
+    cands = set()
+    find = text.find
+    p = find("://")
+    while p >= 0:
+        cands.add(bisect_right(starts, p) - 1)
+        p = find("://", p + 1)
+    if "www." in text.lower():
+        for m in _WWW.finditer(text):
+            cands.add(bisect_right(starts, m.start()) - 1)
+    return [i for i in sorted(cands) if i >= 0 and _is_url_token(words[i])]
 
 
 def is_github(url: str) -> bool:
@@ -83,7 +102,7 @@ def make_urls(nlp: Language, name: str):
             # the lexer made every URL one token
             doc._.kg_urls = tuple(
                 (starts[i], ends[i], words[i], canonical_url(words[i]))
-                for i in compress(range(len(words)), map(_is_url_token, words))
+                for i in url_token_indices(text, words, starts)
             )
         else:
             doc._.kg_urls = find_urls(text)
