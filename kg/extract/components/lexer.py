@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, compress
+from itertools import accumulate
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,7 +30,6 @@ TOKEN_RE = re.compile(r"(\w++(?:[-.\u2010\u2011]\w++)*+(?:/\d++(?![\w/]))?[+*]*+
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
-_END = frozenset(".!?")
 
 
 def url_matches(text: str) -> list[re.Match]:
@@ -103,7 +102,12 @@ def split_sentences(text: str, words: list[str], starts: list[int], ends: list[i
         if 0 < first < n:
             sents.append((0, first))
             start = first
-    for i in list(compress(range(n), map(_END.__contains__, words))):
+    # the sentence-final tokens, by C-level ``list.index`` scans ("!" and "?" are rare)
+    ends_at = positions(words, ".")
+    for mark in ("!", "?"):
+        if mark in text:
+            ends_at = sorted(ends_at + positions(words, mark))
+    for i in ends_at:
         if i < start or i + 1 >= n:
             continue
         if i > start and words[i - 1].lower() in _ABBREV:
