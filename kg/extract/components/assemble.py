@@ -1307,16 +1307,27 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
     append = out.append
     n = d.n
     words, lower, known_type, noun_list_type = d.words, d.lower, d.known_type, d.noun_list_type
+    covered, nouns = d.covered, _TYPE_NOUNS
     if len(items) > _CUE_OCCURRENCES:
         items = sorted(items, key=itemgetter("start"))[:_CUE_OCCURRENCES]
     for o in items:
         e = o["end"]
-        nxt = _next_word_type(d, e + (1 if e < n and words[e] == ")" else 0))
-        if nxt:
-            append((5, nxt))
-        ap = _apposition_type(d, e)
-        if ap:
-            append((4, ap))
+        # each helper is called only where its first test can pass (the same tests, inline)
+        i = e + 1 if e < n and words[e] == ")" else e
+        if i < n and (
+            covered[i]
+            or words[i] in (",", "and", "or", "&")
+            or lower[i] in nouns
+            or (i + 1 < n and lower[i + 1] in nouns)
+            or (i + 2 < n and lower[i + 2] in nouns)
+        ):
+            nxt = _next_word_type(d, i)
+            if nxt:
+                append((5, nxt))
+        if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as"):
+            ap = _apposition_type(d, e)
+            if ap:
+                append((4, ap))
         a0 = o["start"]
         if a0 >= 3 and words[a0 - 1] == "," and lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
             pt = _kw(lower[a0 - 2])
@@ -1326,9 +1337,10 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             append((o["tprio"], o["type"]))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
-        lh = _list_head_type(d, a0)
-        if lh:
-            append((3, lh))
+        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP):
+            lh = _list_head_type(d, a0)
+            if lh:
+                append((3, lh))
         append_shape_cues(out, o["surface"])
         ev = _eval_prior(d, a0)
         if ev:
@@ -1404,6 +1416,9 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
     return t
 
 
+_LIST_HEAD_SKIP = frozenset((",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"))
+
+
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1411,7 +1426,7 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     steps = 0
     while j >= 0 and steps < 12:
         w = lower[j]
-        if w in (",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s") or covered[j]:
+        if w in _LIST_HEAD_SKIP or covered[j]:
             j -= 1
             steps += 1
             continue
