@@ -382,6 +382,7 @@ class _Doc:
         self.sent_starts = [a for a, _ in sents]
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
+        self._stext: dict[int, str] = {}  # sentence_text by sentence index
         self.known_type: dict[int, str] = {}
         self.cand: list[int] = []
         self.noun_list_type: dict[int, str] = {}
@@ -426,10 +427,11 @@ class _Doc:
         return got
 
     def sentence_text(self, k: int) -> str:
-        a, b = self.sents[k]
-        if a >= b:
-            return ""
-        return self.text[self.starts[a] : self.ends[b - 1]].strip()
+        got = self._stext.get(k)
+        if got is None:
+            a, b = self.sents[k]
+            got = self._stext[k] = "" if a >= b else self.text[self.starts[a] : self.ends[b - 1]].strip()
+        return got
 
 
 def assemble(
