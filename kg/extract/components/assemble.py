@@ -445,20 +445,24 @@ def assemble(
     covered = [False] * n  # tokens that belong to an occurrence already
     d.covered = covered
     occ: list[dict] = []  # occurrences: start, end, surface, kind, type, tprio, rec
+    t_starts, t_ends = d.starts, d.ends
 
     def add(a: int, b: int, kind: str, typ: str | None = None, tprio: int = 0, rec=None, surface=None) -> dict:
         o = {
             "start": a,
             "end": b,
-            "surface": surface or d.surface(a, b),
+            "surface": surface or text[t_starts[a] : t_ends[b - 1]],  # d.surface(a, b), inline
             "kind": kind,
             "type": typ,
             "tprio": tprio,
             "rec": rec,
         }
         occ.append(o)
-        for i in range(a, b):
-            covered[i] = True
+        if b - a == 1:
+            covered[a] = True
+        else:
+            for i in range(a, b):
+                covered[i] = True
         return o
 
     # -- URLs
