@@ -1274,6 +1274,9 @@ _DATA_UNITS = frozenset(
 _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
 
 
+_EVAL_HEADS = frozenset(("on", "across", "from"))
+
+
 def _eval_prior(d: _Doc, a: int) -> str | None:
     """"on X" after a result/evaluation word suggests a benchmark; "trained on X" a dataset."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1348,7 +1351,14 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             if lh:
                 append((3, lh))
         append_shape_cues(out, o["surface"])
-        ev = _eval_prior(d, a0)
+        # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
+        # or an occurrence sits right before the name
+        if a0 == 0 or (
+            not covered[a0 - 1] and words[a0 - 1] not in (",", "and", "or") and _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 4) : a0])
+        ):
+            ev = None
+        else:
+            ev = _eval_prior(d, a0)
         if ev:
             # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
             append((2 if ev == "dataset" else 1, ev))
