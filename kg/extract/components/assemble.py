@@ -43,6 +43,7 @@ The rules, in the order they run:
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_left
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -489,8 +490,12 @@ def assemble(
 
     # -- gazetteer matches on whole tokens, case-checked
     for s, e, key in sorted(gaz_matches, key=lambda m: (m[0], -(m[1] - m[0]))):
-        a, b1 = d.tok_at(s), d.tok_ending(e)
-        if a < 0 or b1 < 0 or any(covered[a : b1 + 1]):
+        # d.tok_at(s), d.tok_ending(e), inline
+        a = bisect_left(t_starts, s)
+        if a >= n or t_starts[a] != s:
+            continue
+        b1 = bisect_left(t_ends, e)
+        if b1 >= n or t_ends[b1] != e or any(covered[a : b1 + 1]):
             continue
         rec = lex.records[key]
         surf = text[s:e]
