@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.export.browser import chromium_path, launch, open_offline  # noqa: E402
+from kg.export.browser import NODE_POINT, chromium_path, launch, open_offline  # noqa: E402
 from kg.export.html import ExportOptions, export_html  # noqa: E402
 from kg.model import Graph  # noqa: E402
 
@@ -49,13 +49,6 @@ def load_graph(args: argparse.Namespace) -> Graph:
 
     return resolve(extract(list(read_papers(inputs))), EXTRACTOR_VERSION)
 
-
-NODE_POINT = """(id) => {
-  const net = window.kg.network;
-  const p = net.canvasToDOM(net.getPositions([id])[id]);
-  const r = document.getElementById('kg-network').getBoundingClientRect();
-  return [r.left + p.x, r.top + p.y];
-}"""
 
 # The paper linked to most papers (papers view) or to most entities (bipartite view).
 MOST_CONNECTED_PAPER = """() => {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.export.browser import NODE_POINT
 from kg.export.demo import demo_graph, synthetic_graph
 from kg.export.html import ExportOptions, export_html
 from kg.model import Graph
@@ -60,14 +61,6 @@ def open_export(browser, tmp_path: Path):
     yield _open
     for page in pages:
         page.close()
-
-
-NODE_POINT = """(id) => {
-  const net = window.kg.network;
-  const p = net.canvasToDOM(net.getPositions([id])[id]);
-  const r = document.getElementById('kg-network').getBoundingClientRect();
-  return [r.left + p.x, r.top + p.y];
-}"""
 
 
 HREFS = "[...document.querySelectorAll('[href]')].map(a => [a.getAttribute('href'), a.target, a.rel])"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM", "LAUNCH_ARGS", "chromium_path", "launch", "PageLog", "open_offline"]
+__all__ = ["CHROMIUM", "LAUNCH_ARGS", "NODE_POINT", "chromium_path", "launch", "PageLog", "open_offline"]
 
 #: The real binary of Debian's chromium package (/usr/bin/chromium is a wrapper script).
 CHROMIUM = Path("/usr/lib/chromium/chromium")
@@ -79,3 +79,12 @@ def open_offline(browser: Any, path: Path, *, timeout_ms: int = 30_000, viewport
     page.wait_for_function("window.kg && window.kg.ready === true", timeout=timeout_ms)
     log.ready_seconds = time.perf_counter() - start
     return page, log
+
+
+#: JS for page.evaluate: a node id -> its [x, y] on the page, for hovering and clicking it.
+NODE_POINT = """(id) => {
+  const net = window.kg.network;
+  const p = net.canvasToDOM(net.getPositions([id])[id]);
+  const r = document.getElementById('kg-network').getBoundingClientRect();
+  return [r.left + p.x, r.top + p.y];
+}"""
