@@ -509,6 +509,23 @@ def test_extract_list_context_negatives(abstract: str, absent: set[str]) -> None
     assert not (set(run("A Study", abstract)) & absent)
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a comma that closes a sentence-opening phrase is not an apposition
+        ("On MMLU, the proposed model gains 3 points.", {"MMLU": "benchmark"}),
+        ("For Qwen2.5-7B, the resulting policy is stronger.", {"Qwen2.5-7B": "model"}),
+        ("Across GSM8K and MATH, the method helps.", {"GSM8K": "benchmark", "MATH": "benchmark"}),
+        # ... but an apposition after the main clause has begun still types the name
+        ("On top of TokZ we train PixQuill, a family of autoregressive models.", {"PixQuill": "model"}),
+        ("We evaluate StarNova, a benchmark of 500 puzzles.", {"StarNova": "benchmark"}),
+    ],
+)
+def test_extract_opening_phrase_is_not_apposition(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 # ---------------------------------------------------------------- own systems, definitions, editions
 
 

@@ -1406,6 +1406,33 @@ _APPOS_STOP = frozenset(
 )
 
 
+# words that open a sentence with an adverbial phrase: "On MMLU, the model ...", "Using X, the ..."
+_PHRASE_OPENERS = frozenset(
+    """on in for across with under using from at beyond unlike like after during among over
+    compared relative via through without against besides starting building built trained
+    evaluated applied given following""".split()
+)
+
+
+_SUBJECT_PRONOUNS = frozenset(("we", "they", "it", "i"))
+
+
+def _ends_opening_phrase(d: _Doc, i: int, comma: int) -> bool:
+    """Whether the comma at ``comma`` closes a sentence-opening phrase the name ending at ``i`` is in.
+
+    "On MMLU, the proposed model ..." : what follows the comma is the subject, not an
+    apposition of MMLU. Only the first ", a/an/the" of such a sentence closes the phrase.
+    """
+    s = d.sent_start(i)
+    if d.lower[s] not in _PHRASE_OPENERS:
+        return False
+    lower = d.lower
+    # "On top of X we train Y, a family of ...": a subject has started the main clause
+    return not any(
+        (lower[k] == "," and lower[k + 1] in ("a", "an", "the")) or lower[k] in _SUBJECT_PRONOUNS for k in range(s, comma)
+    )
+
+
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1420,6 +1447,8 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
     else:
         return None
     if j >= n or lower[j] not in ("a", "an", "the"):
+        return None
+    if _ends_opening_phrase(d, i, j - 1):
         return None
     t = None
     stop = _APPOS_STOP
