@@ -526,6 +526,43 @@ def test_extract_opening_phrase_is_not_apposition(abstract: str, expected: dict[
     assert {k: got.get(k) for k in expected} == expected
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # an evaluation harness is a benchmark suite
+        ("Accuracy on tasks from the Quokka Evaluation Harness drops by 2 points.", {"Quokka Evaluation Harness": "benchmark"}),
+        # a split or subset of a data set is data
+        ("We construct FoldZ, a leakage-free split of ProtoStab for testing.", {"FoldZ": "dataset"}),
+        # names ending in DB / Bank are databases
+        ("Labels come from GlyphoDB and from KelpBank.", {"GlyphoDB": "dataset", "KelpBank": "dataset"}),
+        # a translation direction belongs to the data set's name
+        ("We train on WMT14 En-De and test on IWSLT14 DE-EN.", {"WMT14 En-De": "benchmark"}),
+        # a CamelCase name with its inner capital lowered is still the known name
+        ("We evaluate on hard tasks from Minigrid and Procgen.", {"Minigrid": "benchmark"}),
+    ],
+)
+def test_extract_heads_suffixes_and_tails(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # units and counted generic units
+        ("The model fits in 16 GB and needs 3 TFLOPs per token on a 7-DoF arm.", {"GB", "TFLOPs", "7-DoF"}),
+        # quantities and functions of generic terms
+        ("We predict ΔΔG and weight the loss by log-SNR.", {"ΔΔG", "log-SNR"}),
+        # a pair of modalities
+        ("A Camera-LiDAR fusion and an Audio-Visual encoder.", {"Camera-LiDAR", "Audio-Visual"}),
+        # short CamelCase names are not matched lower-cased ("Palm" is a tree)
+        ("Palm oil yields rose.", {"PaLM"}),
+    ],
+)
+def test_extract_units_quantities_modalities_are_not_names(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
 # ---------------------------------------------------------------- own systems, definitions, editions
 
 

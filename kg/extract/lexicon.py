@@ -69,7 +69,30 @@ class Lexicon:
         k = match_key(surface)
         if k in self.stop:
             return True
-        return surface.endswith("s") and len(surface) > 2 and surface[-2].isupper() and k[:-1] in self.stop
+        if surface.endswith("s") and len(surface) > 2 and surface[-2].isupper() and k[:-1] in self.stop:
+            return True
+        if surface[:1] in _MATH_SYMBOLS:
+            return True  # "ΔΔG", "∇L": a quantity, not a name
+        m = _COUNTED_UNIT.match(surface)
+        if m and (match_key(m.group(1)) in self.stop):
+            return True  # "7-DoF", "16GB": a count of a generic unit
+        if "-" in surface:
+            parts = surface.lower().split("-")
+            # "Camera-LiDAR", "Audio-Visual": modalities; "log-SNR": a function of a generic term
+            if all(p in _MODALITIES for p in parts):
+                return True
+            if parts[0] in _MATH_FUNCTIONS and match_key("-".join(parts[1:])) in self.stop:
+                return True
+        return False
+
+
+_MATH_SYMBOLS = frozenset("\u0394\u2206\u2207\u2202\u03b4")  # Δ ∆ ∇ ∂ δ
+_COUNTED_UNIT = re.compile(r"^\d+(?:\.\d+)?-?([A-Za-z]+)$")
+_MODALITIES = frozenset(
+    """camera image images text video videos audio speech visual vision language depth radar lidar
+    thermal infrared point cloud event tactile rgb""".split()
+)
+_MATH_FUNCTIONS = frozenset("log exp sqrt neg inv".split())
 
 
 def _read_data(name: str) -> str:

@@ -77,6 +77,7 @@ _MODEL_SUFFIX = re.compile(
     r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP|SAM|Zephyr|Vicuna|Mistral|Gemma|Qwen|Whisper|FM|(?<=[a-z])LM)"
     r"(?:-?\d[\w.]*)?$"
 )
+_DATA_SUFFIX = re.compile(r"(?<=[A-Za-z])(?:DB|Bank)$")
 # "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
 _K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
@@ -86,6 +87,7 @@ _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini
 # "Stable Diffusion 3 Medium"
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 _DEC_VERSION = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:1?\d|20)\.\d|\d+\.0)$")
+_LANG_PAIR = re.compile(r"^(?:[A-Z][a-z]-[A-Z][a-z]|[A-Z]{2}-[A-Z]{2}|[a-z]{2}-[a-z]{2})$")
 _SMALL_INT = re.compile(r"^(?:[1-9]|1\d|20)$")
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+(?:\.\d+)?B)$")
 _TIER_WORDS = _MODEL_TIERS | frozenset("Medium Large Small Tiny Huge Giant XL XXL Base Max".split())
@@ -174,6 +176,8 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
             ok = numbered or (model_like and bool(_DEC_VERSION.match(nxt) or _SMALL_INT.match(nxt)))
         elif model_like and _LOWER_SIZE.match(w):
             ok = "-v" in w or nxt in _AFTER_LOWER_SIZE or not nxt
+        elif not model_like and _LANG_PAIR.match(w):
+            ok = True  # "WMT16 En-Ro", "IWSLT14 DE-EN": a translation direction of a data set
         else:
             break
         if not ok:
@@ -574,7 +578,19 @@ def assemble(
             if i + 1 < n and lower[i + 1] in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
                 not d.is_sentence_initial(i) and i >= d.title_end
             ):
-                add(i, i + 2, "name", "benchmark", 3)
+                # "the Zebra Test Suite": capitalised words right before belong to the name
+                a = i
+                while (
+                    a - 1 >= d.title_end
+                    and a > i - 2
+                    and not covered[a - 1]
+                    and a - 1 in d.cap_set
+                    and not d.is_sentence_initial(a - 1)
+                    and lower[a - 1] not in vocab.SENT_STARTERS
+                    and d.starts[a] == d.ends[a - 1] + 1
+                ):
+                    a -= 1
+                add(a, i + 2, "name", "benchmark", 3)
             continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w and i + 1 < n and _kw(lower[i + 1]) and not _ADJ_TAIL.search(w):
@@ -972,6 +988,11 @@ def _case_ok(surface: str, rec) -> bool:
             return True
     if rec.exact:
         return False
+    # "Minigrid" for "MiniGrid": a long CamelCase name with its inner capitals lowered (short
+    # ones would turn words into names: "Palm", "Cola")
+    if len(surface) >= 8 and surface[0].isupper() and surface[1:].islower():
+        if any(f[0] == surface[0] and f[1:].lower() == surface[1:] and not f[1:].islower() for f in forms):
+            return True
     # same letters, and at least as many capitals as the least-capitalised form
     min_caps = min(sum(c.isupper() for c in f) for f in forms)
     return sum(c.isupper() for c in surface) >= min_caps and surface[:1].isupper() == any(f[:1].isupper() for f in forms)
@@ -1387,6 +1408,8 @@ def _shape_cue(surface: str) -> tuple[float, str] | None:
         return (1.5, "model")
     if _MODEL_SUFFIX.search(surface):
         return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
+    if _DATA_SUFFIX.search(surface):
+        return (1.3, "dataset")  # "ProtaDB", "GlyphBank": a database or data bank
     return None
 
 
@@ -1433,6 +1456,10 @@ def _ends_opening_phrase(d: _Doc, i: int, comma: int) -> bool:
     )
 
 
+# "X, a held-out split of Y": a part of a dataset is data
+_DATA_PARTS = frozenset(("split", "subset", "partition", "portion", "slice"))
+
+
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1458,7 +1485,7 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
             if w in (",", "and") and t is None:
                 continue
             break
-        kt = _kw(w)
+        kt = _kw(w) or ("dataset" if w in _DATA_PARTS and k + 1 < n and lower[k + 1] == "of" else None)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and words[k + 1] == "-":
                 continue

@@ -35,7 +35,7 @@ METHOD_KW = frozenset(
 )
 BENCH_KW = frozenset(
     """benchmark benchmarks suite suites testbed testbeds leaderboard environment environments
-    arena tasks""".split()
+    arena tasks harness""".split()
 )
 DATA_KW = frozenset(
     "dataset datasets corpus corpora database databases databank bank archive".split()
@@ -91,7 +91,7 @@ LANGUAGES = frozenset(
 # software a phrase may start with that makes it a tool, not an artifact ("Python Sandbox")
 TOOLS = frozenset("python pytorch tensorflow jax cuda java javascript rust docker linux windows excel latex".split())
 
-NAME_SUFFIX_BENCH = frozenset("bench benchmark arena gym suite".split())
+NAME_SUFFIX_BENCH = frozenset("bench benchmark arena gym suite harness".split())
 
 
 # word -> type, the first of model, dataset, benchmark, method whose keyword set holds it
