@@ -563,6 +563,50 @@ def test_extract_units_quantities_modalities_are_not_names(abstract: str, absent
     assert not (set(run("A Study", abstract)) & absent)
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # an apposition that counts data units, or names a test / training set
+        ("We collect ZapBank-Real, 2,400 teleoperated demonstrations across 18 tasks.", {"ZapBank-Real": "dataset"}),
+        ("We release QuillEval, a test set of 2,000 sentences per language.", {"QuillEval": "benchmark"}),
+        ("We construct DocZ-200K, a training set of 200k question-answer pairs.", {"DocZ-200K": "dataset"}),
+        # a name set off by commas after a type noun
+        ("On our new long-video benchmark, LongZ-60, it reduces drift.", {"LongZ-60": "benchmark"}),
+        ("We also report results on a health record benchmark, zICU, where it helps.", {"zICU": "benchmark"}),
+        # ... but the subject after an opening phrase is not typed by it
+        ("On this benchmark, ZetaNet outperforms all baselines.", {"ZetaNet": "method"}),
+        # the sentence that introduces the paper's system types it, not a later "the X mixture"
+        ("We introduce SpMix, a data mixing law. The SpMix mixture improves MMLU.", {"SpMix": "method"}),
+        # a slice of X is data; a numbered edition of a known data set is data
+        ("We add a multilingual slice of FineWeb-2 to the mix.", {"FineWeb-2": "dataset"}),
+        # a subject after an opening list is not a sibling of the list
+        ("Applied to BERT-base and RoBERTa-large, PruneQ removes 70% of heads.", {"BERT-base": "model", "RoBERTa-large": "model"}),
+        # checkpoint and benchmark tails written in lower case
+        ("WER is computed with Whisper-large-v3 on Seed-TTS-eval.", {"Whisper-large-v3": "model", "Seed-TTS-eval": "benchmark"}),
+        ("We evaluate on Quill-Bench and Robo-Arena.", {"Quill-Bench": "benchmark", "Robo-Arena": "benchmark"}),
+        # editions of a known benchmark stay apart
+        ("We evaluate on AIME 2024 and AIME 2025.", {"AIME 2024": "benchmark", "AIME 2025": "benchmark"}),
+    ],
+)
+def test_extract_appositions_tails_and_editions(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # a parameter count in brackets is not an acronym
+        ("Our ZebraMT-3.3B outperforms NLLB-200 (3.3B) by 3 points.", {"3.3B"}),
+        # programming languages and natural phenomena
+        ("We mine tasks in TypeScript and Kotlin.", {"TypeScript", "Kotlin"}),
+        ("Skill improves during the Madden-Julian Oscillation (MJO) phases.", {"MJO", "Madden-Julian Oscillation"}),
+    ],
+)
+def test_extract_sizes_languages_phenomena_are_not_names(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
 # ---------------------------------------------------------------- own systems, definitions, editions
 
 

@@ -26,13 +26,16 @@ _STOP_TOKENS = frozenset(list(",;:()[]{}") + ["\u201c", "\u201d"])
 _LEADING_DROP = frozenset("the a an our this that its their novel new proposed so-called called named".split())
 
 
+_SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
+
+
 @lru_cache(maxsize=65536)
 def is_short_form(word: str) -> bool:
     """Whether ``word`` can be an acronym: 2-15 chars, starts alphanumeric, has a capital."""
     if not (2 <= len(word) <= 15) or not word[0].isalnum():
         return False
-    if " " in word:
-        return False
+    if " " in word or _SIZE.match(word):
+        return False  # "(3.3B)", "(7B)": a parameter count, not an acronym
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return False

@@ -304,8 +304,15 @@ def shape(w: str) -> int:
         if len(p) <= 2 and p.endswith("*") and p[0].isupper():
             return STRONG
     if w[0].isupper():
+        if len(parts) >= 2 and parts[1] in _SIZE_WORDS and parts[0].lower() not in vocab.GENERIC_HEADS:
+            return STRONG  # "Whisper-large-v3", "Roberta-base": a checkpoint name
+        if len(parts) >= 2 and parts[-1] in ("Bench", "Arena", "Gym", "Suite"):
+            return STRONG  # "Quill-Bench", "Robo-Arena": a benchmark name
         return CAP
     return NONE if not any_upper else NONE
+
+
+_SIZE_WORDS = frozenset("tiny small base medium large huge giant xl xxl".split())
 
 
 @lru_cache(maxsize=65536)
@@ -331,13 +338,18 @@ _MODEL_TAGS = frozenset(
 )
 
 
+# "Seed-TTS-eval", "Code-bench": a lower-case tail that makes a benchmark of a name
+_BENCH_TAGS = frozenset(("eval", "bench", "test", "arena"))
+_BENCH_TAIL = re.compile(r"[-_](?:eval|bench|test|arena)$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def strip_suffix(w: str) -> str:
     """A name without a trailing lower-case word ("LLM-based" -> "LLM", "ControlNet-like" -> "ControlNet")."""
     parts = re.split(r"([-\u2010\u2011])", w)
     while len(parts) >= 3:
         last = parts[-1]
-        if len(last) >= 3 and last.isalpha() and last.islower() and last not in _MODEL_TAGS:
+        if len(last) >= 3 and last.isalpha() and last.islower() and last not in _MODEL_TAGS and last not in _BENCH_TAGS:
             parts = parts[:-2]
         else:
             break
@@ -709,7 +721,8 @@ def assemble(
                 continue
             k = match_key(item["surface"])
             own_keys.add(k)
-            own_type_hints[k].append(_between_type(d, max(0, p - 3), pos))
+            # "we introduce a benchmark, X" / "we introduce X, a data mixing law"
+            own_type_hints[k].append(_between_type(d, max(0, p - 3), pos) or _apposition_type(d, item["end"]))
             picked = True
             break
         if not picked:
@@ -917,6 +930,15 @@ _CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
 _FIRST = itemgetter(0)
 
 
+def _closes_opening_phrase(d: _Doc, comma: int, after: int) -> bool:
+    """Whether the comma at ``comma`` ends an opening phrase and the name ending before
+    ``after`` is the subject that follows ("Applied to A and B, OurNet removes ...")."""
+    lower = d.lower
+    if lower[comma] != "," or (after < d.n and lower[after] in (",", "and", "or", "&")):
+        return False
+    return _ends_opening_phrase(d, comma - 1, comma)
+
+
 def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     """Names in one coordinated list share a type: "on ETTh1, ETTh2 and ETTm1", "A, B and C".
 
@@ -935,8 +957,11 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     lower = d.lower
     for prev, nxt in zip(occs, occs[1:]):
         # one to four gap tokens (the slice is only taken when its length is right)
-        if 0 < nxt[0] - prev[1] <= 4 and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]]) and any(
-            w in (",", "and", "or", "&") for w in gap
+        if (
+            0 < nxt[0] - prev[1] <= 4
+            and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]])
+            and any(w in (",", "and", "or", "&") for w in gap)
+            and not _closes_opening_phrase(d, prev[1], nxt[1])
         ):
             cur.append(nxt)
         else:
@@ -1300,7 +1325,7 @@ _DATA_UNITS = frozenset(
 _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
 
 
-_EVAL_HEADS = frozenset(("on", "across", "from"))
+_EVAL_HEADS = frozenset(("on", "across", "from", "of"))
 
 
 def _eval_prior(d: _Doc, a: int) -> str | None:
@@ -1311,7 +1336,8 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     k = j
     while k >= 0 and a - k < 25 and (words[k] in (",", "and", "or") or covered[k]):
         k -= 1
-    if k < j and any(words[x] in (",", "and", "or") for x in range(k + 1, a)):
+    # (a list holds names: "On this benchmark, X ..." is an opening phrase, not a list)
+    if k < j and any(words[x] in (",", "and", "or") for x in range(k + 1, a)) and any(covered[k + 1 : a]):
         j = k
     skipped = 0
     while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
@@ -1319,6 +1345,8 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
         skipped += 1
     if j >= 1 and lower[j] == "from" and lower[j - 1] in _DATA_UNITS:
         return "dataset"  # "questions from X", "clips sampled from X"
+    if j >= 1 and lower[j] == "of" and lower[j - 1] in _DATA_PARTS:
+        return "dataset"  # "a multilingual slice of X", "a subset of X"
     if j < 1 or lower[j] not in ("on", "across"):
         return None
     prev = lower[j - 1]
@@ -1364,9 +1392,15 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             if ap:
                 append((4, ap))
         a0 = o["start"]
-        if a0 >= 3 and words[a0 - 1] == "," and lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"):
+        if a0 >= 3 and words[a0 - 1] == ",":
             pt = _kw(lower[a0 - 2])
-            if pt:
+            set_off = e < n and words[e] in _APPOS_END  # "..., LongZ-60, it ...": a name between commas
+            if (
+                pt
+                and (set_off and lower[a0 - 2] not in ("learning", "tasks") or lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"))
+                # "On this benchmark, ZetaNet outperforms ...": the subject after an opening phrase
+                and (set_off or not _ends_opening_phrase(d, a0 - 2, a0 - 1))
+            ):
                 append((4, pt))  # "Our model, EchoASR, ..."
         if o["type"]:
             append((o["tprio"], o["type"]))
@@ -1408,6 +1442,8 @@ def _shape_cue(surface: str) -> tuple[float, str] | None:
         return (1.5, "model")
     if _MODEL_SUFFIX.search(surface):
         return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
+    if _BENCH_TAIL.search(surface):
+        return (2, "benchmark")  # "Seed-TTS-eval", "Med-Bench"
     if _DATA_SUFFIX.search(surface):
         return (1.3, "dataset")  # "ProtaDB", "GlyphBank": a database or data bank
     return None
@@ -1460,6 +1496,23 @@ def _ends_opening_phrase(d: _Doc, i: int, comma: int) -> bool:
 _DATA_PARTS = frozenset(("split", "subset", "partition", "portion", "slice"))
 
 
+_APPOS_END = frozenset((",", ".", ";", ":", "(", ")"))
+_DATA_VERBS = frozenset("sampled drawn taken collected data".split())
+_EVAL_SET_MODIFIERS = frozenset("test evaluation eval held-out holdout validation".split())
+
+
+def _set_type(lower: list[str], k: int) -> str | None:
+    """Type of a data word at ``k``: "a test set" is a benchmark, "a training set", "a split of X" data."""
+    w = lower[k]
+    if w in ("set", "sets", "suite"):
+        if k >= 1 and lower[k - 1] in _EVAL_SET_MODIFIERS:
+            return "benchmark"
+        return "dataset" if w != "suite" else "benchmark"
+    if w in _DATA_PARTS and k + 1 < len(lower) and lower[k + 1] == "of":
+        return "dataset"
+    return None
+
+
 def _apposition_type(d: _Doc, i: int) -> str | None:
     """Type from ", a/an/the ... NOUN" (or "as a ... NOUN") after a name ending at token ``i``."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1473,6 +1526,14 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
         j += 1
     else:
         return None
+    if j < n and words[j][:1].isdigit() and words[j - 1] == ",":
+        # "X, 2,400 teleoperated demonstrations across ...": a count of data units is data
+        for k in range(j + 1, min(n, j + 8)):
+            if lower[k] in _DATA_UNITS and lower[k] not in _DATA_VERBS:
+                return "dataset"
+            if lower[k] in (".", ";", "(", "which", "that", "while", "and"):
+                break
+        return None
     if j >= n or lower[j] not in ("a", "an", "the"):
         return None
     if _ends_opening_phrase(d, i, j - 1):
@@ -1485,7 +1546,7 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
             if w in (",", "and") and t is None:
                 continue
             break
-        kt = _kw(w) or ("dataset" if w in _DATA_PARTS and k + 1 < n and lower[k + 1] == "of" else None)
+        kt = _kw(w) or _set_type(lower, k)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and words[k + 1] == "-":
                 continue
@@ -1715,8 +1776,11 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         cand = []
         if title_type and any(o["start"] < d.title_end for o in items):
             cand.append(title_type)
-        cand.extend(h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h)
-        cand.extend(t for p, t in cues if p >= 3)
+        hints = [h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h]
+        cand.extend(hints)
+        if not hints:
+            # what the introducing sentence says of it beats later mentions ("the X mixture")
+            cand.extend(t for p, t in cues if p >= 3)
         cand.extend(o["type"] for o in items if o["kind"] == "short" and o["type"])
         # the most specific word said about it wins: benchmark/dataset, then model, then method
         typ = next((c for c in cand if c in ("benchmark", "dataset")), None)
@@ -1735,6 +1799,11 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         best = max(cues) if cues else (0, None)
         typ, conf = best[1], best[0]
         rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
+        if rec is None and best[0] < 2 and (stem := _NUMBER_TAIL.sub("", name)) != name:
+            srec = lex.lookup(stem)  # "FineWeb-2", "Kinetics-700": a numbered edition of a known name
+            if srec is not None:
+                typ, conf = srec.type, 1.4
+                best = (conf, typ)
         if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
             typ, conf = rec.type, max(conf, 3)
         dt = def_type.get(name_key)
@@ -1770,6 +1839,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     }
 
 
+_NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
 _START = itemgetter("start")
 
 _ROLE_PRIO = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}

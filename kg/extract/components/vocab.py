@@ -29,7 +29,7 @@ MODEL_KW = frozenset(
 METHOD_KW = frozenset(
     """method methods framework frameworks algorithm algorithms approach approaches technique
     techniques objective objectives loss losses architecture architectures network networks
-    policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator
+    policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator law
     regularizer scheme module solution measure metric score optimization optimisation
     learning recommender recommenders engine engines library toolkit solver sampler""".split()
 )
@@ -55,7 +55,8 @@ GENERIC_HEADS = frozenset(
     laws principle descent ratio coefficient index test estimation regression policies policy
     transformer transformers encoder encoders decoder decoders modeling modelling regulation act
     agency university institute laboratory conference workshop association society committee
-    council organization organisation company corporation""".split()
+    council organization organisation company corporation oscillation oscillations phenomenon
+    phenomena effect effects""".split()
 )
 
 # Heads that make a capitalised run a task or concept rather than a named thing
