@@ -17,6 +17,8 @@ HELDOUT = FIXTURES / "heldout"
 SETS = {
     "sample": (HELDOUT / "sample_gold.jsonl", EXAMPLE, 0.97, 0.97),
     "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.96, 0.98),
+    "h3": (HELDOUT / "h3_gold.jsonl", HELDOUT / "h3_papers.txt", 0.95, 0.96),
+    "h4": (HELDOUT / "h4_gold.jsonl", HELDOUT / "h4_papers.txt", 0.93, 0.95),
 }
 
 
