@@ -21,7 +21,11 @@ Variants. A mention whose ``family`` is set ("Qwen2.5-VL" for "Qwen2.5-VL-7B") g
 ``Variant(variant_key=<its entity key>, family_key=<family entity key>)``; the family
 entity is created (typed like the variant) when no paper names it bare. The family of
 a name is the name without size/checkpoint suffixes (``7B``, ``8x7B``, ``-Instruct``,
-``-Chat``, ``-Base``), see ``kg.extract.components.assemble.family_of``.
+``-Chat``, ``-Base``), see ``kg.extract.components.assemble.family_of``. A paper that
+names both a system and its checkpoint ("MusicGen" and "MusicGen-Large") gives one mention,
+the checkpoint an alias of the system (the annotation guidelines' "one system"); here that
+alias becomes the variant entity with its VARIANT_OF edge and never merges papers, so a
+checkpoint stays its own entity whether or not some paper also names its family.
 
 Links. One ``Link`` per (paper, entity): the strongest role (``ROLE_PRIORITY``) with
 its evidence, counts summed.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 from collections.abc import Iterable
 
 from kg.extract.components.urls import canonical_url
@@ -84,6 +89,14 @@ def _long_forms(m: Mention) -> tuple[frozenset[str], ...]:
     return tuple(out)
 
 
+def _is_variant_of(alias: str, name: str) -> bool:
+    """Whether ``alias`` is a size/checkpoint variant of ``name`` ("MusicGen-Large" of "MusicGen")."""
+    from kg.extract.components.assemble import family_of
+
+    fam = family_of(alias)
+    return fam is not None and match_key(fam) == match_key(name)
+
+
 def _same_expansion(a: tuple[frozenset[str], ...], b: list[frozenset[str]]) -> bool:
     """Whether some long form of ``a`` and some of ``b`` share at least half their stems."""
     for x in a:
@@ -120,11 +133,18 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
     papers: list[Paper] = []
     seen_papers: set[str] = set()
     flat: list[tuple[str, Mention]] = []  # (paper id, mention)
+    variant_aliases: list[tuple[str, Mention]] = []  # (size/checkpoint alias, the family's mention)
     for pm in items:
         if pm.paper.id not in seen_papers:
             seen_papers.add(pm.paper.id)
             papers.append(pm.paper)
         for m in pm.mentions:
+            var = () if _is_url_type(m.type) else tuple(a for a in m.aliases if _is_variant_of(a, m.name))
+            if var:
+                # "MusicGen-Large" as an alias of "MusicGen": the paper names the system; the
+                # checkpoint stays its own entity (a VARIANT_OF edge), not a bridge between papers
+                m = replace(m, aliases=tuple(a for a in m.aliases if a not in var))
+                variant_aliases.extend((a, m) for a in var)
             flat.append((pm.paper.id, m))
 
     uf = _UnionFind()
@@ -291,6 +311,19 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
                 alias_index[fk] = fk
             if fk != ek:
                 variants.add((ek, fk))
+    for alias, m in variant_aliases:
+        fk = alias_index.get(_form_key(m.name, False))
+        if fk is None:
+            continue
+        vk = alias_index.get(match_key(alias))
+        if vk is None:
+            vk = match_key(alias)
+            ve = Entity(key=vk, name=alias, type=ent_by_key[fk].type, aliases=())
+            entities.append(ve)
+            ent_by_key[vk] = ve
+            alias_index[vk] = vk
+        if vk != fk:
+            variants.add((vk, fk))
     return Graph(
         papers=papers,
         entities=entities,

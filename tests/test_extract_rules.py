@@ -607,6 +607,14 @@ def test_extract_sizes_languages_phenomena_are_not_names(abstract: str, absent: 
     assert not (set(run("A Study", abstract)) & absent)
 
 
+def test_extract_variant_with_its_family_named_is_one_entity() -> None:
+    got = run("A Study", "We compare with MusiQuill and MusiQuill-Large, and with Zappa-7B.")
+    assert got["MusiQuill"].aliases == ("MusiQuill-Large",)
+    assert "MusiQuill-Large" not in got
+    # a checkpoint whose family the text never names bare stays itself, linked to the family
+    assert got["Zappa-7B"].family == "Zappa"
+
+
 # ---------------------------------------------------------------- own systems, definitions, editions
 
 

@@ -124,3 +124,28 @@ def test_resolve_spelling_variants_of_a_long_form_do_not_split() -> None:
 def test_resolve_empty_input() -> None:
     g = resolve([], "v1")
     assert g.entities == [] and g.links == [] and g.variants == [] and g.papers == []
+
+
+def test_resolve_variant_alias_stays_a_variant_and_bridges_no_papers() -> None:
+    # paper 1 names the system and a checkpoint of it; paper 2 only the checkpoint
+    g = resolve(
+        [
+            pm("1", M("Zebrafold", "model", aliases=["Zebrafold-7B"])),
+            pm("2", M("Zebrafold-7B", "model", family="Zebrafold")),
+        ],
+        "v1",
+    )
+    ents = by_key(g)
+    assert set(ents) == {"zebrafold", "zebrafold7b"}
+    assert ents["zebrafold"].aliases == ()
+    assert g.variants == [Variant("zebrafold7b", "zebrafold")]
+    assert {(link.paper_id, link.entity_key) for link in g.links} == {("1", "zebrafold"), ("2", "zebrafold7b")}
+
+
+def test_resolve_variant_alias_alone_makes_the_variant_entity() -> None:
+    g = resolve([pm("1", M("Zebrafold", "model", aliases=["Zebrafold-7B", "ZF"]))], "v1")
+    ents = by_key(g)
+    assert ents["zebrafold"].aliases == ("ZF",)
+    assert ents["zebrafold7b"].type == EntityType.MODEL
+    assert g.variants == [Variant("zebrafold7b", "zebrafold")]
+    assert [link.entity_key for link in g.links] == ["zebrafold"]

@@ -848,10 +848,16 @@ def assemble(
         parent.setdefault(sk, sk)
         union(lk, sk)
     # size variants of the paper's own system are the same system ("MMaDA-8B")
+    # ... and so are those of any system the text also names by its family name ("MusicGen"
+    # and "MusicGen-Large"): one entity, the family name canonical, the variant an alias
+    occ_keys = {o["key"] for o in occ}
     for o in occ:
         fam = family_of(o["surface"])
-        if fam and match_key(fam) in own_keys:
-            union(o["key"], match_key(fam))
+        if not fam:
+            continue
+        fk = match_key(fam)
+        if fk in own_keys or (fk in occ_keys and fk not in generic):
+            union(o["key"], fk)
             o["variant_of_own"] = True
 
     groups: dict[str, list[dict]] = defaultdict(list)
