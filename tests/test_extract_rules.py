@@ -615,6 +615,39 @@ def test_extract_variant_with_its_family_named_is_one_entity() -> None:
     assert got["Zappa-7B"].family == "Zappa"
 
 
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        # a score after a metric is not a version of a name
+        ("On PixSet it attains QUOLIA 0.189, ZQM 70.1 and BRISQUE 12.3.", {"QUOLIA 0.189", "ZQM 70.1", "BRISQUE 12.3"}),
+        # generic metrics with a cut-off or an averaging prefix
+        ("It improves BLEU-4, minADE20 and macro-F1.", {"BLEU-4", "minADE20", "macro-F1"}),
+        # data formats and countries
+        ("Molecules are written as SMILES in UTF-8 text from the United States.", {"SMILES", "UTF-8", "United States"}),
+    ],
+)
+def test_extract_scores_metrics_formats_are_not_names(abstract: str, absent: set[str]) -> None:
+    assert not (set(run("A Study", abstract)) & absent)
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a short generic acronym with a number stays a name ("PG-19" is not "PG")
+        ("We test long-context modelling on PG-19.", {"PG-19": "benchmark"}),
+        # a small decimal after a name is still its version
+        ("We use Common Voice 17.0 and AlpacaEval 2.0.", {"Common Voice 17.0": "dataset", "AlpacaEval 2.0": "benchmark"}),
+        # models named after a known data set stay the data set
+        ("We re-rank Chatbot Arena models by judge scores.", {"Chatbot Arena": "benchmark"}),
+        # an apposition about a result does not type the name
+        ("It solves 40% on SWE-bench Lite, the best results among open models.", {"SWE-bench Lite": "benchmark"}),
+    ],
+)
+def test_extract_numbers_versions_and_known_types(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 # ---------------------------------------------------------------- own systems, definitions, editions
 
 

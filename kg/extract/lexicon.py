@@ -83,6 +83,9 @@ class Lexicon:
                 return True
             if parts[0] in _MATH_FUNCTIONS and match_key("-".join(parts[1:])) in self.stop:
                 return True
+        m = _NUMBERED.match(surface)
+        if m and match_key(m.group(1)) in self.stop:
+            return True  # "BLEU-4", "minADE20", "Hits@10": a generic metric with its cut-off
         return False
 
 
@@ -92,7 +95,8 @@ _MODALITIES = frozenset(
     """camera image images text video videos audio speech visual vision language depth radar lidar
     thermal infrared point cloud event tactile rgb""".split()
 )
-_MATH_FUNCTIONS = frozenset("log exp sqrt neg inv".split())
+_MATH_FUNCTIONS = frozenset("log exp sqrt neg inv macro micro weighted avg mean".split())
+_NUMBERED = re.compile(r"^(.{2,}?[A-Za-z])[-@]?\d+$")
 
 
 def _read_data(name: str) -> str:

@@ -82,7 +82,8 @@ _DATA_SUFFIX = re.compile(r"(?<=[A-Za-z])(?:DB|Bank)$")
 _K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
-_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d+\.\d+|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
+# a decimal is a version when it is small ("2.0", "17.0"); "0.189" or "70.1" is a score
+_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:[1-9]|1\d|20)\.\d{1,2}|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
 # tails that keep a name whole: "BraTS 2021", "Common Voice 17.0", "PaliGemma 2", "Whisper large-v3",
 # "Stable Diffusion 3 Medium"
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
@@ -1468,6 +1469,8 @@ def _k_size(surface: str) -> bool:
 
 _APPOS_STOP = frozenset(
     {"that", "which", "to", "for", "with", "in", "on", "designed", "capable", "based", "by", "where", "whose", "and"}
+    # "X, the best results among open models": the phrase is about a result, not X
+    | {"among", "than", "over", "across", "at", "from", "against"}
 )
 
 
@@ -1810,7 +1813,13 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             if srec is not None:
                 typ, conf = srec.type, 1.4
                 best = (conf, typ)
-        if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
+        if rec is not None and (
+            typ is None
+            or best[0] < 4
+            or (rec.type in ("model", "method") and typ in ("model", "method"))
+            # "ImageNet models", "Chatbot Arena models": models of a known data set
+            or (rec.type in ("dataset", "benchmark") and typ in ("model", "method"))
+        ):
             typ, conf = rec.type, max(conf, 3)
         dt = def_type.get(name_key)
         if dt and (typ is None or best[0] < 2):
