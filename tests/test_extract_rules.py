@@ -536,7 +536,7 @@ def test_extract_opening_phrase_is_not_apposition(abstract: str, expected: dict[
         # names ending in DB / Bank are databases
         ("Labels come from GlyphoDB and from KelpBank.", {"GlyphoDB": "dataset", "KelpBank": "dataset"}),
         # a translation direction belongs to the data set's name
-        ("We train on WMT14 En-De and test on IWSLT14 DE-EN.", {"WMT14 En-De": "benchmark"}),
+        ("We train on WMT14 En-De and test on IWSLT14 DE-EN.", {"WMT14 En-De": "dataset"}),
         # a CamelCase name with its inner capital lowered is still the known name
         ("We evaluate on hard tasks from Minigrid and Procgen.", {"Minigrid": "benchmark"}),
     ],
@@ -646,6 +646,34 @@ def test_extract_scores_metrics_formats_are_not_names(abstract: str, absent: set
 def test_extract_numbers_versions_and_known_types(abstract: str, expected: dict[str, str]) -> None:
     got = types_of("A Study", abstract)
     assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # "on A and on B": the verb before the first "on" rules both
+        ("Audio is conditioned on the plan and on ZorpNet embeddings.", {"ZorpNet": "method"}),
+        # the data units of a set
+        ("On the scientific claims of FactZ-Open, accuracy rises.", {"FactZ-Open": "dataset"}),
+        # CamelCase benchmark suffixes, years and counts in millions
+        ("We evaluate on QuoBench and ZapEval3D.", {"QuoBench": "benchmark", "ZapEval3D": "benchmark"}),
+        ("We train on SIGNO-2014T and KGraph5M.", {"SIGNO-2014T": "dataset", "KGraph5M": "dataset"}),
+        # codecs and tokenizers are trained models
+        ("We compare with the neural codecs ZipCodec and Mimz.", {"ZipCodec": "model", "Mimz": "model"}),
+        # a capitalised type noun right after a name is part of it
+        ("On the Quokka Tunes Dataset, it wins.", {"Quokka Tunes Dataset": "dataset"}),
+        # a model generation before "and"
+        ("Llama Guard 3 and the moderation endpoint flag few outputs.", {"Llama Guard 3": "model"}),
+    ],
+)
+def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_extract_adjective_compounds_are_not_names() -> None:
+    got = run("Reasoning Paths: LLM-Guided Completion and OCR-Free Parsing", "We use LLM-as-a-judge scoring and a Llama-style BPE baseline.")
+    assert not set(got) & {"LLM-Guided", "OCR-Free", "LLM-as-a", "LLM-as", "Llama-style BPE"}
 
 
 # ---------------------------------------------------------------- own systems, definitions, editions

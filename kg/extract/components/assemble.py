@@ -66,7 +66,7 @@ __all__ = ["assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
 
-_SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
+_SIZE_RE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 # "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
 _LETTER_SIZE_RE = re.compile(
     r"[-_ ](?:[SMBLHGT]|XS|XL|XXL|[Tt]iny|[Ss]mall|[Bb]ase|[Ll]arge|[Hh]uge|[Gg]iant|[Mm]edium)(?:/\d+)?$"
@@ -77,6 +77,9 @@ _MODEL_SUFFIX = re.compile(
     r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP|SAM|Zephyr|Vicuna|Mistral|Gemma|Qwen|Whisper|FM|(?<=[a-z])LM)"
     r"(?:-?\d[\w.]*)?$"
 )
+_CAMEL_BENCH = re.compile(r"[a-z0-9](?:Bench|Eval)(?:\d\w*)?$")
+_YEAR_INSIDE = re.compile(r"(?<!\d)(?:19[89]\d|20[0-3]\d)(?!\d)")
+_MILLIONS = re.compile(r"[A-Za-z]\d+M$")
 _DATA_SUFFIX = re.compile(r"(?<=[A-Za-z])(?:DB|Bank)$")
 # "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
 _K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
@@ -169,7 +172,13 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
         if _YEAR.match(w) or _DEC_VERSION.match(w):
             ok = nxt not in _COUNT_AFTER and not _BARE_NUM.match(nxt)
         elif _SMALL_INT.match(w):
-            ok = b == b0 and nxt not in _COUNT_AFTER and nxt not in ("and", "or") and not _BARE_NUM.match(nxt)
+            # "Prometheus 2 and X": a model's generation; "Task 2 and 3" counts
+            ok = (
+                b == b0
+                and nxt not in _COUNT_AFTER
+                and (nxt not in ("and", "or") or (model_like and not (b + 2 < n and _BARE_NUM.match(words[b + 2]))))
+                and not _BARE_NUM.match(nxt)
+            )
         elif _SIZE_TOKEN.match(w):
             ok = model_like
         elif w in _TIER_WORDS:
@@ -352,9 +361,20 @@ def strip_suffix(w: str) -> str:
         last = parts[-1]
         if len(last) >= 3 and last.isalpha() and last.islower() and last not in _MODEL_TAGS and last not in _BENCH_TAGS:
             parts = parts[:-2]
+        elif last in _LINK_WORDS:
+            parts = parts[:-2]  # "LLM-as-a-judge" -> "LLM-as-a" -> "LLM-as" -> "LLM"
+        elif last[:1].isupper() and last[1:].islower() and last.lower() in _TITLE_ADJ:
+            parts = parts[:-2]  # "LLM-Guided", "OCR-Free" in a Title Case title
         else:
             break
     return "".join(parts)
+
+
+_LINK_WORDS = frozenset("a an as of to in on by".split())
+_TITLE_ADJ = frozenset(
+    """guided free based aware driven derived conditioned augmented grounded specific agnostic
+    centric style like level enhanced oriented informed assisted powered""".split()
+)
 
 
 _ADJ_TAIL = re.compile(
@@ -529,6 +549,7 @@ def assemble(
         if (
             b1 == a
             and rec.type in ("model", "method")
+            and "-" not in surf
             and b < n
             and d.starts[b] == d.ends[b - 1] + 1
             and shape(words[b]) == STRONG
@@ -545,7 +566,19 @@ def assemble(
                 _more_editions(d, a, b, bt, rec.type, add)
                 continue
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
-            _VERSION_TOKEN.match(words[b]) or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
+            _VERSION_TOKEN.match(words[b])
+            or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
+            # "the Song Describer Dataset", "ISPRS Potsdam": a capitalised word of the name
+            or (
+                b >= d.title_end
+                and words[b].isalpha()
+                and shape(words[b]) == CAP
+                and lower[b] not in vocab.SENT_STARTERS
+                and lower[b] not in vocab.LANGUAGES
+                and not covered[b]
+                and lex.lookup(words[b]) is None
+                and not lex.is_stop(words[b])
+            )
         ):
             add(a, b + 1, "name", rec.type, 2)  # "CALVIN ABC": a split of a known suite
             continue
@@ -649,6 +682,7 @@ def assemble(
             while (
                 a - 1 >= d.title_end
                 and not covered[a - 1]
+                and ("-" not in words[a - 1] or strip_suffix(words[a - 1]) == words[a - 1])
                 and shape(words[a - 1]) == CAP
                 and not d.is_sentence_initial(a - 1)
                 and lower[a - 1] not in vocab.SENT_STARTERS
@@ -1061,7 +1095,9 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 glued_left = a - 1 >= 0 and covered[a - 1] and d.starts[a] == d.ends[a - 1] + 1
                 if a < b and not glued_left and not d.is_sentence_initial(a) and lower[a] not in vocab.SENT_STARTERS:
                     if all(lower[k] not in vocab.SENT_STARTERS for k in range(a, b)):
-                        add(a, b, "ctx", t, 4)
+                        # "the Song Describer Dataset": a capitalised type noun right after is part of the name
+                        whole = b == i and words[i][0].isupper() and d.starts[i] == d.ends[i - 1] + 1
+                        add(a, b + 1 if whole else b, "ctx", t, 4)
                         j = a - 1
                         continue
                 break
@@ -1135,7 +1171,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
 
 _LIST_SEP = frozenset([",", "and", "or", "&"])
 _AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
-_PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms".split())
+_PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms codecs tokenizers vocoders".split())
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -1321,13 +1357,14 @@ _NOT_EVAL_BEFORE_ON = frozenset(
 )
 _TRAIN_BEFORE_ON = frozenset(
     """trained pretrained pre-trained fine-tuned finetuned tuned learned learnt fit training
-    pretraining pre-training fine-tuning finetuning distilled collected""".split()
+    pretraining pre-training fine-tuning finetuning distilled collected train trains pretrain
+    pretrains finetune finetunes fine-tune fine-tunes""".split()
 )
 _DATA_UNITS = frozenset(
     """questions question samples examples images videos clips documents queries prompts problems
     instances utterances recordings sentences passages articles conversations dialogues trajectories
     episodes demonstrations scenes molecules graphs items reviews tweets posts records sampled drawn
-    taken collected data subset subsets split splits""".split()
+    taken collected data subset subsets split splits claims""".split()
 )
 _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was were has have its their our".split())
 
@@ -1352,11 +1389,17 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
         skipped += 1
     if j >= 1 and lower[j] == "from" and lower[j - 1] in _DATA_UNITS:
         return "dataset"  # "questions from X", "clips sampled from X"
-    if j >= 1 and lower[j] == "of" and lower[j - 1] in _DATA_PARTS:
-        return "dataset"  # "a multilingual slice of X", "a subset of X"
+    if j >= 1 and lower[j] == "of" and (lower[j - 1] in _DATA_PARTS or lower[j - 1] in _DATA_UNITS):
+        return "dataset"  # "a multilingual slice of X", "the claims of X"
     if j < 1 or lower[j] not in ("on", "across"):
         return None
     prev = lower[j - 1]
+    if prev in ("and", "or", ","):
+        # "conditioned on the plan and on X": the verb of the first "on" rules
+        for k in range(j - 2, max(0, j - 10), -1):
+            if lower[k] in ("on", "across"):
+                prev = lower[k - 1]
+                break
     if prev in _NOT_EVAL_BEFORE_ON:
         return None
     if prev in _TRAIN_BEFORE_ON:
@@ -1445,12 +1488,16 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
 @lru_cache(maxsize=65536)
 def _shape_cue(surface: str) -> tuple[float, str] | None:
     """The cue a name's own shape gives: a size variant or a model suffix says model."""
+    if _YEAR_INSIDE.search(surface):
+        return (1.4, "dataset")  # "PHOENIX-2014T": a year names data
     if family_of(surface) and not _K_SIZE.search(surface):
         return (1.5, "model")
     if _MODEL_SUFFIX.search(surface):
         return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
-    if _BENCH_TAIL.search(surface):
-        return (2, "benchmark")  # "Seed-TTS-eval", "Med-Bench"
+    if _BENCH_TAIL.search(surface) or _CAMEL_BENCH.search(surface):
+        return (2, "benchmark")  # "Seed-TTS-eval", "Med-Bench", "T3Bench", "GPTEval3D"
+    if _MILLIONS.search(surface):
+        return (1.4, "dataset")  # "Wikidata5M": a count in millions glued to a name is data
     if _DATA_SUFFIX.search(surface):
         return (1.3, "dataset")  # "ProtaDB", "GlyphBank": a database or data bank
     return None
