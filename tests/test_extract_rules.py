@@ -671,6 +671,14 @@ def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None
     assert {k: got.get(k) for k in expected} == expected
 
 
+def test_extract_title_head_stops_at_without() -> None:
+    got = types_of(
+        "Margin Matters: Adaptive-Margin Preference Optimization without a Reference Model",
+        "We introduce AMPX (Adaptive-Margin Preference Optimization), which scales the margin.",
+    )
+    assert got["AMPX"] == "method"
+
+
 def test_extract_adjective_compounds_are_not_names() -> None:
     got = run("Reasoning Paths: LLM-Guided Completion and OCR-Free Parsing", "We use LLM-as-a-judge scoring and a Llama-style BPE baseline.")
     assert not set(got) & {"LLM-Guided", "OCR-Free", "LLM-as-a", "LLM-as", "Llama-style BPE"}

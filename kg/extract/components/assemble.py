@@ -399,7 +399,7 @@ def _title_head_type(title_tail: str) -> str | None:
         lw = w.lower()
         if lw in vocab.CONNECTORS and lw not in ("the", "a", "an", "and"):
             break
-        if lw in ("towards", "beyond", "using", "via", "across", "when", "is", "are", "as"):
+        if lw in ("towards", "toward", "beyond", "using", "via", "across", "when", "is", "are", "as", "without", "against", "at", "into", "within", "versus", "vs"):
             break
         head = w
     if head is None:
