@@ -673,10 +673,10 @@ def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None
 
 def test_extract_title_head_stops_at_without() -> None:
     got = types_of(
-        "Margin Matters: Adaptive-Margin Preference Optimization without a Reference Model",
-        "We introduce AMPX (Adaptive-Margin Preference Optimization), which scales the margin.",
+        "Margin Matters: Adaptive-Margin Quantile Optimization without a Reference Model",
+        "We introduce AMQO (Adaptive-Margin Quantile Optimization), which scales the margin.",
     )
-    assert got["AMPX"] == "method"
+    assert got["AMQO"] == "method"
 
 
 def test_extract_adjective_compounds_are_not_names() -> None:
