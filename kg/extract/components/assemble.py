@@ -149,6 +149,25 @@ _OBJECT_STOP = frozenset("on using with from via by than against over trained ba
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
 
 
+_T_VERSION, _T_SMALL_INT, _T_SIZE, _T_TIER, _T_LOWER_SIZE = 1, 2, 3, 4, 5
+
+
+@lru_cache(maxsize=65536)
+def _tail_kind(w: str) -> int:
+    """Which kind of name tail ``w`` can be (0: none); the tests of ``_tail_end``, in its order."""
+    if _YEAR.match(w) or _DEC_VERSION.match(w):
+        return _T_VERSION
+    if _SMALL_INT.match(w):
+        return _T_SMALL_INT
+    if _SIZE_TOKEN.match(w):
+        return _T_SIZE
+    if w in _TIER_WORDS:
+        return _T_TIER
+    if _LOWER_SIZE.match(w):
+        return _T_LOWER_SIZE
+    return 0
+
+
 def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> int:
     """End of a name that ends at token ``b`` after its version, year or size tail.
 
@@ -159,23 +178,25 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
     tier word may follow it directly ("Gemini 1.5 Pro").
     """
     words, lower, n = d.words, d.lower, d.n
+    starts, ends = d.starts, d.ends
     b0 = b
-    while b < n and b - b0 < 3 and d.starts[b] == d.ends[b - 1] + 1:
+    while b < n and b - b0 < 3 and starts[b] == ends[b - 1] + 1:
         w = words[b]
+        kind = _tail_kind(w)
+        if not kind or (kind == _T_LOWER_SIZE and not model_like):
+            break
         nxt = lower[b + 1] if b + 1 < n else ""
-        if _YEAR.match(w) or _DEC_VERSION.match(w):
+        if kind == _T_VERSION:
             ok = nxt not in _COUNT_AFTER and not _BARE_NUM.match(nxt)
-        elif _SMALL_INT.match(w):
+        elif kind == _T_SMALL_INT:
             ok = b == b0 and nxt not in _COUNT_AFTER and nxt not in ("and", "or") and not _BARE_NUM.match(nxt)
-        elif _SIZE_TOKEN.match(w):
+        elif kind == _T_SIZE:
             ok = model_like
-        elif w in _TIER_WORDS:
+        elif kind == _T_TIER:
             # "Gemini 1.5 Pro", and "Mistral Small 3.1": a tier with its own version
             ok = numbered or (model_like and bool(_DEC_VERSION.match(nxt) or _SMALL_INT.match(nxt)))
-        elif model_like and _LOWER_SIZE.match(w):
+        else:  # a lower-case size word, model_like
             ok = "-v" in w or nxt in _AFTER_LOWER_SIZE or not nxt
-        else:
-            break
         if not ok:
             break
         numbered = True
@@ -215,11 +236,12 @@ def _more_editions(d: "_Doc", a: int, b: int, bt: int, typ: str | None, add) -> 
 def _propose_positions(d: "_Doc") -> list[int]:
     """Token indices where the object of a propose cue may start."""
     lower = d.lower
-    if _ALL_PROPOSE_CUES.isdisjoint(lower):
+    cues = d.where(_ALL_PROPOSE_CUES)
+    if not cues:
         return []
     out = []
     n = d.n
-    for i in compress(range(n), map(_ALL_PROPOSE_CUES.__contains__, lower)):
+    for i in cues:
         w = lower[i]
         if w in _NAMING:
             out.append(i + 1)
@@ -380,6 +402,8 @@ class _Doc:
         self.words, self.starts, self.ends = tokens
         self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
+        # every cue word of the rule families below, by one C-level scan; ``where`` picks a family's
+        self.cue_pos = list(compress(range(self.n), map(_SCAN_WORDS.__contains__, self.lower)))
         self.sent_starts = [a for a, _ in sents]
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
@@ -389,6 +413,11 @@ class _Doc:
         self.noun_list_type: dict[int, str] = {}
         self.def_explicit: set[str] = set()
         self.covered: list[bool] = []
+
+    def where(self, family: frozenset[str]) -> list[int]:
+        """Ascending indices of the tokens whose lower-case form is in ``family`` (a part of ``_SCAN_WORDS``)."""
+        lower = self.lower
+        return [i for i in self.cue_pos if lower[i] in family]
 
     def tok_at(self, char: int) -> int:
         """Index of the token starting at ``char`` (or -1)."""
@@ -489,7 +518,8 @@ def assemble(
             covered[sb] = True
 
     # -- gazetteer matches on whole tokens, case-checked
-    for s, e, key in sorted(gaz_matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+    # the matcher yields by start, longest first: the order the overlap test needs
+    for s, e, key in gaz_matches:
         # d.tok_at(s), d.tok_ending(e), inline
         a = bisect_left(t_starts, s)
         if a >= n or t_starts[a] != s:
@@ -646,7 +676,8 @@ def assemble(
         if m:
             prefix, title_tail = m.group(1), m.group(2)
             pk = match_key(prefix)
-            ptoks = [k for k in range(0, d.title_end) if d.starts[k] < len(prefix) + text.find(prefix)]
+            prefix_end = len(prefix) + text.find(prefix)
+            ptoks = [k for k in range(0, d.title_end) if d.starts[k] < prefix_end]
             if len(ptoks) == 1 or (" " not in prefix.strip()):
                 pw = prefix.strip()
                 # a plain capitalised word ("Kestrel: ...") counts when the abstract uses it as written
@@ -983,7 +1014,7 @@ _CUE_NOUNS = vocab.DATA_KW | vocab.BENCH_KW
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
-    for i in compress(range(n), map(_CUE_NOUNS.__contains__, lower)):
+    for i in d.where(_CUE_NOUNS):
         t = _kw(lower[i])
         if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
@@ -1044,7 +1075,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     # lists after "such as / like / e.g. / including" whose members include a name
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
-        list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
+        d.where(_LIST_CUES)
         + [i for i in positions(words, "(") if i > 0 and _kw(lower[i - 1])]
     )
     for i in starts_of_lists:
@@ -1083,6 +1114,8 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
 _LIST_SEP = frozenset([",", "and", "or", "&"])
 _AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
 _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms".split())
+# the cue words _Doc finds in one scan (rare words: the families are filtered from few hits)
+_SCAN_WORDS = _ALL_PROPOSE_CUES | _CUE_NOUNS | _LIST_CUES | _PLURAL_TYPE_NOUNS
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -1160,7 +1193,7 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
 def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
     """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
     words, lower, n = d.words, d.lower, d.n
-    for i in compress(range(n), map(_PLURAL_TYPE_NOUNS.__contains__, lower)):
+    for i in d.where(_PLURAL_TYPE_NOUNS):
         t = _kw(lower[i]) if lower[i] not in ("baselines",) else None
         j = i + 1
         if j < n and words[j] in (":", "("):
@@ -1355,7 +1388,9 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             lh = _list_head_type(d, a0)
             if lh:
                 append((3, lh))
-        append_shape_cues(out, o["surface"])
+        sc = _surface_cues(o["surface"])
+        if sc:
+            out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
         # or an occurrence sits right before the name
         if a0 == 0 or (
@@ -1367,8 +1402,6 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         if ev:
             # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
             append((2 if ev == "dataset" else 1, ev))
-        if _k_size(o["surface"]):
-            append((2.5, "dataset"))
         lt = noun_list_type.get(a0)
         if lt:
             append((3, lt))  # "the datasets A, B and C"
@@ -1390,15 +1423,14 @@ def _shape_cue(surface: str) -> tuple[float, str] | None:
     return None
 
 
-def append_shape_cues(out: list, surface: str) -> None:
-    c = _shape_cue(surface)
-    if c is not None:
-        out.append(c)
-
-
 @lru_cache(maxsize=65536)
-def _k_size(surface: str) -> bool:
-    return _K_SIZE.search(surface) is not None
+def _surface_cues(surface: str) -> tuple[tuple[float, str], ...]:
+    """The cues a name's own text gives: its shape, and a thousands count for data ("Alpaca-52K")."""
+    c = _shape_cue(surface)
+    out = () if c is None else (c,)
+    if _K_SIZE.search(surface) is not None:
+        out += ((2.5, "dataset"),)
+    return out
 
 
 _APPOS_STOP = frozenset(
@@ -1678,7 +1710,10 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     else:
         best = max(cues) if cues else (0, None)
         typ, conf = best[1], best[0]
-        rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
+        if len(items) == 1:
+            rec = items[0]["rec"] or lex.lookup(name)
+        else:
+            rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
         if rec is not None and (typ is None or best[0] < 4 or (rec.type in ("model", "method") and typ in ("model", "method"))):
             typ, conf = rec.type, max(conf, 3)
         dt = def_type.get(name_key)
@@ -1689,13 +1724,17 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             conf = 0
 
     # -- aliases: every other form as written, no case-only duplicates
-    seen = {name.casefold()}
-    aliases = []
-    for o in sorted(items, key=_START) if len(items) > 1 else items:
-        s = o["surface"].strip()
-        if s.casefold() not in seen and s:
-            seen.add(s.casefold())
-            aliases.append(s)
+    if len(items) == 1:
+        s = items[0]["surface"].strip()
+        aliases = [s] if s and s.casefold() != name.casefold() else []
+    else:
+        seen = {name.casefold()}
+        aliases = []
+        for o in sorted(items, key=_START):
+            s = o["surface"].strip()
+            if s.casefold() not in seen and s:
+                seen.add(s.casefold())
+                aliases.append(s)
     # -- family: a size/checkpoint variant of another system
     fam = None
     if not is_own and typ == "model":
@@ -1716,45 +1755,35 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
 
 _START = itemgetter("start")
 
-_ROLE_PRIO = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
-
-
 def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
-    """The strongest role any occurrence's sentence gives the entity, with that sentence."""
+    """The strongest role any occurrence's sentence gives the entity, with that sentence.
+
+    proposes (the paper's own system) > code > evaluates_on (a benchmark; a dataset in an
+    evaluation sentence or after "on") > compares_to (after a comparison word) > uses.
+    """
     n = d.n
-    role, evidence = "uses", ""
-    best_p = 0
-    prio = _ROLE_PRIO
-    te = d.title_end
     if len(items) > 1:
         # the abstract's sentences show a role better than the title does
+        te = d.title_end
         items = sorted(items, key=lambda o: (o["start"] < te, o["start"]))
-    if is_own:
-        # every occurrence of the paper's own system says "proposes": the first one wins
+    if is_own or typ == "benchmark":
+        # every occurrence gives the same role: the first one wins
         s0 = items[0]["start"]
-        return "proposes", d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+        return ("proposes" if is_own else "evaluates_on"), d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+    role, evidence = "uses", ""
+    best_p = 0  # 2: compares_to, 1: uses
     for o in items:
-        k = d.sent_index(o["start"]) if o["start"] < n else 0
-        r = _role(d, o, k, typ, is_own)
-        if prio[r] > best_p:
-            best_p, role, evidence = prio[r], r, d.sentence_text(k)
-            if best_p >= 3:
-                break  # nothing later can beat proposes / evaluates_on
+        a = o["start"]
+        k = d.sent_index(a) if a < n else 0
+        ev, cmp = d.sentence_cues(k)
+        if typ == "dataset" and (ev or _eval_prior(d, a) == "benchmark"):
+            return "evaluates_on", d.sentence_text(k)  # nothing later can beat it
+        if cmp >= 0 and a > cmp:
+            if best_p < 2:
+                best_p, role, evidence = 2, "compares_to", d.sentence_text(k)
+        elif not best_p:
+            best_p, role, evidence = 1, "uses", d.sentence_text(k)
     return role, evidence
-
-
-def _role(d: _Doc, o: dict, k: int, typ: str, is_own: bool) -> str:
-    """The role one occurrence's sentence gives the entity."""
-    if is_own:
-        return "proposes"
-    if typ == "benchmark":
-        return "evaluates_on"
-    cues = d.sentence_cues(k)
-    if typ == "dataset" and (cues[0] or _eval_prior(d, o["start"]) == "benchmark"):
-        return "evaluates_on"
-    if cues[1] >= 0 and o["start"] > cues[1]:
-        return "compares_to"
-    return "uses"
 
 
 if not Doc.has_extension("kg_mentions"):
