@@ -43,11 +43,11 @@ The rules, in the order they run:
 from __future__ import annotations
 
 import bisect
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import contains, itemgetter, ne, not_
 
 from spacy.language import Language
@@ -65,6 +65,8 @@ _kw = vocab._KW_TYPE.get
 __all__ = ["assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
+# i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
+_MINUS_1, _PLUS_1 = (-1).__add__, (1).__add__
 
 _SIZE_RE = re.compile(r"[-_ ](?:\d+(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 # "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
@@ -404,7 +406,7 @@ class _Doc:
         self.n = len(self.words)
         # every cue word of the rule families below, by one C-level scan; ``where`` picks a family's
         self.cue_pos = list(compress(range(self.n), map(_SCAN_WORDS.__contains__, self.lower)))
-        self.sent_starts = [a for a, _ in sents]
+        self.sent_starts = list(map(_FIRST, sents))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
         self._stext: dict[int, str] = {}  # sentence_text by sentence index
@@ -436,7 +438,7 @@ class _Doc:
         return self.sents[self.sent_index(i)][0]
 
     def is_sentence_initial(self, i: int) -> bool:
-        s = self.sent_start(i)
+        s = self.sent_starts[bisect_right(self.sent_starts, i) - 1]  # self.sent_start(i), inline
         # allow an opening quote or bracket before the first word
         return i == s or (i == s + 1 and not self.words[s][0].isalnum())
 
@@ -588,7 +590,7 @@ def assemble(
     cand = list(compress(range(n), map(ne, words, lower)))
     shapes = list(map(shape, map(words.__getitem__, cand)))
     d.cand = cand
-    d.cap_set = {i for i, sh in zip(cand, shapes) if sh == CAP}
+    d.cap_set = set(compress(cand, map(CAP.__eq__, shapes)))
     for i, sh in zip(cand, shapes):
         if covered[i]:
             continue
@@ -697,9 +699,9 @@ def assemble(
     title_type = _title_head_type(title_tail) if title_tail else None
 
     cand_starts = sorted(
-        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=lambda t: t[0]
-    )
-    cand_pos = [t[0] for t in cand_starts]
+        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=_FIRST
+    ) if propose_at else []
+    cand_pos = list(map(_FIRST, cand_starts))
     proposed_defs: set[int] = set()
     for p in propose_at:
         sent_end = d.sents[d.sent_index(p)][1] if p < n else n
@@ -807,8 +809,9 @@ def assemble(
                     break
 
     # types of names the gazetteer knows, by token: a sibling in a list takes the same type
-    d.known_type = {o["start"]: o["type"] for o in occ if o["type"] and o["tprio"] >= 2}
-    d.known_type.update({o["end"] - 1: o["type"] for o in occ if o["type"] and o["tprio"] >= 2})
+    typed = [o for o in occ if o["type"] and o["tprio"] >= 2]
+    d.known_type = {o["start"]: o["type"] for o in typed}
+    d.known_type.update({o["end"] - 1: o["type"] for o in typed})
 
     # -- a name glued to a short lower-case tail ("FuSeis") is the name it extends
     surfaces = {o["surface"] for o in occ if o["kind"] != "ctx"}
@@ -816,6 +819,8 @@ def assemble(
         sf = o["surface"]
         if o["kind"] != "name":
             continue
+        if not sf[-1:].isalpha() or sf[-1].isupper():
+            continue  # every tail below holds the last character: it must be a letter, not a capital
         for k in (1, 2, 3):
             head, tail = sf[:-k], sf[-k:]
             if len(head) > 1 and tail.isalpha() and tail.islower() and head in surfaces and shape(head) == STRONG:
@@ -850,7 +855,7 @@ def assemble(
         parent.setdefault(sk, sk)
         union(lk, sk)
     # size variants of the paper's own system are the same system ("MMaDA-8B")
-    for o in occ:
+    for o in occ if own_keys else ():
         fam = family_of(o["surface"])
         if fam and match_key(fam) in own_keys:
             union(o["key"], match_key(fam))
@@ -858,7 +863,8 @@ def assemble(
 
     groups: dict[str, list[dict]] = defaultdict(list)
     for o in occ:
-        groups[find(o["key"])].append(o)
+        k = o["key"]
+        groups[k if parent[k] == k else find(k)].append(o)  # most keys are their own root
 
     mentions: list[dict] = []
     for root, items in groups.items():
@@ -939,10 +945,8 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
     a head noun. Role and evidence follow the new type.
     """
-    occs = sorted(
-        ((o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]),
-        key=_FIRST,
-    )
+    occs = [(o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]]
+    occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
     chains: list[list[dict]] = []
@@ -1045,7 +1049,9 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 break
     # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
     cap_set = d.cap_set
-    for i in sorted(i for i in cap_set if i + 1 in cap_set and i - 1 not in cap_set):
+    run_starts = cap_set.intersection(map(_MINUS_1, cap_set))  # i + 1 is capitalised too ...
+    run_starts.difference_update(map(_PLUS_1, cap_set))  # ... and i - 1 is not
+    for i in sorted(run_starts):
         if i < d.title_end:
             continue
         if d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
@@ -1105,7 +1111,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 members.append((a, j))
                 continue
             break
-        if any(m is None for m in members):
+        if None in members:
             for m in members:
                 if m is not None:
                     add(m[0], m[1], "ctx")
@@ -1157,7 +1163,7 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
     words, lower, n = d.words, d.lower, d.n
     # only capitalised words next to a list separator can be members
     seps = list(compress(range(n), map(_LIST_SEP.__contains__, lower)))
-    near = d.cap_set.intersection([p - 1 for p in seps] + [p + 1 for p in seps])
+    near = d.cap_set.intersection(chain(map(_MINUS_1, seps), map(_PLUS_1, seps)))
     if not near:
         return
     for _ in range(2):
@@ -1772,10 +1778,12 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
         return ("proposes" if is_own else "evaluates_on"), d.sentence_text(d.sent_index(s0) if s0 < n else 0)
     role, evidence = "uses", ""
     best_p = 0  # 2: compares_to, 1: uses
+    sent_starts, cues = d.sent_starts, d._cues
     for o in items:
         a = o["start"]
-        k = d.sent_index(a) if a < n else 0
-        ev, cmp = d.sentence_cues(k)
+        k = bisect_right(sent_starts, a) - 1 if a < n else 0  # d.sent_index(a), inline
+        got = cues.get(k)
+        ev, cmp = got if got is not None else d.sentence_cues(k)
         if typ == "dataset" and (ev or _eval_prior(d, a) == "benchmark"):
             return "evaluates_on", d.sentence_text(k)  # nothing later can beat it
         if cmp >= 0 and a > cmp:
