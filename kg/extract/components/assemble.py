@@ -54,7 +54,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
-from kg.extract.components.lexer import positions
+from kg.extract.components.lexer import char_positions
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
@@ -949,21 +949,21 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
-    chains: list[list[dict]] = []
-    cur = [occs[0]]
+    chains: list[list[tuple]] = []
+    first = 0  # where the current chain starts in occs
     lower = d.lower
-    for prev, nxt in zip(occs, occs[1:]):
+    for j in range(1, len(occs)):
+        prev, nxt = occs[j - 1], occs[j]
         # one to four gap tokens (the slice is only taken when its length is right)
         if 0 < nxt[0] - prev[1] <= 4 and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]]) and any(
             w in (",", "and", "or", "&") for w in gap
         ):
-            cur.append(nxt)
-        else:
-            if len(cur) > 1:
-                chains.append(cur)
-            cur = [nxt]
-    if len(cur) > 1:
-        chains.append(cur)
+            continue
+        if j - first > 1:
+            chains.append(occs[first:j])
+        first = j
+    if len(occs) - first > 1:
+        chains.append(occs[first:])
     for chain in chains:
         members = {t[2]: t[3] for t in chain}
         if len(members) < 2:
@@ -1082,7 +1082,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
         d.where(_LIST_CUES)
-        + [i for i in positions(words, "(") if i > 0 and _kw(lower[i - 1])]
+        + [i for i in char_positions(d.text, d.starts, "(") if i > 0 and _kw(lower[i - 1])]
     )
     for i in starts_of_lists:
         if i < d.title_end:
@@ -1128,19 +1128,29 @@ _MONTHS = frozenset(
 )
 
 
-def _is_member_word(d: _Doc, k: int) -> bool:
-    """A capitalised word that may be a name when it sits in a list of names."""
-    w, lw = d.words[k], d.lower[k]
-    # side-effect-free tests, the cheap set lookups first
+@lru_cache(maxsize=65536)
+def _member_shaped(w: str) -> bool:
+    """The tests of ``_is_member_word`` on the word alone: capitalised, no starter or type word."""
+    lw = w.lower()
     return (
         shape(w) == CAP
-        and not d.covered[k]
-        and k >= d.title_end
         and lw not in vocab.SENT_STARTERS
         and lw not in vocab.LANGUAGES
         and lw not in _MONTHS
         and lw not in vocab.CONNECTORS
         and lw not in vocab.CAP_RUN_GENERIC
+        and _kw(lw) is None
+    )
+
+
+def _is_member_word(d: _Doc, k: int) -> bool:
+    """A capitalised word that may be a name when it sits in a list of names."""
+    w = d.words[k]
+    # side-effect-free tests, the cached word tests first
+    return (
+        _member_shaped(w)
+        and not d.covered[k]
+        and k >= d.title_end
         and not d.is_sentence_initial(k)
         and not (
             k > 0
@@ -1149,7 +1159,6 @@ def _is_member_word(d: _Doc, k: int) -> bool:
             and d.lower[k - 1] not in vocab.SENT_STARTERS
         )
         and not d.lex.is_stop(w)
-        and _kw(lw) is None
     )
 
 
@@ -1161,13 +1170,18 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
     member that is.
     """
     words, lower, n = d.words, d.lower, d.n
-    # only capitalised words next to a list separator can be members
-    seps = list(compress(range(n), map(_LIST_SEP.__contains__, lower)))
-    near = d.cap_set.intersection(chain(map(_MINUS_1, seps), map(_PLUS_1, seps)))
+    # only capitalised words next to a list separator can be members (the word tests first:
+    # most capitalised words are sentence starters)
+    sep = _LIST_SEP
+    near = sorted(
+        k
+        for k in d.cap_set
+        if _member_shaped(words[k]) and ((k + 1 < n and lower[k + 1] in sep) or (k > 0 and lower[k - 1] in sep))
+    )
     if not near:
         return
     for _ in range(2):
-        for k in sorted(near, reverse=_ == 0):
+        for k in reversed(near) if _ == 0 else near:  # right to left, then left to right
             if covered[k] or not _is_member_word(d, k):
                 continue
             if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
@@ -1272,8 +1286,7 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     if i >= n:
         return None
     # every type below comes from a type noun at i, i + 1 or i + 2: three set tests rule most words out
-    nouns = _TYPE_NOUNS
-    if lower[i] not in nouns and (i + 1 >= n or lower[i + 1] not in nouns) and (i + 2 >= n or lower[i + 2] not in nouns):
+    if _TYPE_NOUNS.isdisjoint(lower[i : i + 3]):
         return None
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
@@ -1367,13 +1380,7 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         e = o["end"]
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
-        if i < n and (
-            covered[i]
-            or words[i] in (",", "and", "or", "&")
-            or lower[i] in nouns
-            or (i + 1 < n and lower[i + 1] in nouns)
-            or (i + 2 < n and lower[i + 2] in nouns)
-        ):
+        if i < n and (covered[i] or words[i] in (",", "and", "or", "&") or not nouns.isdisjoint(lower[i : i + 3])):
             nxt = _next_word_type(d, i)
             if nxt:
                 append((5, nxt))
