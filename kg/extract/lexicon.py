@@ -56,10 +56,18 @@ class Lexicon:
         # the methods below; the data never changes. Frozen: caches, not fields.
         object.__setattr__(self, "lookup", lru_cache(maxsize=200_000)(self.lookup))
         object.__setattr__(self, "is_stop", lru_cache(maxsize=200_000)(self.is_stop))
+        object.__setattr__(self, "variant_stem", lru_cache(maxsize=200_000)(self.variant_stem))
 
     def lookup(self, surface: str) -> GazRecord | None:
         """The record whose name or alias has the same match key as ``surface``."""
         return self.by_form.get(match_key(surface))
+
+    def variant_stem(self, word: str) -> str | None:
+        """The variant stem ``word`` starts with ("Qwen2.5-VL" in "Qwen2.5-VL-7B"), or None."""
+        if self.variant_re is None or word[:2] not in self.variant_heads:
+            return None
+        m = self.variant_re.match(word)
+        return m.group(0) if m else None
 
     def is_stop(self, surface: str) -> bool:
         """Whether ``surface`` (or its singular, for a plural acronym) is a generic term."""

@@ -409,6 +409,8 @@ class _Doc:
         self.sent_starts = list(map(_FIRST, sents))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
+        self._eval_pos: list[int] | None = None
+        self._compare_pos: list[int] = []
         self._stext: dict[int, str] = {}  # sentence_text by sentence index
         self.known_type: dict[int, str] = {}
         self.cand: list[int] = []
@@ -449,12 +451,16 @@ class _Doc:
         """(has an evaluation word, index of the first comparison word or -1) for sentence ``k``."""
         got = self._cues.get(k)
         if got is None:
+            if self._eval_pos is None:
+                # the positions of both kinds of cue word, once per document (from the cue scan)
+                self._eval_pos, self._compare_pos = self.where(EVAL_WORDS), self.where(COMPARE_WORDS)
             a, b = self.sents[k]
-            low = self.lower[a:b]
-            ev = not EVAL_WORDS.isdisjoint(low)
-            cmp = -1
-            if not COMPARE_WORDS.isdisjoint(low):
-                cmp = next(a + j for j, w in enumerate(low) if w in COMPARE_WORDS)
+            pos = self._eval_pos
+            j = bisect_left(pos, a)
+            ev = j < len(pos) and pos[j] < b
+            pos = self._compare_pos
+            j = bisect_left(pos, a)
+            cmp = pos[j] if j < len(pos) and pos[j] < b else -1
             got = self._cues[k] = (ev, cmp)
         return got
 
@@ -549,7 +555,7 @@ def assemble(
             and shape(words[b]) == STRONG
             and not lex.is_stop(words[b])
             and lex.lookup(words[b]) is None
-            and not (lex.variant_re is not None and lex.variant_re.match(words[b]))
+            and lex.variant_stem(words[b]) is None
         ):
             add(a, b + 1, "name")  # "Swin UNETR": a known word in front of a new name makes one name
             continue
@@ -615,13 +621,13 @@ def assemble(
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
             continue
-        vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
-        if vm is not None:
-            rec = lex.lookup(vm.group(0))
+        stem = lex.variant_stem(w) if sh != NONE else None
+        if stem is not None:
+            rec = lex.lookup(stem)
             vt = "model" if rec is None else rec.type
             bt = _tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
             o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, "variant", vt, 2)
-            o["stem"] = vm.group(0)
+            o["stem"] = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
             sh == STRONG or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
@@ -1121,7 +1127,7 @@ _LIST_SEP = frozenset([",", "and", "or", "&"])
 _AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
 _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms".split())
 # the cue words _Doc finds in one scan (rare words: the families are filtered from few hits)
-_SCAN_WORDS = _ALL_PROPOSE_CUES | _CUE_NOUNS | _LIST_CUES | _PLURAL_TYPE_NOUNS
+_SCAN_WORDS = _ALL_PROPOSE_CUES | _CUE_NOUNS | _LIST_CUES | _PLURAL_TYPE_NOUNS | EVAL_WORDS | COMPARE_WORDS
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -1380,7 +1386,11 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         e = o["end"]
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
-        if i < n and (covered[i] or words[i] in (",", "and", "or", "&") or not nouns.isdisjoint(lower[i : i + 3])):
+        if i < n and (
+            not nouns.isdisjoint(lower[i : i + 3])
+            # past names and separators (at most 12 tokens) the type noun is at most 14 words on
+            or ((covered[i] or words[i] in (",", "and", "or", "&")) and not nouns.isdisjoint(lower[i : i + 15]))
+        ):
             nxt = _next_word_type(d, i)
             if nxt:
                 append((5, nxt))
@@ -1397,7 +1407,8 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             append((o["tprio"], o["type"]))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
-        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP):
+        # _list_head_type needs a list cue among the twelve words before the name
+        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP) and not _HEAD_CUES.isdisjoint(lower[max(0, a0 - 12) : a0]):
             lh = _list_head_type(d, a0)
             if lh:
                 append((3, lh))
@@ -1405,10 +1416,10 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         if sc:
             out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
-        # or an occurrence sits right before the name
+        # or an occurrence sits right before the name (then at most 28 words back)
         if a0 == 0 or (
             not covered[a0 - 1] and words[a0 - 1] not in (",", "and", "or") and _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 4) : a0])
-        ):
+        ) or _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 28) : a0]):
             ev = None
         else:
             ev = _eval_prior(d, a0)
@@ -1485,6 +1496,9 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
 _LIST_HEAD_SKIP = frozenset((",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"))
 
 
+_HEAD_CUES = frozenset(("such", "like", "including", "e.g", "("))
+
+
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1500,7 +1514,7 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     if j < 0 or steps == 0:
         return None
     seg = lower[j + 1 : a]
-    if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
+    if _HEAD_CUES.isdisjoint(seg):
         return None
     t = _kw(lower[j])
     if t is None and _is_plural_acronym(words[j]):
