@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from kg.text import match_key as _match_key
@@ -34,7 +34,7 @@ class GazRecord:
     exact: bool = False
     variants: bool = False
 
-    @property
+    @cached_property  # read per gazetteer hit; a frozen dataclass still has a __dict__ for it
     def forms(self) -> tuple[str, ...]:
         """Name and aliases."""
         return (self.name, *self.aliases)
@@ -50,22 +50,27 @@ class Lexicon:
     variant_re: re.Pattern[str] | None
     variant_heads: frozenset[str] = frozenset()  # first two characters of every variant stem
 
+    def __post_init__(self) -> None:
+        # the assembler asks both questions many times per abstract, for names that recur
+        # across a corpus: each instance answers through a cache (a C-level call) in front of
+        # the methods below; the data never changes. Frozen: caches, not fields.
+        object.__setattr__(self, "lookup", lru_cache(maxsize=200_000)(self.lookup))
+        object.__setattr__(self, "is_stop", lru_cache(maxsize=200_000)(self.is_stop))
+        object.__setattr__(self, "variant_stem", lru_cache(maxsize=200_000)(self.variant_stem))
+
     def lookup(self, surface: str) -> GazRecord | None:
         """The record whose name or alias has the same match key as ``surface``."""
         return self.by_form.get(match_key(surface))
 
+    def variant_stem(self, word: str) -> str | None:
+        """The variant stem ``word`` starts with ("Qwen2.5-VL" in "Qwen2.5-VL-7B"), or None."""
+        if self.variant_re is None or word[:2] not in self.variant_heads:
+            return None
+        m = self.variant_re.match(word)
+        return m.group(0) if m else None
+
     def is_stop(self, surface: str) -> bool:
         """Whether ``surface`` (or its singular, for a plural acronym) is a generic term."""
-        cache = self.__dict__.get("_stop_cache")
-        if cache is None:
-            cache = {}
-            object.__setattr__(self, "_stop_cache", cache)  # frozen: a cache, not a field
-        got = cache.get(surface)
-        if got is None:
-            got = cache[surface] = self._is_stop(surface)
-        return got
-
-    def _is_stop(self, surface: str) -> bool:
         k = match_key(surface)
         if k in self.stop:
             return True

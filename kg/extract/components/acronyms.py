@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.lexer import positions
+from kg.extract.components.lexer import char_positions
 
 __all__ = ["find_definitions", "long_form_for", "is_short_form"]
 
@@ -113,7 +113,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     """All acronym definitions in ``text`` as dicts with short/long strings and token spans."""
     out: list[dict] = []
     tok, starts, ends = tokens
-    parens = positions(tok, "(")
+    parens = char_positions(text, starts, "(")  # positions(tok, "(")
     if not parens:
         return ()
     sent_starts = [a for a, _ in sents]
@@ -172,10 +172,20 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     return tuple(out)
 
 
+# tokens a long form before "(" never reaches across
+_LONG_STOP = _STOP_TOKENS | frozenset(('"', "\u201c", "'", ".", "!", "?"))
+
+
+@lru_cache(maxsize=65536)
+def _word_limit(short: str) -> int:
+    """How many words before the parenthesis the long form of ``short`` may span."""
+    n_chars = sum(c.isalnum() for c in short)
+    return min(n_chars + 5, 2 * n_chars + 1)
+
+
 def _long_before(tok: list[str], s0: int, paren: int, short: str) -> int | None:
     """Token index where the long form before ``paren`` starts, or None."""
-    n_chars = sum(c.isalnum() for c in short)
-    limit = min(n_chars + 5, 2 * n_chars + 1)
+    limit = _word_limit(short)
     end = paren
     # a quoted long form: "BEhavior generation ... Policies" (BESO): the whole quote
     if end - 1 >= s0 and tok[end - 1] in ('"', "\u201d", "'"):
@@ -194,7 +204,7 @@ def _long_before(tok: list[str], s0: int, paren: int, short: str) -> int | None:
         if w in ("'", "\u2019") and k + 1 < end and tok[k + 1] == "s":
             k -= 1  # a possessive inside the long form: "Bird's Eye View (BEV)"
             continue
-        if w in _STOP_TOKENS or w in ('"', "\u201c", "'", ".", "!", "?") or w.startswith("http"):
+        if w in _LONG_STOP or w.startswith("http"):
             break
         if not w[0].isalnum():
             k -= 1

@@ -43,18 +43,18 @@ The rules, in the order they run:
 from __future__ import annotations
 
 import bisect
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import contains, itemgetter, ne, not_
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
-from kg.extract.components.lexer import positions
+from kg.extract.components.lexer import char_positions
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
@@ -65,6 +65,8 @@ _kw = vocab._KW_TYPE.get
 __all__ = ["assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
+# i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
+_MINUS_1, _PLUS_1 = (-1).__add__, (1).__add__
 
 _SIZE_RE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 # "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
@@ -155,6 +157,27 @@ _OBJECT_STOP = frozenset("on using with from via by than against over trained ba
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
 
 
+_T_VERSION, _T_SMALL_INT, _T_SIZE, _T_TIER, _T_LOWER_SIZE, _T_LANG_PAIR = 1, 2, 3, 4, 5, 6
+
+
+@lru_cache(maxsize=65536)
+def _tail_kind(w: str) -> int:
+    """Which kind of name tail ``w`` can be (0: none); the tests of ``_tail_end``, in its order."""
+    if _YEAR.match(w) or _DEC_VERSION.match(w):
+        return _T_VERSION
+    if _SMALL_INT.match(w):
+        return _T_SMALL_INT
+    if _SIZE_TOKEN.match(w):
+        return _T_SIZE
+    if w in _TIER_WORDS:
+        return _T_TIER
+    if _LOWER_SIZE.match(w):
+        return _T_LOWER_SIZE
+    if _LANG_PAIR.match(w):
+        return _T_LANG_PAIR
+    return 0
+
+
 def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> int:
     """End of a name that ends at token ``b`` after its version, year or size tail.
 
@@ -165,13 +188,17 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
     tier word may follow it directly ("Gemini 1.5 Pro").
     """
     words, lower, n = d.words, d.lower, d.n
+    starts, ends = d.starts, d.ends
     b0 = b
-    while b < n and b - b0 < 3 and d.starts[b] == d.ends[b - 1] + 1:
+    while b < n and b - b0 < 3 and starts[b] == ends[b - 1] + 1:
         w = words[b]
+        kind = _tail_kind(w)
+        if not kind or (kind == _T_LOWER_SIZE and not model_like):
+            break
         nxt = lower[b + 1] if b + 1 < n else ""
-        if _YEAR.match(w) or _DEC_VERSION.match(w):
+        if kind == _T_VERSION:
             ok = nxt not in _COUNT_AFTER and not _BARE_NUM.match(nxt)
-        elif _SMALL_INT.match(w):
+        elif kind == _T_SMALL_INT:
             # "Prometheus 2 and X": a model's generation; "Task 2 and 3" counts
             ok = (
                 b == b0
@@ -179,17 +206,15 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
                 and (nxt not in ("and", "or") or (model_like and not (b + 2 < n and _BARE_NUM.match(words[b + 2]))))
                 and not _BARE_NUM.match(nxt)
             )
-        elif _SIZE_TOKEN.match(w):
+        elif kind == _T_SIZE:
             ok = model_like
-        elif w in _TIER_WORDS:
+        elif kind == _T_TIER:
             # "Gemini 1.5 Pro", and "Mistral Small 3.1": a tier with its own version
             ok = numbered or (model_like and bool(_DEC_VERSION.match(nxt) or _SMALL_INT.match(nxt)))
-        elif model_like and _LOWER_SIZE.match(w):
+        elif kind == _T_LANG_PAIR:
+            ok = not model_like  # "WMT16 En-Ro", "IWSLT14 DE-EN": a translation direction of a data set
+        else:  # a lower-case size word, model_like
             ok = "-v" in w or nxt in _AFTER_LOWER_SIZE or not nxt
-        elif not model_like and _LANG_PAIR.match(w):
-            ok = True  # "WMT16 En-Ro", "IWSLT14 DE-EN": a translation direction of a data set
-        else:
-            break
         if not ok:
             break
         numbered = True
@@ -229,11 +254,12 @@ def _more_editions(d: "_Doc", a: int, b: int, bt: int, typ: str | None, add) -> 
 def _propose_positions(d: "_Doc") -> list[int]:
     """Token indices where the object of a propose cue may start."""
     lower = d.lower
-    if _ALL_PROPOSE_CUES.isdisjoint(lower):
+    cues = d.where(_ALL_PROPOSE_CUES)
+    if not cues:
         return []
     out = []
     n = d.n
-    for i in compress(range(n), map(_ALL_PROPOSE_CUES.__contains__, lower)):
+    for i in cues:
         w = lower[i]
         if w in _NAMING:
             out.append(i + 1)
@@ -417,15 +443,24 @@ class _Doc:
         self.words, self.starts, self.ends = tokens
         self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
-        self.sent_starts = [a for a, _ in sents]
+        # every cue word of the rule families below, by one C-level scan; ``where`` picks a family's
+        self.cue_pos = list(compress(range(self.n), map(_SCAN_WORDS.__contains__, self.lower)))
+        self.sent_starts = list(map(_FIRST, sents))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
+        self._eval_pos: list[int] | None = None
+        self._compare_pos: list[int] = []
         self._stext: dict[int, str] = {}  # sentence_text by sentence index
         self.known_type: dict[int, str] = {}
         self.cand: list[int] = []
         self.noun_list_type: dict[int, str] = {}
         self.def_explicit: set[str] = set()
         self.covered: list[bool] = []
+
+    def where(self, family: frozenset[str]) -> list[int]:
+        """Ascending indices of the tokens whose lower-case form is in ``family`` (a part of ``_SCAN_WORDS``)."""
+        lower = self.lower
+        return [i for i in self.cue_pos if lower[i] in family]
 
     def tok_at(self, char: int) -> int:
         """Index of the token starting at ``char`` (or -1)."""
@@ -444,7 +479,7 @@ class _Doc:
         return self.sents[self.sent_index(i)][0]
 
     def is_sentence_initial(self, i: int) -> bool:
-        s = self.sent_start(i)
+        s = self.sent_starts[bisect_right(self.sent_starts, i) - 1]  # self.sent_start(i), inline
         # allow an opening quote or bracket before the first word
         return i == s or (i == s + 1 and not self.words[s][0].isalnum())
 
@@ -455,12 +490,16 @@ class _Doc:
         """(has an evaluation word, index of the first comparison word or -1) for sentence ``k``."""
         got = self._cues.get(k)
         if got is None:
+            if self._eval_pos is None:
+                # the positions of both kinds of cue word, once per document (from the cue scan)
+                self._eval_pos, self._compare_pos = self.where(EVAL_WORDS), self.where(COMPARE_WORDS)
             a, b = self.sents[k]
-            low = self.lower[a:b]
-            ev = not EVAL_WORDS.isdisjoint(low)
-            cmp = -1
-            if not COMPARE_WORDS.isdisjoint(low):
-                cmp = next(a + j for j, w in enumerate(low) if w in COMPARE_WORDS)
+            pos = self._eval_pos
+            j = bisect_left(pos, a)
+            ev = j < len(pos) and pos[j] < b
+            pos = self._compare_pos
+            j = bisect_left(pos, a)
+            cmp = pos[j] if j < len(pos) and pos[j] < b else -1
             got = self._cues[k] = (ev, cmp)
         return got
 
@@ -526,7 +565,8 @@ def assemble(
             covered[sb] = True
 
     # -- gazetteer matches on whole tokens, case-checked
-    for s, e, key in sorted(gaz_matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+    # the matcher yields by start, longest first: the order the overlap test needs
+    for s, e, key in gaz_matches:
         # d.tok_at(s), d.tok_ending(e), inline
         a = bisect_left(t_starts, s)
         if a >= n or t_starts[a] != s:
@@ -555,7 +595,7 @@ def assemble(
             and shape(words[b]) == STRONG
             and not lex.is_stop(words[b])
             and lex.lookup(words[b]) is None
-            and not (lex.variant_re is not None and lex.variant_re.match(words[b]))
+            and lex.variant_stem(words[b]) is None
         ):
             add(a, b + 1, "name")  # "Swin UNETR": a known word in front of a new name makes one name
             continue
@@ -608,7 +648,7 @@ def assemble(
     cand = list(compress(range(n), map(ne, words, lower)))
     shapes = list(map(shape, map(words.__getitem__, cand)))
     d.cand = cand
-    d.cap_set = {i for i, sh in zip(cand, shapes) if sh == CAP}
+    d.cap_set = set(compress(cand, map(CAP.__eq__, shapes)))
     for i, sh in zip(cand, shapes):
         if covered[i]:
             continue
@@ -645,13 +685,13 @@ def assemble(
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
             continue
-        vm = lex.variant_re.match(w) if (sh != NONE and w[:2] in lex.variant_heads and lex.variant_re is not None) else None
-        if vm is not None:
-            rec = lex.lookup(vm.group(0))
+        stem = lex.variant_stem(w) if sh != NONE else None
+        if stem is not None:
+            rec = lex.lookup(stem)
             vt = "model" if rec is None else rec.type
             bt = _tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
             o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, "variant", vt, 2)
-            o["stem"] = vm.group(0)
+            o["stem"] = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
             sh == STRONG or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
@@ -709,7 +749,8 @@ def assemble(
         if m:
             prefix, title_tail = m.group(1), m.group(2)
             pk = match_key(prefix)
-            ptoks = [k for k in range(0, d.title_end) if d.starts[k] < len(prefix) + text.find(prefix)]
+            prefix_end = len(prefix) + text.find(prefix)
+            ptoks = [k for k in range(0, d.title_end) if d.starts[k] < prefix_end]
             if len(ptoks) == 1 or (" " not in prefix.strip()):
                 pw = prefix.strip()
                 # a plain capitalised word ("Kestrel: ...") counts when the abstract uses it as written
@@ -729,9 +770,9 @@ def assemble(
     title_type = _title_head_type(title_tail) if title_tail else None
 
     cand_starts = sorted(
-        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=lambda t: t[0]
-    )
-    cand_pos = [t[0] for t in cand_starts]
+        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=_FIRST
+    ) if propose_at else []
+    cand_pos = list(map(_FIRST, cand_starts))
     proposed_defs: set[int] = set()
     for p in propose_at:
         sent_end = d.sents[d.sent_index(p)][1] if p < n else n
@@ -840,8 +881,9 @@ def assemble(
                     break
 
     # types of names the gazetteer knows, by token: a sibling in a list takes the same type
-    d.known_type = {o["start"]: o["type"] for o in occ if o["type"] and o["tprio"] >= 2}
-    d.known_type.update({o["end"] - 1: o["type"] for o in occ if o["type"] and o["tprio"] >= 2})
+    typed = [o for o in occ if o["type"] and o["tprio"] >= 2]
+    d.known_type = {o["start"]: o["type"] for o in typed}
+    d.known_type.update({o["end"] - 1: o["type"] for o in typed})
 
     # -- a name glued to a short lower-case tail ("FuSeis") is the name it extends
     surfaces = {o["surface"] for o in occ if o["kind"] != "ctx"}
@@ -849,6 +891,8 @@ def assemble(
         sf = o["surface"]
         if o["kind"] != "name":
             continue
+        if not sf[-1:].isalpha() or sf[-1].isupper():
+            continue  # every tail below holds the last character: it must be a letter, not a capital
         for k in (1, 2, 3):
             head, tail = sf[:-k], sf[-k:]
             if len(head) > 1 and tail.isalpha() and tail.islower() and head in surfaces and shape(head) == STRONG:
@@ -897,7 +941,8 @@ def assemble(
 
     groups: dict[str, list[dict]] = defaultdict(list)
     for o in occ:
-        groups[find(o["key"])].append(o)
+        k = o["key"]
+        groups[k if parent[k] == k else find(k)].append(o)  # most keys are their own root
 
     mentions: list[dict] = []
     for root, items in groups.items():
@@ -987,16 +1032,15 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
     a head noun. Role and evidence follow the new type.
     """
-    occs = sorted(
-        ((o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]),
-        key=_FIRST,
-    )
+    occs = [(o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]]
+    occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
-    chains: list[list[dict]] = []
-    cur = [occs[0]]
+    chains: list[list[tuple]] = []
+    first = 0  # where the current chain starts in occs
     lower = d.lower
-    for prev, nxt in zip(occs, occs[1:]):
+    for j in range(1, len(occs)):
+        prev, nxt = occs[j - 1], occs[j]
         # one to four gap tokens (the slice is only taken when its length is right)
         if (
             0 < nxt[0] - prev[1] <= 4
@@ -1004,13 +1048,12 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
             and any(w in (",", "and", "or", "&") for w in gap)
             and not _closes_opening_phrase(d, prev[1], nxt[1])
         ):
-            cur.append(nxt)
-        else:
-            if len(cur) > 1:
-                chains.append(cur)
-            cur = [nxt]
-    if len(cur) > 1:
-        chains.append(cur)
+            continue
+        if j - first > 1:
+            chains.append(occs[first:j])
+        first = j
+    if len(occs) - first > 1:
+        chains.append(occs[first:])
     for chain in chains:
         members = {t[2]: t[3] for t in chain}
         if len(members) < 2:
@@ -1070,7 +1113,7 @@ _CUE_NOUNS = vocab.DATA_KW | vocab.BENCH_KW
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
-    for i in compress(range(n), map(_CUE_NOUNS.__contains__, lower)):
+    for i in d.where(_CUE_NOUNS):
         t = _kw(lower[i])
         if i >= d.title_end and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
@@ -1103,7 +1146,9 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 break
     # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
     cap_set = d.cap_set
-    for i in sorted(i for i in cap_set if i + 1 in cap_set and i - 1 not in cap_set):
+    run_starts = cap_set.intersection(map(_MINUS_1, cap_set))  # i + 1 is capitalised too ...
+    run_starts.difference_update(map(_PLUS_1, cap_set))  # ... and i - 1 is not
+    for i in sorted(run_starts):
         if i < d.title_end:
             continue
         if d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
@@ -1133,8 +1178,8 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     # lists after "such as / like / e.g. / including" whose members include a name
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
     starts_of_lists = sorted(
-        list(compress(range(n), map(_LIST_CUES.__contains__, lower)))
-        + [i for i in positions(words, "(") if i > 0 and _kw(lower[i - 1])]
+        d.where(_LIST_CUES)
+        + [i for i in char_positions(d.text, d.starts, "(") if i > 0 and _kw(lower[i - 1])]
     )
     for i in starts_of_lists:
         if i < d.title_end:
@@ -1163,7 +1208,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                 members.append((a, j))
                 continue
             break
-        if any(m is None for m in members):
+        if None in members:
             for m in members:
                 if m is not None:
                     add(m[0], m[1], "ctx")
@@ -1172,25 +1217,37 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
 _LIST_SEP = frozenset([",", "and", "or", "&"])
 _AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
 _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms codecs tokenizers vocoders".split())
+# the cue words _Doc finds in one scan (rare words: the families are filtered from few hits)
+_SCAN_WORDS = _ALL_PROPOSE_CUES | _CUE_NOUNS | _LIST_CUES | _PLURAL_TYPE_NOUNS | EVAL_WORDS | COMPARE_WORDS
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
 
 
-def _is_member_word(d: _Doc, k: int) -> bool:
-    """A capitalised word that may be a name when it sits in a list of names."""
-    w, lw = d.words[k], d.lower[k]
-    # side-effect-free tests, the cheap set lookups first
+@lru_cache(maxsize=65536)
+def _member_shaped(w: str) -> bool:
+    """The tests of ``_is_member_word`` on the word alone: capitalised, no starter or type word."""
+    lw = w.lower()
     return (
         shape(w) == CAP
-        and not d.covered[k]
-        and k >= d.title_end
         and lw not in vocab.SENT_STARTERS
         and lw not in vocab.LANGUAGES
         and lw not in _MONTHS
         and lw not in vocab.CONNECTORS
         and lw not in vocab.CAP_RUN_GENERIC
+        and _kw(lw) is None
+    )
+
+
+def _is_member_word(d: _Doc, k: int) -> bool:
+    """A capitalised word that may be a name when it sits in a list of names."""
+    w = d.words[k]
+    # side-effect-free tests, the cached word tests first
+    return (
+        _member_shaped(w)
+        and not d.covered[k]
+        and k >= d.title_end
         and not d.is_sentence_initial(k)
         and not (
             k > 0
@@ -1199,7 +1256,6 @@ def _is_member_word(d: _Doc, k: int) -> bool:
             and d.lower[k - 1] not in vocab.SENT_STARTERS
         )
         and not d.lex.is_stop(w)
-        and _kw(lw) is None
     )
 
 
@@ -1211,13 +1267,18 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
     member that is.
     """
     words, lower, n = d.words, d.lower, d.n
-    # only capitalised words next to a list separator can be members
-    seps = list(compress(range(n), map(_LIST_SEP.__contains__, lower)))
-    near = d.cap_set.intersection([p - 1 for p in seps] + [p + 1 for p in seps])
+    # only capitalised words next to a list separator can be members (the word tests first:
+    # most capitalised words are sentence starters)
+    sep = _LIST_SEP
+    near = sorted(
+        k
+        for k in d.cap_set
+        if _member_shaped(words[k]) and ((k + 1 < n and lower[k + 1] in sep) or (k > 0 and lower[k - 1] in sep))
+    )
     if not near:
         return
     for _ in range(2):
-        for k in sorted(near, reverse=_ == 0):
+        for k in reversed(near) if _ == 0 else near:  # right to left, then left to right
             if covered[k] or not _is_member_word(d, k):
                 continue
             if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
@@ -1249,7 +1310,7 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
 def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
     """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
     words, lower, n = d.words, d.lower, d.n
-    for i in compress(range(n), map(_PLURAL_TYPE_NOUNS.__contains__, lower)):
+    for i in d.where(_PLURAL_TYPE_NOUNS):
         t = _kw(lower[i]) if lower[i] not in ("baselines",) else None
         j = i + 1
         if j < n and words[j] in (":", "("):
@@ -1322,8 +1383,7 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     if i >= n:
         return None
     # every type below comes from a type noun at i, i + 1 or i + 2: three set tests rule most words out
-    nouns = _TYPE_NOUNS
-    if lower[i] not in nouns and (i + 1 >= n or lower[i + 1] not in nouns) and (i + 2 >= n or lower[i + 2] not in nouns):
+    if _TYPE_NOUNS.isdisjoint(lower[i : i + 3]):
         return None
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
@@ -1428,11 +1488,9 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
         if i < n and (
-            covered[i]
-            or words[i] in (",", "and", "or", "&")
-            or lower[i] in nouns
-            or (i + 1 < n and lower[i + 1] in nouns)
-            or (i + 2 < n and lower[i + 2] in nouns)
+            not nouns.isdisjoint(lower[i : i + 3])
+            # past names and separators (at most 12 tokens) the type noun is at most 14 words on
+            or ((covered[i] or words[i] in (",", "and", "or", "&")) and not nouns.isdisjoint(lower[i : i + 15]))
         ):
             nxt = _next_word_type(d, i)
             if nxt:
@@ -1456,24 +1514,25 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             append((o["tprio"], o["type"]))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
-        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP):
+        # _list_head_type needs a list cue among the twelve words before the name
+        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP) and not _HEAD_CUES.isdisjoint(lower[max(0, a0 - 12) : a0]):
             lh = _list_head_type(d, a0)
             if lh:
                 append((3, lh))
-        append_shape_cues(out, o["surface"])
+        sc = _surface_cues(o["surface"])
+        if sc:
+            out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
-        # or an occurrence sits right before the name
+        # or an occurrence sits right before the name (then at most 28 words back)
         if a0 == 0 or (
             not covered[a0 - 1] and words[a0 - 1] not in (",", "and", "or") and _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 4) : a0])
-        ):
+        ) or _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 28) : a0]):
             ev = None
         else:
             ev = _eval_prior(d, a0)
         if ev:
             # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
             append((2 if ev == "dataset" else 1, ev))
-        if _k_size(o["surface"]):
-            append((2.5, "dataset"))
         lt = noun_list_type.get(a0)
         if lt:
             append((3, lt))  # "the datasets A, B and C"
@@ -1503,15 +1562,14 @@ def _shape_cue(surface: str) -> tuple[float, str] | None:
     return None
 
 
-def append_shape_cues(out: list, surface: str) -> None:
-    c = _shape_cue(surface)
-    if c is not None:
-        out.append(c)
-
-
 @lru_cache(maxsize=65536)
-def _k_size(surface: str) -> bool:
-    return _K_SIZE.search(surface) is not None
+def _surface_cues(surface: str) -> tuple[tuple[float, str], ...]:
+    """The cues a name's own text gives: its shape, and a thousands count for data ("Alpaca-52K")."""
+    c = _shape_cue(surface)
+    out = () if c is None else (c,)
+    if _K_SIZE.search(surface) is not None:
+        out += ((2.5, "dataset"),)
+    return out
 
 
 _APPOS_STOP = frozenset(
@@ -1613,6 +1671,9 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
 _LIST_HEAD_SKIP = frozenset((",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"))
 
 
+_HEAD_CUES = frozenset(("such", "like", "including", "e.g", "("))
+
+
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1628,7 +1689,7 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     if j < 0 or steps == 0:
         return None
     seg = lower[j + 1 : a]
-    if not any(w in ("such", "like", "including", "e.g", "(") for w in seg):
+    if _HEAD_CUES.isdisjoint(seg):
         return None
     t = _kw(lower[j])
     if t is None and _is_plural_acronym(words[j]):
@@ -1854,7 +1915,10 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     else:
         best = max(cues) if cues else (0, None)
         typ, conf = best[1], best[0]
-        rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
+        if len(items) == 1:
+            rec = items[0]["rec"] or lex.lookup(name)
+        else:
+            rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
         if rec is None and best[0] < 2 and (stem := _NUMBER_TAIL.sub("", name)) != name:
             srec = lex.lookup(stem)  # "FineWeb-2", "Kinetics-700": a numbered edition of a known name
             if srec is not None:
@@ -1876,13 +1940,17 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             conf = 0
 
     # -- aliases: every other form as written, no case-only duplicates
-    seen = {name.casefold()}
-    aliases = []
-    for o in sorted(items, key=_START) if len(items) > 1 else items:
-        s = o["surface"].strip()
-        if s.casefold() not in seen and s:
-            seen.add(s.casefold())
-            aliases.append(s)
+    if len(items) == 1:
+        s = items[0]["surface"].strip()
+        aliases = [s] if s and s.casefold() != name.casefold() else []
+    else:
+        seen = {name.casefold()}
+        aliases = []
+        for o in sorted(items, key=_START):
+            s = o["surface"].strip()
+            if s.casefold() not in seen and s:
+                seen.add(s.casefold())
+                aliases.append(s)
     # -- family: a size/checkpoint variant of another system
     fam = None
     if not is_own and typ == "model":
@@ -1904,45 +1972,37 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
 _NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
 _START = itemgetter("start")
 
-_ROLE_PRIO = {"proposes": 5, "code": 4, "evaluates_on": 3, "compares_to": 2, "uses": 1}
-
-
 def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
-    """The strongest role any occurrence's sentence gives the entity, with that sentence."""
+    """The strongest role any occurrence's sentence gives the entity, with that sentence.
+
+    proposes (the paper's own system) > code > evaluates_on (a benchmark; a dataset in an
+    evaluation sentence or after "on") > compares_to (after a comparison word) > uses.
+    """
     n = d.n
-    role, evidence = "uses", ""
-    best_p = 0
-    prio = _ROLE_PRIO
-    te = d.title_end
     if len(items) > 1:
         # the abstract's sentences show a role better than the title does
+        te = d.title_end
         items = sorted(items, key=lambda o: (o["start"] < te, o["start"]))
-    if is_own:
-        # every occurrence of the paper's own system says "proposes": the first one wins
+    if is_own or typ == "benchmark":
+        # every occurrence gives the same role: the first one wins
         s0 = items[0]["start"]
-        return "proposes", d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+        return ("proposes" if is_own else "evaluates_on"), d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+    role, evidence = "uses", ""
+    best_p = 0  # 2: compares_to, 1: uses
+    sent_starts, cues = d.sent_starts, d._cues
     for o in items:
-        k = d.sent_index(o["start"]) if o["start"] < n else 0
-        r = _role(d, o, k, typ, is_own)
-        if prio[r] > best_p:
-            best_p, role, evidence = prio[r], r, d.sentence_text(k)
-            if best_p >= 3:
-                break  # nothing later can beat proposes / evaluates_on
+        a = o["start"]
+        k = bisect_right(sent_starts, a) - 1 if a < n else 0  # d.sent_index(a), inline
+        got = cues.get(k)
+        ev, cmp = got if got is not None else d.sentence_cues(k)
+        if typ == "dataset" and (ev or _eval_prior(d, a) == "benchmark"):
+            return "evaluates_on", d.sentence_text(k)  # nothing later can beat it
+        if cmp >= 0 and a > cmp:
+            if best_p < 2:
+                best_p, role, evidence = 2, "compares_to", d.sentence_text(k)
+        elif not best_p:
+            best_p, role, evidence = 1, "uses", d.sentence_text(k)
     return role, evidence
-
-
-def _role(d: _Doc, o: dict, k: int, typ: str, is_own: bool) -> str:
-    """The role one occurrence's sentence gives the entity."""
-    if is_own:
-        return "proposes"
-    if typ == "benchmark":
-        return "evaluates_on"
-    cues = d.sentence_cues(k)
-    if typ == "dataset" and (cues[0] or _eval_prior(d, o["start"]) == "benchmark"):
-        return "evaluates_on"
-    if cues[1] >= 0 and o["start"] > cues[1]:
-        return "compares_to"
-    return "uses"
 
 
 if not Doc.has_extension("kg_mentions"):

@@ -6,7 +6,8 @@ pipeline's own tokenizer, which keeps "Qwen2.5-VL" one token, and indexed by the
 lower-case token: only tokens that can start a name are looked at (one C-level set test
 per token), then the few patterns starting there are compared as tuples. Matches are plain
 ``(start_char, end_char, key)`` tuples, every length at every start (like spaCy's
-``PhraseMatcher``); the assembler checks case and word boundaries and keeps the longest.
+``PhraseMatcher``), in start order and longest first at each start (the assembler relies
+on that order); the assembler checks case and word boundaries and keeps the longest.
 """
 
 from __future__ import annotations

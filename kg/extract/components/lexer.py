@@ -19,7 +19,7 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["KgTokenizer", "positions", "tokenize", "split_sentences", "URL_RE"]
+__all__ = ["KgTokenizer", "char_positions", "positions", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
 # "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
@@ -70,6 +70,24 @@ def positions(words: list[str], tok: str) -> list[int]:
         return out
 
 
+def char_positions(text: str, starts: list[int], ch: str) -> list[int]:
+    """Indices of the tokens that are the punctuation character ``ch`` ("(", not ".": too common).
+
+    Same as ``positions(words, ch)``: a non-word character that starts a token is a token of
+    its own (URLs start with a letter). ``str.find`` over the text and a bisect per hit beat a
+    scan of the whole token list when the character is rare.
+    """
+    out = []
+    n = len(starts)
+    p = text.find(ch)
+    while p >= 0:
+        i = bisect.bisect_left(starts, p)
+        if i < n and starts[i] == p:
+            out.append(i)
+        p = text.find(ch, p + 1)
+    return out
+
+
 def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     """``(words, starts, ends)`` of the words, URLs and punctuation of ``text``."""
     parts = TOKEN_RE.split(text)
@@ -106,7 +124,7 @@ def split_sentences(text: str, words: list[str], starts: list[int], ends: list[i
     ends_at = positions(words, ".")
     for mark in ("!", "?"):
         if mark in text:
-            ends_at = sorted(ends_at + positions(words, mark))
+            ends_at = sorted(ends_at + char_positions(text, starts, mark))
     for i in ends_at:
         if i < start or i + 1 >= n:
             continue
