@@ -671,6 +671,28 @@ def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None
     assert {k: got.get(k) for k in expected} == expected
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a build or edition of a known name takes its type when nothing else says
+        ("Similarity is measured with WavLM-TDNN embeddings.", {"WavLM-TDNN": "model"}),
+        ("We train on LibriTTS-R.", {"LibriTTS-R": "dataset"}),
+        # ... but a checkpoint of an architecture is still a model
+        ("We fine-tune ViT-B/16 on it.", {"ViT-B/16": "model"}),
+        # the two ARC sets are two benchmarks
+        ("We report ARC-Easy and ARC-Challenge accuracy.", {"ARC-Easy": "benchmark", "ARC-Challenge": "benchmark"}),
+    ],
+)
+def test_extract_known_stems_and_editions(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_extract_signal_and_quality_terms_are_not_names() -> None:
+    got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
+    assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}
+
+
 def test_extract_title_head_stops_at_without() -> None:
     got = types_of(
         "Margin Matters: Adaptive-Margin Quantile Optimization without a Reference Model",

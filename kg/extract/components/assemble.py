@@ -1919,8 +1919,13 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             rec = items[0]["rec"] or lex.lookup(name)
         else:
             rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
-        if rec is None and best[0] < 2 and (stem := _NUMBER_TAIL.sub("", name)) != name:
-            srec = lex.lookup(stem)  # "FineWeb-2", "Kinetics-700": a numbered edition of a known name
+        if rec is None and best[0] < 1.4:
+            # "FineWeb-2", "LibriTTS-R", "WavLM-TDNN": an edition or a build of a known name
+            # (a size variant's own cue says model: "ViT-B/16" is a checkpoint of an architecture)
+            stem = _NUMBER_TAIL.sub("", name)
+            if stem == name:
+                stem = _FIRST_PART.sub("", name)
+            srec = lex.lookup(stem) if stem != name else None
             if srec is not None:
                 typ, conf = srec.type, 1.4
                 best = (conf, typ)
@@ -1970,6 +1975,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
 
 
 _NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
+_FIRST_PART = re.compile(r"-[^-]+$")
 _START = itemgetter("start")
 
 def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
