@@ -688,6 +688,12 @@ def test_extract_known_stems_and_editions(abstract: str, expected: dict[str, str
     assert {k: got.get(k) for k in expected} == expected
 
 
+def test_extract_acronym_before_known_name_is_one_name() -> None:
+    got = types_of("A Study", "It beats HT Demucs, RL PPO and the LLM Llama 3.")
+    assert got.get("HT Demucs") == "method"
+    assert "PPO" in got and "RL PPO" not in got and "Llama 3" in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

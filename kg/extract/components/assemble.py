@@ -641,6 +641,18 @@ def assemble(
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
+        if (
+            rec.type in ("model", "method")
+            and a - 1 >= d.title_end
+            and not covered[a - 1]
+            and words[a - 1].isupper()
+            and 2 <= len(words[a - 1]) <= 4
+            and d.starts[a] == d.ends[a - 1] + 1
+            and not lex.is_stop(words[a - 1])
+            and lex.lookup(words[a - 1]) is None
+        ):
+            add(a - 1, b, "name", rec.type, 2)  # "HT Demucs": an acronym that is no generic term names a variant
+            continue
         add(a, b, "gaz", rec.type, 2, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
