@@ -694,6 +694,12 @@ def test_extract_acronym_before_known_name_is_one_name() -> None:
     assert "PPO" in got and "RL PPO" not in got and "Llama 3" in got
 
 
+def test_extract_known_variant_stays_apart_and_eval_sets() -> None:
+    got = types_of("A Study", "Assets come from Objaverse and Objaverse-XL. It scores 58% on the QuokkaQA validation set.")
+    assert got.get("Objaverse") == "dataset" and got.get("Objaverse-XL") == "dataset"
+    assert got.get("QuokkaQA") == "benchmark"
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -947,7 +947,8 @@ def assemble(
         if not fam:
             continue
         fk = match_key(fam)
-        if fk in own_keys or (fk in occ_keys and fk not in generic):
+        # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
+        if fk in own_keys or (fk in occ_keys and fk not in generic and o["rec"] is None and lex.lookup(o["surface"]) is None):
             union(o["key"], fk)
             o["variant_of_own"] = True
 
@@ -1413,8 +1414,10 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
             ):
                 break
             kt = _kw(lower[k]) or (
-                # "the X SFT mixture", "the X test set"
-                "dataset" if lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits") else None
+                # "the X SFT mixture", "the X training set"; "the X validation set" is evaluation
+                ("benchmark" if lower[k - 1] in _EVAL_SET_MODIFIERS and lower[k] in ("set", "sets", "split", "splits") else "dataset")
+                if lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits")
+                else None
             )
             if kt in ("dataset", "benchmark") and lower[k] != "tasks":
                 return kt
