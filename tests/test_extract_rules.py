@@ -844,7 +844,7 @@ def test_extract_slashed_sizes_are_aliases_of_the_own_model() -> None:
     "abstract,expected",
     [
         ("We fine-tune Mistral Small 3.1 on our data.", {"Mistral Small 3.1": "model"}),
-        ("We evaluate on the QuuxEdit test set.", {"QuuxEdit": "dataset"}),
+        ("We evaluate on the QuuxEdit test set.", {"QuuxEdit": "benchmark"}),
     ],
 )
 def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) -> None:
