@@ -19,6 +19,8 @@ SETS = {
     "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.96, 0.98),
     "h3": (HELDOUT / "h3_gold.jsonl", HELDOUT / "h3_papers.txt", 0.95, 0.96),
     "h4": (HELDOUT / "h4_gold.jsonl", HELDOUT / "h4_papers.txt", 0.93, 0.95),
+    "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.91, 0.95),
+    "h6": (HELDOUT / "h6_gold.jsonl", HELDOUT / "h6_papers.txt", 0.93, 0.97),
 }
 
 
