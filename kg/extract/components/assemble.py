@@ -149,6 +149,8 @@ _NOT_MODIFIER = frozenset(
 )
 _OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
+# "NAME: rest of the title", "NAME - rest", "NAME -- rest"
+_TITLE_PREFIX_RE = re.compile(r"^\s*([^:\n]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|-\s)\s*(\S.*)$")
 
 
 _T_VERSION, _T_SMALL_INT, _T_SIZE, _T_TIER, _T_LOWER_SIZE = 1, 2, 3, 4, 5
@@ -638,7 +640,7 @@ def assemble(
             if lex.is_stop(w) and not _is_plural_acronym(w):
                 continue
             a, b = i, i + 1
-            bt = _tail_end(d, b, True, bool(_NUM_END.search(w)))
+            bt = _tail_end(d, b, True, w[-1:].isdecimal())  # bool(_NUM_END.search(w))
             tail_from = b
             if bt > b and not any(covered[b:bt]):
                 b = bt  # "NaturalSpeech 3", "BraTS 2021", "Whisper large-v3"
@@ -680,7 +682,7 @@ def assemble(
     own_type_hints: dict[str, list[str | None]] = defaultdict(list)
     title_tail = ""
     if d.title_end:
-        m = re.match(r"^\s*([^:\n]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|-\s)\s*(\S.*)$", text[: d.starts[d.title_end - 1] + 200].split("\n\n")[0])
+        m = _TITLE_PREFIX_RE.match(text[: d.starts[d.title_end - 1] + 200].split("\n\n")[0])
         if m:
             prefix, title_tail = m.group(1), m.group(2)
             pk = match_key(prefix)
@@ -1005,13 +1007,18 @@ def _occurs_after(words: list[str], w: str, start: int) -> bool:
 
 def _case_ok(surface: str, rec) -> bool:
     """A single-word (or exact-case) gazetteer hit must keep the capitals of one of its forms."""
-    forms = rec.forms
+    return _case_ok_forms(surface, rec.forms, rec.exact)
+
+
+@lru_cache(maxsize=65536)
+def _case_ok_forms(surface: str, forms: tuple[str, ...], exact: bool) -> bool:
+    """``_case_ok`` on the record's forms and case flag (the same hits recur across a corpus)."""
     if surface in forms:
         return True
     for f in forms:
         if f.replace("-", " ") == surface or f.replace("-", "") == surface:
             return True
-    if rec.exact:
+    if exact:
         return False
     # same letters, and at least as many capitals as the least-capitalised form
     min_caps = min(sum(c.isupper() for c in f) for f in forms)
@@ -1429,11 +1436,12 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         lt = noun_list_type.get(a0)
         if lt:
             append((3, lt))  # "the datasets A, B and C"
-        # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3"
-        for k in (e + 1, a0 - 2):
-            if 0 <= k < n and k in known_type and words[(k - 1) if k > a0 else (k + 1)] in (",", "and", "or"):
-                append((1.2, known_type[k]))
-                break
+        # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3" (the keys of
+        # known_type are token indices, so a hit is in range)
+        if e + 1 in known_type and words[e] in (",", "and", "or"):
+            append((1.2, known_type[e + 1]))
+        elif a0 - 2 in known_type and words[a0 - 1] in (",", "and", "or"):
+            append((1.2, known_type[a0 - 2]))
     return out
 
 
