@@ -54,7 +54,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
-from kg.extract.components.lexer import char_positions
+from kg.extract.components.lexer import char_positions, positions
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
@@ -747,7 +747,11 @@ def assemble(
     if singles:
         # candidates by lower-case form (one C-level set test per token), then the exact key
         low_forms = {o["surface"].lower() for o in occ if o["kind"] == "own"} | singles
-        for i in compress(range(n), map(low_forms.__contains__, lower)):
+        if len(low_forms) == 1:
+            hits = positions(lower, next(iter(low_forms)))  # one form (the usual case): list.index scans
+        else:
+            hits = compress(range(n), map(low_forms.__contains__, lower))
+        for i in hits:
             if i >= d.title_end and not covered[i] and shape(words[i]) != NONE and match_key(words[i]) in singles:
                 add(i, i + 1, "own")
 
