@@ -861,7 +861,12 @@ def assemble(
         if o.get("def_short"):
             union(k, match_key(o["def_short"]))
         if o["rec"] is not None:
-            union(k, "gaz:" + o["rec"].key)
+            # union(k, "gaz:" + key), inline: both are usually their own roots
+            gk = "gaz:" + o["rec"].key
+            rx = k if parent[k] == k else find(k)
+            ry = gk if parent.get(gk, gk) == gk else find(gk)
+            if rx != ry:
+                parent[rx] = ry
     for lk, sk in link.items():
         parent.setdefault(lk, lk)
         parent.setdefault(sk, sk)
