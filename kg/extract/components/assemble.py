@@ -47,7 +47,7 @@ from bisect import bisect_left, bisect_right
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import contains, itemgetter, ne, not_
 
 from spacy.language import Language
