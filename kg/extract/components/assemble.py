@@ -1640,9 +1640,14 @@ def _propose_title_case(d: _Doc, p: int, sent_end: int, covered, add, own_keys, 
     return True
 
 
+_DASH_MARKS = frozenset((":", "\u2014", "\u2013", "-"))
+
+
 def _propose_dash_name(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints) -> bool:
     """A single-word name set off at the end of a propose sentence: "... evaluation framework -- eval-anything."."""
     words = d.words
+    if _DASH_MARKS.isdisjoint(words[p : min(sent_end, p + 25)]):
+        return False  # no mark in reach (one C-level test instead of the loop)
     for k in range(p, min(sent_end, p + 25)):
         if words[k] in (":", "\u2014", "\u2013") or (words[k] == "-" and k + 1 < sent_end and words[k + 1] == "-"):
             j = k + 1
@@ -1671,7 +1676,10 @@ def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -
     k = j
     while k < sent_end and k - j < 8:
         k += 1
-        if match_key(d.surface(j, k)) == tk:
+        phrase = d.surface(j, k)
+        if len(phrase) < len(tk) and phrase.isascii():
+            continue  # an ASCII phrase's key is never longer than the phrase itself
+        if match_key(phrase) == tk:
             o = add(j, k, "own")
             o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
             own_keys.add(tk)
