@@ -1232,6 +1232,14 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
                 add(k, k + 1, "ctx")
 
 
+@lru_cache(maxsize=65536)
+def _list_member_shaped(w: str) -> bool:
+    """A word that can be a name in a list after a type noun: "ogbn-arxiv", "GRPO", "Cora"."""
+    return bool(_LOWER_NAME.match(w)) or shape(w) == STRONG or (
+        shape(w) == CAP and w.lower() not in vocab.SENT_STARTERS and w.lower() not in vocab.CONNECTORS
+    )
+
+
 def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
     """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
     words, lower, n = d.words, d.lower, d.n
@@ -1247,9 +1255,7 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
                 while j < n and covered[j] and lower[j] not in _LIST_SEP:
                     j += 1
                 members.append((a, j, True))
-            elif _LOWER_NAME.match(words[j]) or shape(words[j]) == STRONG or (
-                shape(words[j]) == CAP and lower[j] not in vocab.SENT_STARTERS and lower[j] not in vocab.CONNECTORS
-            ):
+            elif _list_member_shaped(words[j]):
                 members.append((j, j + 1, False))
                 j += 1
             else:
