@@ -1360,6 +1360,8 @@ _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was 
 
 
 _EVAL_HEADS = frozenset(("on", "across", "from"))
+_DETERMINERS = frozenset(("a", "an", "the"))
+_LIST_SEP3 = frozenset((",", "and", "or"))
 
 
 def _eval_prior(d: _Doc, a: int) -> str | None:
@@ -1370,7 +1372,7 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     k = j
     while k >= 0 and a - k < 25 and (words[k] in (",", "and", "or") or covered[k]):
         k -= 1
-    if k < j and any(words[x] in (",", "and", "or") for x in range(k + 1, a)):
+    if k < j and not _LIST_SEP3.isdisjoint(words[k + 1 : a]):
         j = k
     skipped = 0
     while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
@@ -1416,7 +1418,10 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             nxt = _next_word_type(d, i)
             if nxt:
                 append((5, nxt))
-        if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as"):
+        # _apposition_type needs "a", "an" or "the" at most nine words on
+        if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as") and not _DETERMINERS.isdisjoint(
+            lower[e + 1 : e + 10]
+        ):
             ap = _apposition_type(d, e)
             if ap:
                 append((4, ap))
