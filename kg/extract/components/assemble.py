@@ -48,7 +48,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import contains, itemgetter, ne, not_
+from operator import contains, itemgetter, ne, not_, sub
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -539,7 +539,7 @@ def assemble(
             continue
         rec = lex.records[key]
         surf = text[s:e]
-        if (rec.exact or b1 == a) and not _case_ok(surf, rec):
+        if (rec.exact or b1 == a) and not _case_ok_forms(surf, rec.forms, rec.exact):  # _case_ok(surf, rec)
             continue
         if lex.is_stop(surf):
             continue
@@ -881,7 +881,9 @@ def assemble(
     groups: dict[str, list[dict]] = defaultdict(list)
     for o in occ:
         k = o["key"]
-        groups[k if parent[k] == k else find(k)].append(o)  # most keys are their own root
+        r = parent[k]
+        # most keys are a root or one step from it (a gazetteer key): find() only for longer paths
+        groups[r if parent.get(r, r) == r else find(k)].append(o)
 
     mentions: list[dict] = []
     for root, items in groups.items():
@@ -953,6 +955,7 @@ def _is_metric(d: _Doc, o: dict) -> bool:
 
 _CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
 _FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
@@ -966,21 +969,27 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
-    chains: list[list[tuple]] = []
-    first = 0  # where the current chain starts in occs
     lower = d.lower
-    for j in range(1, len(occs)):
-        prev, nxt = occs[j - 1], occs[j]
-        # one to four gap tokens (the slice is only taken when its length is right)
-        if 0 < nxt[0] - prev[1] <= 4 and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]]) and any(
-            w in (",", "and", "or", "&") for w in gap
-        ):
+    # occs[j] continues the list of occs[j - 1] across one to four gap tokens, all separators
+    # or the like and at least one a real separator (gap lengths first, in C)
+    near = [j for j, g in enumerate(map(sub, map(_FIRST, occs[1:]), map(_SECOND, occs)), 1) if 0 < g <= 4]
+    linked = [
+        j
+        for j in near
+        if _CHAIN_GAP.issuperset(gap := lower[occs[j - 1][1] : occs[j][0]]) and any(w in (",", "and", "or", "&") for w in gap)
+    ]
+    # a chain: a maximal run of linked pairs j0..j1, the occurrences j0 - 1 .. j1
+    chains: list[list[tuple]] = []
+    j0 = j1 = -2
+    for j in linked:
+        if j == j1 + 1:
+            j1 = j
             continue
-        if j - first > 1:
-            chains.append(occs[first:j])
-        first = j
-    if len(occs) - first > 1:
-        chains.append(occs[first:])
+        if j1 >= 0:
+            chains.append(occs[j0 - 1 : j1 + 1])
+        j0 = j1 = j
+    if j1 >= 0:
+        chains.append(occs[j0 - 1 : j1 + 1])
     for chain in chains:
         members = {t[2]: t[3] for t in chain}
         if len(members) < 2:
