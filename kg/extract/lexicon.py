@@ -51,9 +51,9 @@ class Lexicon:
     variant_heads: frozenset[str] = frozenset()  # first two characters of every variant stem
 
     def __post_init__(self) -> None:
-        # the assembler asks both questions many times per abstract, for names that recur
-        # across a corpus: each instance answers through a cache (a C-level call) in front of
-        # the methods below; the data never changes. Frozen: caches, not fields.
+        # the assembler asks these three questions many times per abstract, about names that
+        # recur across a corpus: each instance answers through a cache (a C-level call) in
+        # front of the methods below; the data never changes. Frozen: caches, not fields.
         object.__setattr__(self, "lookup", lru_cache(maxsize=200_000)(self.lookup))
         object.__setattr__(self, "is_stop", lru_cache(maxsize=200_000)(self.is_stop))
         object.__setattr__(self, "variant_stem", lru_cache(maxsize=200_000)(self.variant_stem))

@@ -47,14 +47,14 @@ from bisect import bisect_left, bisect_right
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain, compress, repeat
-from operator import contains, itemgetter, ne, not_
+from itertools import compress, repeat
+from operator import contains, itemgetter, ne, not_, sub
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
-from kg.extract.components.lexer import char_positions
+from kg.extract.components.lexer import char_positions, positions
 from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
@@ -155,6 +155,8 @@ _NOT_MODIFIER = frozenset(
 )
 _OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
+# "NAME: rest of the title", "NAME - rest", "NAME -- rest"
+_TITLE_PREFIX_RE = re.compile(r"^\s*([^:\n]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|-\s)\s*(\S.*)$")
 
 
 _T_VERSION, _T_SMALL_INT, _T_SIZE, _T_TIER, _T_LOWER_SIZE, _T_LANG_PAIR = 1, 2, 3, 4, 5, 6
@@ -576,7 +578,7 @@ def assemble(
             continue
         rec = lex.records[key]
         surf = text[s:e]
-        if (rec.exact or b1 == a) and not _case_ok(surf, rec):
+        if (rec.exact or b1 == a) and not _case_ok_forms(surf, rec.forms, rec.exact):  # _case_ok(surf, rec)
             continue
         if lex.is_stop(surf):
             continue
@@ -714,7 +716,7 @@ def assemble(
             if lex.is_stop(w) and not _is_plural_acronym(w):
                 continue
             a, b = i, i + 1
-            bt = _tail_end(d, b, True, bool(_NUM_END.search(w)))
+            bt = _tail_end(d, b, True, w[-1:].isdecimal())  # bool(_NUM_END.search(w))
             tail_from = b
             if bt > b and not any(covered[b:bt]):
                 b = bt  # "NaturalSpeech 3", "BraTS 2021", "Whisper large-v3"
@@ -757,7 +759,7 @@ def assemble(
     own_type_hints: dict[str, list[str | None]] = defaultdict(list)
     title_tail = ""
     if d.title_end:
-        m = re.match(r"^\s*([^:\n]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|-\s)\s*(\S.*)$", text[: d.starts[d.title_end - 1] + 200].split("\n\n")[0])
+        m = _TITLE_PREFIX_RE.match(text[: d.starts[d.title_end - 1] + 200].split("\n\n")[0])
         if m:
             prefix, title_tail = m.group(1), m.group(2)
             pk = match_key(prefix)
@@ -823,7 +825,11 @@ def assemble(
     if singles:
         # candidates by lower-case form (one C-level set test per token), then the exact key
         low_forms = {o["surface"].lower() for o in occ if o["kind"] == "own"} | singles
-        for i in compress(range(n), map(low_forms.__contains__, lower)):
+        if len(low_forms) == 1:
+            hits = positions(lower, next(iter(low_forms)))  # one form (the usual case): list.index scans
+        else:
+            hits = compress(range(n), map(low_forms.__contains__, lower))
+        for i in hits:
             if i >= d.title_end and not covered[i] and shape(words[i]) != NONE and match_key(words[i]) in singles:
                 add(i, i + 1, "own")
 
@@ -933,7 +939,12 @@ def assemble(
         if o.get("def_short"):
             union(k, match_key(o["def_short"]))
         if o["rec"] is not None:
-            union(k, "gaz:" + o["rec"].key)
+            # union(k, "gaz:" + key), inline: both are usually their own roots
+            gk = "gaz:" + o["rec"].key
+            rx = k if parent[k] == k else find(k)
+            ry = gk if parent.get(gk, gk) == gk else find(gk)
+            if rx != ry:
+                parent[rx] = ry
     for lk, sk in link.items():
         parent.setdefault(lk, lk)
         parent.setdefault(sk, sk)
@@ -955,7 +966,9 @@ def assemble(
     groups: dict[str, list[dict]] = defaultdict(list)
     for o in occ:
         k = o["key"]
-        groups[k if parent[k] == k else find(k)].append(o)  # most keys are their own root
+        r = parent[k]
+        # most keys are a root or one step from it (a gazetteer key): find() only for longer paths
+        groups[r if parent.get(r, r) == r else find(k)].append(o)
 
     mentions: list[dict] = []
     for root, items in groups.items():
@@ -1027,6 +1040,7 @@ def _is_metric(d: _Doc, o: dict) -> bool:
 
 _CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
 _FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _closes_opening_phrase(d: _Doc, comma: int, after: int) -> bool:
@@ -1049,24 +1063,30 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
-    chains: list[list[tuple]] = []
-    first = 0  # where the current chain starts in occs
     lower = d.lower
-    for j in range(1, len(occs)):
-        prev, nxt = occs[j - 1], occs[j]
-        # one to four gap tokens (the slice is only taken when its length is right)
-        if (
-            0 < nxt[0] - prev[1] <= 4
-            and _CHAIN_GAP.issuperset(gap := lower[prev[1] : nxt[0]])
-            and any(w in (",", "and", "or", "&") for w in gap)
-            and not _closes_opening_phrase(d, prev[1], nxt[1])
-        ):
+    # occs[j] continues the list of occs[j - 1] across one to four gap tokens, all separators
+    # or the like and at least one a real separator (gap lengths first, in C), unless the
+    # comma closes an opening phrase and occs[j] is the subject after it
+    near = [j for j, g in enumerate(map(sub, map(_FIRST, occs[1:]), map(_SECOND, occs)), 1) if 0 < g <= 4]
+    linked = [
+        j
+        for j in near
+        if _CHAIN_GAP.issuperset(gap := lower[occs[j - 1][1] : occs[j][0]])
+        and any(w in (",", "and", "or", "&") for w in gap)
+        and not _closes_opening_phrase(d, occs[j - 1][1], occs[j][1])
+    ]
+    # a chain: a maximal run of linked pairs j0..j1, the occurrences j0 - 1 .. j1
+    chains: list[list[tuple]] = []
+    j0 = j1 = -2
+    for j in linked:
+        if j == j1 + 1:
+            j1 = j
             continue
-        if j - first > 1:
-            chains.append(occs[first:j])
-        first = j
-    if len(occs) - first > 1:
-        chains.append(occs[first:])
+        if j1 >= 0:
+            chains.append(occs[j0 - 1 : j1 + 1])
+        j0 = j1 = j
+    if j1 >= 0:
+        chains.append(occs[j0 - 1 : j1 + 1])
     for chain in chains:
         members = {t[2]: t[3] for t in chain}
         if len(members) < 2:
@@ -1102,13 +1122,18 @@ def _occurs_after(words: list[str], w: str, start: int) -> bool:
 
 def _case_ok(surface: str, rec) -> bool:
     """A single-word (or exact-case) gazetteer hit must keep the capitals of one of its forms."""
-    forms = rec.forms
+    return _case_ok_forms(surface, rec.forms, rec.exact)
+
+
+@lru_cache(maxsize=65536)
+def _case_ok_forms(surface: str, forms: tuple[str, ...], exact: bool) -> bool:
+    """``_case_ok`` on the record's forms and case flag (the same hits recur across a corpus)."""
     if surface in forms:
         return True
     for f in forms:
         if f.replace("-", " ") == surface or f.replace("-", "") == surface:
             return True
-    if rec.exact:
+    if exact:
         return False
     # "Minigrid" for "MiniGrid": a long CamelCase name with its inner capitals lowered (short
     # ones would turn words into names: "Palm", "Cola")
@@ -1320,6 +1345,14 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
                 add(k, k + 1, "ctx")
 
 
+@lru_cache(maxsize=65536)
+def _list_member_shaped(w: str) -> bool:
+    """A word that can be a name in a list after a type noun: "ogbn-arxiv", "GRPO", "Cora"."""
+    return bool(_LOWER_NAME.match(w)) or shape(w) == STRONG or (
+        shape(w) == CAP and w.lower() not in vocab.SENT_STARTERS and w.lower() not in vocab.CONNECTORS
+    )
+
+
 def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
     """Names right after a plural type noun take its type: "the datasets ogbn-arxiv and ogbn-products"."""
     words, lower, n = d.words, d.lower, d.n
@@ -1335,9 +1368,7 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
                 while j < n and covered[j] and lower[j] not in _LIST_SEP:
                     j += 1
                 members.append((a, j, True))
-            elif _LOWER_NAME.match(words[j]) or shape(words[j]) == STRONG or (
-                shape(words[j]) == CAP and lower[j] not in vocab.SENT_STARTERS and lower[j] not in vocab.CONNECTORS
-            ):
+            elif _list_member_shaped(words[j]):
                 members.append((j, j + 1, False))
                 j += 1
             else:
@@ -1445,6 +1476,8 @@ _ADJ_SKIP_STOP = frozenset("and or with of by to from for that which is are was 
 
 
 _EVAL_HEADS = frozenset(("on", "across", "from", "of"))
+_DETERMINERS = frozenset(("a", "an", "the"))
+_LIST_SEP3 = frozenset((",", "and", "or"))
 
 
 def _eval_prior(d: _Doc, a: int) -> str | None:
@@ -1456,7 +1489,7 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     while k >= 0 and a - k < 25 and (words[k] in (",", "and", "or") or covered[k]):
         k -= 1
     # (a list holds names: "On this benchmark, X ..." is an opening phrase, not a list)
-    if k < j and any(words[x] in (",", "and", "or") for x in range(k + 1, a)) and any(covered[k + 1 : a]):
+    if k < j and not _LIST_SEP3.isdisjoint(words[k + 1 : a]) and any(covered[k + 1 : a]):
         j = k
     skipped = 0
     while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
@@ -1510,7 +1543,10 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
             nxt = _next_word_type(d, i)
             if nxt:
                 append((5, nxt))
-        if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as"):
+        # _apposition_type needs "a", "an" or "the" at most nine words on, or ", <number> ..."
+        if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as") and (
+            not _DETERMINERS.isdisjoint(lower[e + 1 : e + 10]) or (e + 1 < n and words[e + 1][:1].isdigit())
+        ):
             ap = _apposition_type(d, e)
             if ap:
                 append((4, ap))
@@ -1551,11 +1587,12 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         lt = noun_list_type.get(a0)
         if lt:
             append((3, lt))  # "the datasets A, B and C"
-        # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3"
-        for k in (e + 1, a0 - 2):
-            if 0 <= k < n and k in known_type and words[(k - 1) if k > a0 else (k + 1)] in (",", "and", "or"):
-                append((1.2, known_type[k]))
-                break
+        # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3" (the keys of
+        # known_type are token indices, so a hit is in range)
+        if e + 1 in known_type and words[e] in (",", "and", "or"):
+            append((1.2, known_type[e + 1]))
+        elif a0 - 2 in known_type and words[a0 - 1] in (",", "and", "or"):
+            append((1.2, known_type[a0 - 2]))
     return out
 
 
@@ -1813,9 +1850,14 @@ def _propose_title_case(d: _Doc, p: int, sent_end: int, covered, add, own_keys, 
     return True
 
 
+_DASH_MARKS = frozenset((":", "\u2014", "\u2013", "-"))
+
+
 def _propose_dash_name(d: _Doc, p: int, sent_end: int, covered, add, own_keys, own_type_hints) -> bool:
     """A single-word name set off at the end of a propose sentence: "... evaluation framework -- eval-anything."."""
     words = d.words
+    if _DASH_MARKS.isdisjoint(words[p : min(sent_end, p + 25)]):
+        return False  # no mark in reach (one C-level test instead of the loop)
     for k in range(p, min(sent_end, p + 25)):
         if words[k] in (":", "\u2014", "\u2013") or (words[k] == "-" and k + 1 < sent_end and words[k + 1] == "-"):
             j = k + 1
@@ -1844,7 +1886,10 @@ def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -
     k = j
     while k < sent_end and k - j < 8:
         k += 1
-        if match_key(d.surface(j, k)) == tk:
+        phrase = d.surface(j, k)
+        if len(phrase) < len(tk) and phrase.isascii():
+            continue  # an ASCII phrase's key is never longer than the phrase itself
+        if match_key(phrase) == tk:
             o = add(j, k, "own")
             o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
             own_keys.add(tk)

@@ -58,19 +58,21 @@ class GazMatcher:
         # when the next token is none of those seconds, only one-word forms can match
         self.seconds = {k: frozenset(t[1] for _, by in gs for t in by if len(t) > 1) for k, gs in grouped.items()}
         self.singles = {k: [key for m, by in gs if m == 1 for key in by[(k,)]] for k, gs in grouped.items()}
+        # the three by first word, for one dict lookup per candidate token
+        self.info = {k: (self.seconds[k], self.singles[k], gs) for k, gs in grouped.items()}
 
     def __call__(self, lower: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
         out = []
         n = len(lower)
-        grouped, seconds, singles = self.grouped, self.seconds, self.singles
+        info = self.info
         for i in compress(range(n), map(self.first.__contains__, lower)):
-            w = lower[i]
-            if i + 1 >= n or lower[i + 1] not in seconds[w]:
-                if singles[w]:
+            seconds, singles, groups = info[lower[i]]
+            if i + 1 >= n or lower[i + 1] not in seconds:
+                if singles:
                     s, e = starts[i], ends[i]
-                    out.extend([(s, e, key) for key in singles[w]])
+                    out.extend([(s, e, key) for key in singles])
                 continue
-            for m, by_toks in grouped[w]:
+            for m, by_toks in groups:
                 if i + m > n:
                     continue
                 keys = by_toks.get(tuple(lower[i : i + m]))

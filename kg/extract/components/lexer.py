@@ -71,11 +71,11 @@ def positions(words: list[str], tok: str) -> list[int]:
 
 
 def char_positions(text: str, starts: list[int], ch: str) -> list[int]:
-    """Indices of the tokens that are the punctuation character ``ch`` ("(", not ".": too common).
+    """Indices of the tokens that are ``ch``, a punctuation character: ``positions(words, ch)``.
 
-    Same as ``positions(words, ch)``: a non-word character that starts a token is a token of
-    its own (URLs start with a letter). ``str.find`` over the text and a bisect per hit beat a
-    scan of the whole token list when the character is rare.
+    A non-word character that starts a token is a token of its own (URLs start with a
+    letter), so ``str.find`` over the text and a bisect per hit find them; for a rare
+    character ("(", "!") that beats comparing every token (not for ".": too common).
     """
     out = []
     n = len(starts)
