@@ -700,6 +700,12 @@ def test_extract_known_variant_stays_apart_and_eval_sets() -> None:
     assert got.get("QuokkaQA") == "benchmark"
 
 
+def test_extract_known_benchmark_with_capitalised_split() -> None:
+    got = types_of("A Study", "On the SWE-bench Multilingual split it resolves more issues than on English LibriSpeech.")
+    assert got.get("SWE-bench Multilingual") == "benchmark"
+    assert "LibriSpeech" in got and "English LibriSpeech" not in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -610,13 +610,13 @@ def assemble(
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
             _VERSION_TOKEN.match(words[b])
             or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
-            # "the Song Describer Dataset", "ISPRS Potsdam": a capitalised word of the name
+            # "the Song Describer Dataset", "SWE-bench Multilingual": a capitalised word of the name
             or (
                 b >= d.title_end
                 and words[b].isalpha()
                 and shape(words[b]) == CAP
                 and lower[b] not in vocab.SENT_STARTERS
-                and lower[b] not in vocab.LANGUAGES
+                and (lower[b] not in vocab.LANGUAGES or lower[b].endswith("lingual"))
                 and not covered[b]
                 and lex.lookup(words[b]) is None
                 and not lex.is_stop(words[b])
