@@ -706,6 +706,12 @@ def test_extract_known_benchmark_with_capitalised_split() -> None:
     assert "LibriSpeech" in got and "English LibriSpeech" not in got
 
 
+def test_extract_plus_plus_names_and_sized_architectures() -> None:
+    got = types_of("A Study", "We compare SegFormer-B5, Transformer++ and Trajectron++ written in C++.")
+    assert got.get("SegFormer-B5") == "model"
+    assert "Transformer++" in got and "Trajectron++" in got and "C++" not in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -346,6 +346,8 @@ def shape(w: str) -> int:
             return STRONG  # "Whisper-large-v3", "Roberta-base": a checkpoint name
         if len(parts) >= 2 and parts[-1] in ("Bench", "Arena", "Gym", "Suite"):
             return STRONG  # "Quill-Bench", "Robo-Arena": a benchmark name
+        if w.endswith("++") and len(w) > 4:
+            return STRONG  # "Transformer++", "Trajectron++": a named improvement of a thing
         return CAP
     return NONE if not any_upper else NONE
 
@@ -703,6 +705,8 @@ def assemble(
         if stem is not None:
             rec = lex.lookup(stem)
             vt = "model" if rec is None else rec.type
+            if vt == "method" and _CHECKPOINT_TAIL.match(w, len(stem)):
+                vt = "model"  # "SegFormer-B5", "UNet-L": a sized checkpoint of an architecture
             bt = _tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
             o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, "variant", vt, 2)
             o["stem"] = stem
@@ -1988,6 +1992,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             srec = lex.lookup(stem) if stem != name else None
             if srec is not None:
                 typ, conf = srec.type, 1.4
+                if typ == "method" and _CHECKPOINT_TAIL.match(name, len(stem)):
+                    typ = "model"  # "SegFormer-B5": a sized checkpoint of an architecture
                 best = (conf, typ)
         if rec is not None and (
             typ is None
@@ -2034,6 +2040,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     }
 
 
+_CHECKPOINT_TAIL = re.compile(r"[-_]?(?:[A-Z]\d{1,2}|[SBLHG]|XL|XXL|\d+(?:\.\d+)?[BMK])$")
 _NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
 _FIRST_PART = re.compile(r"-[^-]+$")
 _START = itemgetter("start")
