@@ -447,8 +447,14 @@ class _Doc:
         self.words, self.starts, self.ends = tokens
         self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
-        # every cue word of the rule families below, by one C-level scan; ``where`` picks a family's
-        self.cue_pos = list(compress(range(self.n), map(_SCAN_WORDS.__contains__, self.lower)))
+        # the cue words of the rule families (_FAMILIES), found by one C-level scan and sorted
+        # into one ascending position list per family (``where``)
+        by_family: list[list[int]] = [[] for _ in _FAMILIES]
+        low = self.lower
+        for i in compress(range(self.n), map(_SCAN_WORDS.__contains__, low)):
+            for k in _WORD_FAMILIES[low[i]]:
+                by_family[k].append(i)
+        self._by_family = by_family
         self.sent_starts = list(map(_FIRST, sents))
         self.title_end = sents[0][1] if sents and "\n\n" in text else 0
         self._cues: dict[int, tuple[bool, int]] = {}
@@ -462,9 +468,11 @@ class _Doc:
         self.covered: list[bool] = []
 
     def where(self, family: frozenset[str]) -> list[int]:
-        """Ascending indices of the tokens whose lower-case form is in ``family`` (a part of ``_SCAN_WORDS``)."""
-        lower = self.lower
-        return [i for i in self.cue_pos if lower[i] in family]
+        """Ascending indices of the tokens whose lower-case form is in ``family``, one of ``_FAMILIES``.
+
+        The list is the document's own: read it, do not change it.
+        """
+        return self._by_family[_FAMILY_INDEX[family]]
 
     def tok_at(self, char: int) -> int:
         """Index of the token starting at ``char`` (or -1)."""
@@ -665,11 +673,12 @@ def assemble(
     shapes = list(map(shape, map(words.__getitem__, cand)))
     d.cand = cand
     d.cap_set = set(compress(cand, map(CAP.__eq__, shapes)))
+    slash = "/" in text  # the "/-X" sizes below need a slash token
     for i, sh in zip(cand, shapes):
         if covered[i]:
             continue
         w = words[i]
-        if i >= 3 and words[i - 1] == "-" and words[i - 2] == "/" and d.starts[i] == d.ends[i - 1] == d.starts[i - 1] + 1:
+        if slash and i >= 3 and words[i - 1] == "-" and words[i - 2] == "/" and d.starts[i] == d.ends[i - 1] == d.starts[i - 1] + 1:
             # "LineAR-B/-L/-XL": each "/-X" is a size of the name before the slashes
             fam = _slashed_family(d, i - 3)
             if fam:
@@ -1259,8 +1268,11 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
 _LIST_SEP = frozenset([",", "and", "or", "&"])
 _AFTER_MEMBER = frozenset([",", "and", "or", "&", ".", ";", ":", ")", "("])
 _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines methods algorithms codecs tokenizers vocoders".split())
-# the cue words _Doc finds in one scan (rare words: the families are filtered from few hits)
-_SCAN_WORDS = _ALL_PROPOSE_CUES | _CUE_NOUNS | _LIST_CUES | _PLURAL_TYPE_NOUNS | EVAL_WORDS | COMPARE_WORDS
+# the word families _Doc finds in one scan (``_Doc.where``); a word may be in several
+_FAMILIES = (_ALL_PROPOSE_CUES, _CUE_NOUNS, _LIST_CUES, _PLURAL_TYPE_NOUNS, EVAL_WORDS, COMPARE_WORDS)
+_FAMILY_INDEX = {f: k for k, f in enumerate(_FAMILIES)}
+_SCAN_WORDS = frozenset().union(*_FAMILIES)
+_WORD_FAMILIES = {w: tuple(k for k, f in enumerate(_FAMILIES) if w in f) for w in _SCAN_WORDS}
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
