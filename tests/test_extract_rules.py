@@ -712,6 +712,13 @@ def test_extract_plus_plus_names_and_sized_architectures() -> None:
     assert "Transformer++" in got and "Trajectron++" in got and "C++" not in got
 
 
+def test_extract_lists_of_plain_capitalised_members_and_subsets() -> None:
+    got = types_of("A Study", "We study fraud. On Zamazon, YelpZ and the large GraphZ-Fin datasets, our method wins.")
+    assert got.get("YelpZ") == "benchmark"
+    got = types_of("A Study", "Across METR-Z, PEMS-Z and the four PeMZ subsets (PEMZ03, PEMZ04), our model wins.")
+    assert got.get("PEMS-Z") == "benchmark" and got.get("PeMZ") == "dataset" and got.get("PEMZ03") == "dataset"
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -1429,7 +1429,9 @@ def _between_type(d: _Doc, a: int, b: int) -> str | None:
 
 
 # the words _next_word_type can read a type from: keyword nouns and the data-collection words
-_TYPE_NOUNS = frozenset(vocab._KW_TYPE) | frozenset(("mixture", "mix", "collection", "set", "sets", "split", "splits"))
+_TYPE_NOUNS = frozenset(vocab._KW_TYPE) | frozenset(
+    ("mixture", "mix", "collection", "set", "sets", "split", "splits", "subset", "subsets")
+)
 
 
 def _next_word_type(d: _Doc, i: int) -> str | None:
@@ -1450,8 +1452,8 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     t = _kw(lower[i])
     if t and i + 1 < n and words[i + 1] == "-":
         return None
-    if t is None and lower[i] in ("mixture", "mix", "collection"):
-        return "dataset"  # "the Tulu 3 SFT mixture"
+    if t is None and lower[i] in ("mixture", "mix", "collection", "subset", "subsets"):
+        return "dataset"  # "the Tulu 3 SFT mixture", "the four PeMS subsets"
     if t is None:
         # "the X clinical note corpora": up to two lower-case modifiers before a data noun
         for k in (i + 1, i + 2):
@@ -1501,11 +1503,24 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
     words, lower, covered = d.words, d.lower, d.covered
     j = a - 1
     # "on A, B and C": walk back over the names and separators of a list
+    # (members are names found or capitalised words: "On Amazon, YelpChi and ...")
     k = j
-    while k >= 0 and a - k < 25 and (words[k] in (",", "and", "or") or covered[k]):
+    named = False
+    while k >= 0 and a - k < 25:
+        if words[k] in (",", "and", "or") or covered[k]:
+            named = named or covered[k]
+        elif (
+            words[k][:1].isupper()
+            and lower[k] not in vocab.CONNECTORS
+            and lower[k] not in vocab.SENT_STARTERS
+            and lower[k] not in _EVAL_HEADS
+        ):
+            named = True
+        else:
+            break
         k -= 1
     # (a list holds names: "On this benchmark, X ..." is an opening phrase, not a list)
-    if k < j and not _LIST_SEP3.isdisjoint(words[k + 1 : a]) and any(covered[k + 1 : a]):
+    if k < j and named and not _LIST_SEP3.isdisjoint(words[k + 1 : a]):
         j = k
     skipped = 0
     while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
@@ -1762,6 +1777,8 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     t = _kw(lower[j])
     if t is None and _is_plural_acronym(words[j]):
         t = vocab.kw_type(words[j])
+    if t is None and (lower[j] in _DATA_PARTS or lower[j] in ("subsets", "splits", "partitions")):
+        t = "dataset"  # "the four PeMS subsets (PEMS03, PEMS04, ...)"
     return t
 
 
