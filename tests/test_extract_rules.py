@@ -719,6 +719,19 @@ def test_extract_lists_of_plain_capitalised_members_and_subsets() -> None:
     assert got.get("PEMS-Z") == "benchmark" and got.get("PeMZ") == "dataset" and got.get("PEMZ03") == "dataset"
 
 
+def test_extract_abbreviations_countries_offices_are_not_names() -> None:
+    got = run(
+        "Robust Watermarks for LLM-Generated Text",
+        "Forecasters at the U.S. National Weather Service in Germany and BCI users rated it.",
+    )
+    assert not set(got) & {"U.S", "Weather Service", "National Weather Service", "Germany", "BCI", "LLM-Generated"}
+
+
+def test_extract_known_name_keeps_the_gazetteer_form_as_alias() -> None:
+    got = run("A Study", "We train on the Pile for one epoch.")
+    assert "The Pile" in got["Pile"].aliases
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -322,8 +322,8 @@ def shape(w: str) -> int:
         rest = w.lstrip("0123456789")
         ok = len(rest) >= 4 and sum(c.isupper() for c in rest) >= 2 and any(c.islower() for c in rest)
         return STRONG if ok else NONE
-    if len(w) == 1:
-        return NONE
+    if len(w) == 1 or _DOTTED_ABBREV.match(w):
+        return NONE  # "U.S", "S.U.N": letters with dots abbreviate words
     if w[0].islower() and len(w) >= 4 and _LOWER_CAMEL.match(w):
         return STRONG  # "pixelSplat", "iTransformer", "nnU-Net", "vLLM": a lower-case prefix on a name
     parts = [p for p in re.split(r"[-\u2010\u2011]", w) if p]
@@ -352,6 +352,7 @@ def shape(w: str) -> int:
     return NONE if not any_upper else NONE
 
 
+_DOTTED_ABBREV = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _SIZE_WORDS = frozenset("tiny small base medium large huge giant xl xxl".split())
 
 
@@ -403,7 +404,8 @@ def strip_suffix(w: str) -> str:
 _LINK_WORDS = frozenset("a an as of to in on by".split())
 _TITLE_ADJ = frozenset(
     """guided free based aware driven derived conditioned augmented grounded specific agnostic
-    centric style like level enhanced oriented informed assisted powered""".split()
+    centric style like level enhanced oriented informed assisted powered generated written
+    labeled labelled annotated synthesized synthesised authored translated""".split()
 )
 
 
@@ -2051,6 +2053,11 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             if s.casefold() not in seen and s:
                 seen.add(s.casefold())
                 aliases.append(s)
+    # the gazetteer's own name, when the text wrote another form ("Pile" for "The Pile")
+    if not is_own and rec is not None and match_key(rec.name) != name_key and all(
+        match_key(a) != match_key(rec.name) for a in aliases
+    ):
+        aliases.append(rec.name)
     # -- family: a size/checkpoint variant of another system
     fam = None
     if not is_own and typ == "model":

@@ -56,7 +56,8 @@ GENERIC_HEADS = frozenset(
     transformer transformers encoder encoders decoder decoders modeling modelling regulation act
     agency university institute laboratory conference workshop association society committee
     council organization organisation company corporation oscillation oscillations phenomenon
-    phenomena effect effects""".split()
+    phenomena effect effects service services administration office bureau ministry department
+    foundation""".split()
 )
 
 # Heads that make a capitalised run a task or concept rather than a named thing
