@@ -732,6 +732,12 @@ def test_extract_known_name_keeps_the_gazetteer_form_as_alias() -> None:
     assert "The Pile" in got["Pile"].aliases
 
 
+def test_extract_known_model_with_capitalised_word_after() -> None:
+    got = types_of("A Study", "Editors such as FLUX.1 Kontext and Stable Audio Open are strong; GPT-4o and Llama help.")
+    assert got.get("FLUX.1 Kontext") == "model" and got.get("Stable Audio Open") == "model"
+    assert "GPT-4o" in got and "Llama" in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

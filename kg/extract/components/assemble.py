@@ -652,6 +652,21 @@ def assemble(
             ):
                 add(a - 1, b, "name", rec.type, 2)
                 continue
+            # "FLUX.1 Kontext", "Emu Edit", "Stable Audio Open": a capitalised word of the name
+            if (
+                b < n
+                and b >= d.title_end
+                and d.starts[b] == d.ends[b - 1] + 1
+                and words[b].isalpha()
+                and shape(words[b]) == CAP
+                and lower[b] not in vocab.SENT_STARTERS
+                and lower[b] not in vocab.LANGUAGES
+                and lower[b] not in _TYPE_NOUNS
+                and not covered[b]
+                and lex.lookup(words[b]) is None
+                and not lex.is_stop(words[b])
+            ):
+                b += 1
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
