@@ -738,6 +738,24 @@ def test_extract_known_model_with_capitalised_word_after() -> None:
     assert "GPT-4o" in got and "Llama" in got
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # three lower-case modifiers before the type noun
+        ("It improves the match rate on the MPZ-20 and MPTZ-52 crystal structure prediction benchmarks.", {"MPZ-20": "benchmark"}),
+        # a name set off after "a new ... test set,"
+        ("On a new human-annotated test set, ReviewZ-Live, comments help.", {"ReviewZ-Live": "benchmark"}),
+        # a weak evaluation cue beats the type of a known name's prefix
+        ("On TOFZ and MUSE-Newz, it beats NPO.", {"MUSE-Newz": "benchmark"}),
+        # two known names side by side stay two
+        ("It distils a frozen CLIP ViT-L/14 teacher.", {"CLIP": "model", "ViT-L/14": "model"}),
+    ],
+)
+def test_extract_modifiers_set_off_names_and_known_pairs(abstract: str, expected: dict[str, str]) -> None:
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

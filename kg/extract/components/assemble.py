@@ -610,6 +610,7 @@ def assemble(
             and not lex.is_stop(words[b])
             and lex.lookup(words[b]) is None
             and lex.variant_stem(words[b]) is None
+            and lex.lookup(words[b].split("-")[0]) is None  # "CLIP ViT-L/14": two known names
         ):
             add(a, b + 1, "name")  # "Swin UNETR": a known word in front of a new name makes one name
             continue
@@ -1461,8 +1462,8 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
         steps += 1
     if i >= n:
         return None
-    # every type below comes from a type noun at i, i + 1 or i + 2: three set tests rule most words out
-    if _TYPE_NOUNS.isdisjoint(lower[i : i + 3]):
+    # every type below comes from a type noun at i .. i + 3: one set test rules most words out
+    if _TYPE_NOUNS.isdisjoint(lower[i : i + 4]):
         return None
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
@@ -1472,8 +1473,9 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     if t is None and lower[i] in ("mixture", "mix", "collection", "subset", "subsets"):
         return "dataset"  # "the Tulu 3 SFT mixture", "the four PeMS subsets"
     if t is None:
-        # "the X clinical note corpora": up to two lower-case modifiers before a data noun
-        for k in (i + 1, i + 2):
+        # "the X clinical note corpora", "the X crystal structure prediction benchmarks": up to
+        # three lower-case modifiers before a data noun
+        for k in (i + 1, i + 2, i + 3):
             w = lower[k - 1]
             if k >= n or not w.isalpha() or w in _NOT_MODIFIER or w in ("a", "an", "the") or not (
                 words[k - 1].islower() or d.lex.is_stop(words[k - 1])
@@ -1584,7 +1586,7 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
         if i < n and (
-            not nouns.isdisjoint(lower[i : i + 3])
+            not nouns.isdisjoint(lower[i : i + 4])
             # past names and separators (at most 12 tokens) the type noun is at most 14 words on
             or ((covered[i] or words[i] in (",", "and", "or", "&")) and not nouns.isdisjoint(lower[i : i + 15]))
         ):
@@ -1600,7 +1602,7 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
                 append((4, ap))
         a0 = o["start"]
         if a0 >= 3 and words[a0 - 1] == ",":
-            pt = _kw(lower[a0 - 2])
+            pt = _kw(lower[a0 - 2]) or _set_type(lower, a0 - 2)  # "a new test set, ReviewZ-Live, ..."
             set_off = e < n and words[e] in _APPOS_END  # "..., LongZ-60, it ...": a name between commas
             if (
                 pt
@@ -2029,9 +2031,9 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             rec = items[0]["rec"] or lex.lookup(name)
         else:
             rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
-        if rec is None and best[0] < 1.4:
+        if rec is None and best[1] is None:
             # "FineWeb-2", "LibriTTS-R", "WavLM-TDNN": an edition or a build of a known name
-            # (a size variant's own cue says model: "ViT-B/16" is a checkpoint of an architecture)
+            # (only with no cue at all: "On TOFU and MUSE-News" says benchmark, whatever MUSE is)
             stem = _NUMBER_TAIL.sub("", name)
             if stem == name:
                 stem = _FIRST_PART.sub("", name)
