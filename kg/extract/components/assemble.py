@@ -224,6 +224,27 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
     return b
 
 
+def _name_word_after(d: "_Doc", b: int) -> bool:
+    """Whether the capitalised word at ``b``, right after a known name, is part of that name.
+
+    Mid-sentence, a capitalised word glued to a known name is rarely anything else: "ISPRS
+    Potsdam", "FLUX.1 Kontext". Not in the title (Title Case), not a word that starts a
+    clause, not a language ("English LibriSpeech"; "Multilingual" is a split), not another
+    known name or a generic term.
+    """
+    w, lw = d.words[b], d.lower[b]
+    return (
+        b >= d.title_end
+        and w.isalpha()
+        and shape(w) == CAP
+        and lw not in vocab.SENT_STARTERS
+        and (lw not in vocab.LANGUAGES or lw.endswith("lingual"))
+        and not d.covered[b]
+        and d.lex.lookup(w) is None
+        and not d.lex.is_stop(w)
+    )
+
+
 def _slashed_family(d: "_Doc", j: int) -> str | None:
     """The family of the name that starts a "NAME-B/-L/-XL" run ending at token ``j``."""
     while j >= 1 and (d.words[j] in ("/", "-") or (len(d.words[j]) <= 3 and d.words[j].isupper())):
@@ -623,17 +644,7 @@ def assemble(
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
             _VERSION_TOKEN.match(words[b])
             or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
-            # "the Song Describer Dataset", "SWE-bench Multilingual": a capitalised word of the name
-            or (
-                b >= d.title_end
-                and words[b].isalpha()
-                and shape(words[b]) == CAP
-                and lower[b] not in vocab.SENT_STARTERS
-                and (lower[b] not in vocab.LANGUAGES or lower[b].endswith("lingual"))
-                and not covered[b]
-                and lex.lookup(words[b]) is None
-                and not lex.is_stop(words[b])
-            )
+            or _name_word_after(d, b)  # "ISPRS Potsdam", "SWE-bench Multilingual"
         ):
             add(a, b + 1, "name", rec.type, 2)  # "CALVIN ABC": a split of a known suite
             continue
@@ -653,21 +664,8 @@ def assemble(
             ):
                 add(a - 1, b, "name", rec.type, 2)
                 continue
-            # "FLUX.1 Kontext", "Emu Edit", "Stable Audio Open": a capitalised word of the name
-            if (
-                b < n
-                and b >= d.title_end
-                and d.starts[b] == d.ends[b - 1] + 1
-                and words[b].isalpha()
-                and shape(words[b]) == CAP
-                and lower[b] not in vocab.SENT_STARTERS
-                and lower[b] not in vocab.LANGUAGES
-                and lower[b] not in _TYPE_NOUNS
-                and not covered[b]
-                and lex.lookup(words[b]) is None
-                and not lex.is_stop(words[b])
-            ):
-                b += 1
+            if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in _TYPE_NOUNS and _name_word_after(d, b):
+                b += 1  # "FLUX.1 Kontext", "Stable Audio Open"
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
