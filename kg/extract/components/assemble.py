@@ -1479,12 +1479,8 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
                 words[k - 1].islower() or d.lex.is_stop(words[k - 1])
             ):
                 break
-            kt = _kw(lower[k]) or (
-                # "the X SFT mixture", "the X training set"; "the X validation set" is evaluation
-                ("benchmark" if lower[k - 1] in _EVAL_SET_MODIFIERS and lower[k] in ("set", "sets", "split", "splits") else "dataset")
-                if lower[k] in ("mixture", "mix", "collection", "set", "sets", "split", "splits")
-                else None
-            )
+            # "the X SFT mixture", "the X training set"; "the X validation set" is evaluation
+            kt = _kw(lower[k]) or ("dataset" if lower[k] in ("mixture", "mix", "collection") else _set_type(lower, k))
             if kt in ("dataset", "benchmark") and lower[k] != "tasks":
                 return kt
     return t
@@ -1716,12 +1712,13 @@ _EVAL_SET_MODIFIERS = frozenset("test evaluation eval held-out holdout validatio
 
 
 def _set_type(lower: list[str], k: int) -> str | None:
-    """Type of a data word at ``k``: "a test set" is a benchmark, "a training set", "a split of X" data."""
+    """Type of a data word at ``k``: "a test set", "the X validation split" are benchmarks;
+    "a training set", "a split of X" data."""
     w = lower[k]
-    if w in ("set", "sets", "suite"):
-        if k >= 1 and lower[k - 1] in _EVAL_SET_MODIFIERS:
-            return "benchmark"
-        return "dataset" if w != "suite" else "benchmark"
+    if w in ("set", "sets") or (w in ("split", "splits") and not (k + 1 < len(lower) and lower[k + 1] == "of")):
+        return "benchmark" if k >= 1 and lower[k - 1] in _EVAL_SET_MODIFIERS else "dataset"
+    if w == "suite":
+        return "benchmark"
     if w in _DATA_PARTS and k + 1 < len(lower) and lower[k + 1] == "of":
         return "dataset"
     return None
