@@ -756,6 +756,12 @@ def test_extract_modifiers_set_off_names_and_known_pairs(abstract: str, expected
     assert {k: got.get(k) for k in expected} == expected
 
 
+def test_extract_domain_prefix_on_known_model() -> None:
+    got = types_of("A Study", "It beats Med-Flamingo and Video-Gemini but not the Non-Linear baseline.")
+    assert got.get("Med-Flamingo") == "model" and got.get("Video-Gemini") == "model"
+    assert "Non-Linear" not in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -719,6 +719,13 @@ def assemble(
                     a -= 1
                 add(a, i + 2, "name", "benchmark", 3)
             continue
+        if sh == CAP and i >= d.title_end:
+            # "Med-Flamingo", "Video-Gemini": a domain prefix on a known model is a new model
+            last = w.rsplit("-", 1)[1]
+            krec = lex.lookup(last) if last[:1].isupper() else None
+            if krec is not None and krec.type == "model" and _case_ok(last, krec):
+                add(i, i + 1, "name", "model", 2)
+                continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w and i + 1 < n and _kw(lower[i + 1]) and not _ADJ_TAIL.search(w):
             stripped = w  # "SWE-smith dataset": a lower-case part of a name, not "LLM-based"
