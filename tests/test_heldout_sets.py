@@ -16,11 +16,12 @@ HELDOUT = FIXTURES / "heldout"
 # (gold, papers, type-aware floor, type-agnostic floor)
 SETS = {
     "sample": (HELDOUT / "sample_gold.jsonl", EXAMPLE, 0.97, 0.97),
-    "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.96, 0.98),
-    "h3": (HELDOUT / "h3_gold.jsonl", HELDOUT / "h3_papers.txt", 0.95, 0.96),
-    "h4": (HELDOUT / "h4_gold.jsonl", HELDOUT / "h4_papers.txt", 0.93, 0.95),
-    "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.91, 0.95),
+    "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.98, 0.99),
+    "h3": (HELDOUT / "h3_gold.jsonl", HELDOUT / "h3_papers.txt", 0.96, 0.97),
+    "h4": (HELDOUT / "h4_gold.jsonl", HELDOUT / "h4_papers.txt", 0.94, 0.96),
+    "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.92, 0.96),
     "h6": (HELDOUT / "h6_gold.jsonl", HELDOUT / "h6_papers.txt", 0.93, 0.97),
+    "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.90, 0.94),
 }
 
 
