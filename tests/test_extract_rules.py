@@ -762,6 +762,25 @@ def test_extract_domain_prefix_on_known_model() -> None:
     assert "Non-Linear" not in got
 
 
+def test_extract_regions_licences_generic_runs_are_not_names() -> None:
+    got = run("A Study", "Extensive Domain Randomization enables transfer in North America; data are under a CC BY 4.0 licence.")
+    assert got == {}
+
+
+def test_extract_own_variant_introduced_as_other_kind_stays_apart() -> None:
+    got = types_of(
+        "QuillForge: Verified Synthetic Problems",
+        "We present QuillForge, a generation pipeline for problems. Using this pipeline we release QuillForge-2M, "
+        "a corpus of two million verified problems.",
+    )
+    assert got.get("QuillForge") == "method" and got.get("QuillForge-2M") == "dataset"
+
+
+def test_extract_checkpoint_with_word_size_and_version_joins_its_family() -> None:
+    got = run("A Study", "WER is computed with Whisper-large-v3; the Whisper baseline is weaker.")
+    assert "Whisper-large-v3" in got["Whisper"].aliases
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

@@ -71,7 +71,7 @@ _MINUS_1, _PLUS_1 = (-1).__add__, (1).__add__
 _SIZE_RE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
 # "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
 _LETTER_SIZE_RE = re.compile(
-    r"[-_ ](?:[SMBLHGT]|XS|XL|XXL|[Tt]iny|[Ss]mall|[Bb]ase|[Ll]arge|[Hh]uge|[Gg]iant|[Mm]edium)(?:/\d+)?$"
+    r"[-_ ](?:[SMBLHGT]|XS|XL|XXL|[Tt]iny|[Ss]mall|[Bb]ase|[Ll]arge|[Hh]uge|[Gg]iant|[Mm]edium)(?:/\d+|-v\d+(?:\.\d+)?)?$"
 )
 _TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
@@ -222,6 +222,18 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
         numbered = True
         b += 1
     return b
+
+
+def _other_system(o: dict, fk: str, own_type_hints) -> bool:
+    """Whether a sized name built on the paper's own system is a different artifact.
+
+    "We present MathForge, a generation pipeline ... we release MathForge-2M, a corpus ...
+    fine-tuning on it yields MathForge-7B": the corpus and the model are not the pipeline.
+    The text says so when the two were introduced as different kinds of thing.
+    """
+    fam_type = next((h for h in own_type_hints.get(fk, ()) if h), None)
+    var_type = next((h for h in own_type_hints.get(o["key"], ()) if h), None)
+    return bool(fam_type and var_type and fam_type != var_type)
 
 
 def _name_word_after(d: "_Doc", b: int) -> bool:
@@ -848,7 +860,7 @@ def assemble(
             k = match_key(item["surface"])
             own_keys.add(k)
             # "we introduce a benchmark, X" / "we introduce X, a data mixing law"
-            own_type_hints[k].append(_between_type(d, max(0, p - 3), pos) or _apposition_type(d, item["end"]))
+            own_type_hints[k].append(_apposition_type(d, item["end"]) or _between_type(d, max(0, p - 3), pos))
             picked = True
             break
         if not picked:
@@ -994,6 +1006,8 @@ def assemble(
         if not fam:
             continue
         fk = match_key(fam)
+        if fk in own_keys and _other_system(o, fk, own_type_hints):
+            continue
         # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
         if fk in own_keys or (fk in occ_keys and fk not in generic and o["rec"] is None and lex.lookup(o["surface"]) is None):
             union(o["key"], fk)
@@ -1653,7 +1667,8 @@ def _shape_cue(surface: str) -> tuple[float, str] | None:
     if _YEAR_INSIDE.search(surface):
         return (1.4, "dataset")  # "PHOENIX-2014T": a year names data
     if family_of(surface) and not _K_SIZE.search(surface):
-        return (1.5, "model")
+        # "Qwen-7B" says model; a letter size alone ("PTB-XL", "Foo-L") says less than "on X"
+        return (1.5, "model") if _SIZE_RE.search(surface) else (0.9, "model")
     if _MODEL_SUFFIX.search(surface):
         return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
     if _BENCH_TAIL.search(surface) or _CAMEL_BENCH.search(surface):

@@ -69,7 +69,8 @@ CAP_RUN_GENERIC = GENERIC_HEADS | frozenset(
     navigation manipulation control planning search synthesis editing captioning estimation
     tracking completion summarization attention inference training sampling guidance diffusion
     flow flows matching splatting field feedback embedding embeddings prompting decoding
-    generalization robustness fairness privacy safety security ai""".split()
+    generalization robustness fairness privacy safety security ai randomization augmentation
+    regularization normalization initialization""".split()
 )
 
 CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
