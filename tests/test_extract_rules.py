@@ -781,6 +781,18 @@ def test_extract_checkpoint_with_word_size_and_version_joins_its_family() -> Non
     assert "Whisper-large-v3" in got["Whisper"].aliases
 
 
+def test_extract_suite_nouns_verbs_and_known_lowercase_tails() -> None:
+    got = types_of(
+        "Can Agents Reproduce Papers? The ReproZ Benchmark",
+        "We introduce ReproZ, a benchmark of 64 papers. It scores 41.4 on nuScenes-lidarseg, beating "
+        "BEVFormer, TPVFormer and FB-OCC, and it also sets a new record, with GPT-4o-based agents.",
+    )
+    assert "ReproZ Benchmark" not in got and got.get("ReproZ") == "benchmark"
+    assert got.get("nuScenes-lidarseg") == "benchmark"
+    assert got.get("TPVFormer") == "method" and got.get("FB-OCC") == "method"  # "sets" is a verb here
+    assert "GPT-4o" in got and "GPT-4o-based" not in got
+
+
 def test_extract_signal_and_quality_terms_are_not_names() -> None:
     got = run("A Study", "It lowers CMOS and cSDR errors, improves SPIDEr and ROC-AUC, and uses an FFT on the HOMO-LUMO gap.")
     assert not set(got) & {"CMOS", "cSDR", "SPIDEr", "ROC-AUC", "FFT", "HOMO-LUMO"}

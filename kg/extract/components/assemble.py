@@ -151,7 +151,8 @@ _NOT_MODIFIER = frozenset(
     """and or with on in is are was were has have to of for that which by as at from than
     achieves achieve outperforms outperform shows show uses use improves improve reaches sets
     establishes demonstrates yields attains surpasses exhibits provides performs enables requires
-    obtains delivers gives brings leads across over under using""".split()
+    obtains delivers gives brings leads across over under using it its they we this these those
+    also then still only just not there here who whose""".split()
 )
 _OBJECT_STOP = frozenset("on using with from via by than against over trained based built uses use".split())
 _ALL_PROPOSE_CUES = _PROPOSE_VERBS | _NAMING | {"proposed"}
@@ -222,6 +223,9 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
         numbered = True
         b += 1
     return b
+
+
+_GENERIC_SUITE_NOUNS = frozenset(("benchmark", "suite", "harness"))
 
 
 def _other_system(o: dict, fk: str, own_type_hints) -> bool:
@@ -739,8 +743,11 @@ def assemble(
                 add(i, i + 1, "name", "model", 2)
                 continue
         stripped = strip_suffix(w) if "-" in w else w
-        if stripped != w and i + 1 < n and _kw(lower[i + 1]) and not _ADJ_TAIL.search(w):
-            stripped = w  # "SWE-smith dataset": a lower-case part of a name, not "LLM-based"
+        if stripped != w and not _ADJ_TAIL.search(w) and (
+            (i + 1 < n and _kw(lower[i + 1])) or lex.lookup(stripped) is not None
+        ):
+            # "SWE-smith dataset", "nuScenes-lidarseg": a lower-case part of a name, not "LLM-based"
+            stripped = w
         if stripped != w:
             if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
                 add(i, i + 1, "name", surface=stripped)
@@ -756,7 +763,9 @@ def assemble(
             o["stem"] = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
-            sh == STRONG or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
+            # "The ReproArena Benchmark": a name that stands alone keeps a generic noun out
+            (sh == STRONG and lower[i + 1] not in _GENERIC_SUITE_NOUNS)
+            or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
         ):
             add(i, i + 2, "name", "benchmark", 3)
             continue
