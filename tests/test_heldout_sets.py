@@ -22,6 +22,7 @@ SETS = {
     "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.92, 0.96),
     "h6": (HELDOUT / "h6_gold.jsonl", HELDOUT / "h6_papers.txt", 0.93, 0.97),
     "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.90, 0.94),
+    "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.89, 0.95),
 }
 
 
