@@ -86,8 +86,13 @@ class Lexicon:
             # "Camera-LiDAR", "Audio-Visual": modalities; "log-SNR": a function of a generic term
             if all(p in _MODALITIES for p in parts):
                 return True
-            if parts[0] in _MATH_FUNCTIONS and match_key("-".join(parts[1:])) in self.stop:
+            # "log-SNR", "near-OOD", "minimum-MPJPE": a modifier on a generic term
+            if surface[: len(parts[0])].islower() and parts[0] in _MODIFIERS and match_key("-".join(parts[1:])) in self.stop:
                 return True
+            if "to" in parts[1:-1] and all(
+                p == "to" or p in _MODALITIES or p in _CONVERSION_ENDS or match_key(p) in self.stop for p in parts
+            ):
+                return True  # "Text-to-SQL", "Sim-to-Real": a task or a conversion ("Prompt-to-Prompt" is a method)
         m = _NUMBERED.match(surface)
         if m and match_key(m.group(1)) in self.stop:
             return True  # "BLEU-4", "minADE20", "Hits@10": a generic metric with its cut-off
@@ -100,7 +105,11 @@ _MODALITIES = frozenset(
     """camera image images text video videos audio speech visual vision language depth radar lidar
     thermal infrared point cloud event tactile rgb""".split()
 )
-_MATH_FUNCTIONS = frozenset("log exp sqrt neg inv macro micro weighted avg mean".split())
+_CONVERSION_ENDS = frozenset("sim real seq code music motion sql 2d 3d 4d mesh shape sketch scene".split())
+_MODIFIERS = frozenset(
+    """log exp sqrt neg inv macro micro weighted avg mean median min max minimum maximum near far
+    multi cross inter intra non pre post semi self sub super meta anti pseudo""".split()
+)
 _NUMBERED = re.compile(r"^(.{2,}?[A-Za-z])[-@]?\d+$")
 
 

@@ -93,6 +93,8 @@ _VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:[1-9]|1\d|20)\.\d{1,2}|XL
 # "Stable Diffusion 3 Medium"
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 _DEC_VERSION = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:1?\d|20)\.\d|\d+\.0)$")
+_V_VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
+_ROMAN = frozenset("II III IV VI VII VIII".split())
 _LANG_PAIR = re.compile(r"^(?:[A-Z][a-z]-[A-Z][a-z]|[A-Z]{2}-[A-Z]{2}|[a-z]{2}-[a-z]{2})$")
 _SMALL_INT = re.compile(r"^(?:[1-9]|1\d|20)$")
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+(?:\.\d+)?B)$")
@@ -178,6 +180,8 @@ def _tail_kind(w: str) -> int:
         return _T_LOWER_SIZE
     if _LANG_PAIR.match(w):
         return _T_LANG_PAIR
+    if w in _ROMAN:
+        return _T_VERSION  # "DIHARD III", "BCI Competition IV"
     return 0
 
 
@@ -685,6 +689,9 @@ def assemble(
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
+        if rec.type == "method" and b < n and d.starts[b] == d.ends[b - 1] + 1 and _V_VERSION.match(words[b]):
+            add(a, b + 1, "name", rec.type, 2)  # "MoCo v3", "Point Transformer V3": a version of a method
+            continue
         if (
             rec.type in ("model", "method")
             and a - 1 >= d.title_end
@@ -1573,8 +1580,8 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
         return "dataset"  # "questions from X", "clips sampled from X"
     if j >= 1 and lower[j] == "of" and (lower[j - 1] in _DATA_PARTS or lower[j - 1] in _DATA_UNITS):
         return "dataset"  # "a multilingual slice of X", "the claims of X"
-    if j < 1 or lower[j] not in ("on", "across"):
-        return None
+    if j < 1 or lower[j] not in ("on", "across") or (j + 1 < d.n and lower[j + 1] == "average"):
+        return None  # (not "by 8% on average over X")
     prev = lower[j - 1]
     if prev in ("and", "or", ","):
         # "conditioned on the plan and on X": the verb of the first "on" rules
