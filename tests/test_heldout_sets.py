@@ -23,6 +23,7 @@ SETS = {
     "h6": (HELDOUT / "h6_gold.jsonl", HELDOUT / "h6_papers.txt", 0.93, 0.97),
     "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.90, 0.94),
     "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.89, 0.95),
+    "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.87, 0.94),
 }
 
 
