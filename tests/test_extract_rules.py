@@ -23,6 +23,17 @@ def types_of(title: str, abstract: str) -> dict[str, str]:
     return {n: m.type.value for n, m in run(title, abstract).items()}
 
 
+def assert_types(abstract: str, expected: dict[str, str]) -> None:
+    """The abstract (under a neutral title) gives these names these types."""
+    got = types_of("A Study", abstract)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def assert_absent(abstract: str, absent: set[str]) -> None:
+    """None of these names is extracted from the abstract."""
+    assert not (set(run("A Study", abstract)) & absent)
+
+
 # ---------------------------------------------------------------- interface
 
 
@@ -236,8 +247,7 @@ def test_extract_exact_case_gazetteer_names() -> None:
     ],
 )
 def test_extract_benchmarks_and_datasets_from_context(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 def test_extract_list_head_types_members() -> None:
@@ -351,8 +361,7 @@ def test_extract_gazetteer_records_are_well_formed() -> None:
     ],
 )
 def test_extract_probe_regressions(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -368,7 +377,7 @@ def test_extract_probe_regressions(abstract: str, expected: dict[str, str]) -> N
     ],
 )
 def test_extract_probe_negatives(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 def test_extract_and_propose_shares_the_subject() -> None:
@@ -420,7 +429,7 @@ def test_extract_version_tails(abstract: str, expected: dict[str, str | None]) -
     ],
 )
 def test_extract_version_tails_negatives(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 def test_extract_size_variants_of_own_model_are_aliases() -> None:
@@ -447,7 +456,7 @@ def test_extract_size_variants_of_own_model_are_aliases() -> None:
     ],
 )
 def test_extract_metric_and_prefix_negatives(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 @pytest.mark.parametrize(
@@ -499,8 +508,7 @@ def test_extract_improving_on_is_a_comparison_not_a_benchmark() -> None:
     ],
 )
 def test_extract_list_context_types(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -515,7 +523,7 @@ def test_extract_list_context_types(abstract: str, expected: dict[str, str]) -> 
     ],
 )
 def test_extract_list_context_negatives(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 @pytest.mark.parametrize(
@@ -531,8 +539,7 @@ def test_extract_list_context_negatives(abstract: str, absent: set[str]) -> None
     ],
 )
 def test_extract_opening_phrase_is_not_apposition(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -551,8 +558,7 @@ def test_extract_opening_phrase_is_not_apposition(abstract: str, expected: dict[
     ],
 )
 def test_extract_heads_suffixes_and_tails(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -569,7 +575,7 @@ def test_extract_heads_suffixes_and_tails(abstract: str, expected: dict[str, str
     ],
 )
 def test_extract_units_quantities_modalities_are_not_names(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 @pytest.mark.parametrize(
@@ -598,8 +604,7 @@ def test_extract_units_quantities_modalities_are_not_names(abstract: str, absent
     ],
 )
 def test_extract_appositions_tails_and_editions(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -613,7 +618,7 @@ def test_extract_appositions_tails_and_editions(abstract: str, expected: dict[st
     ],
 )
 def test_extract_sizes_languages_phenomena_are_not_names(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 def test_extract_variant_with_its_family_named_is_one_entity() -> None:
@@ -636,7 +641,7 @@ def test_extract_variant_with_its_family_named_is_one_entity() -> None:
     ],
 )
 def test_extract_scores_metrics_formats_are_not_names(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 @pytest.mark.parametrize(
@@ -653,8 +658,7 @@ def test_extract_scores_metrics_formats_are_not_names(abstract: str, absent: set
     ],
 )
 def test_extract_numbers_versions_and_known_types(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -676,8 +680,7 @@ def test_extract_numbers_versions_and_known_types(abstract: str, expected: dict[
     ],
 )
 def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -693,8 +696,7 @@ def test_extract_more_type_cues(abstract: str, expected: dict[str, str]) -> None
     ],
 )
 def test_extract_known_stems_and_editions(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 def test_extract_acronym_before_known_name_is_one_name() -> None:
@@ -761,8 +763,7 @@ def test_extract_known_model_with_capitalised_word_after() -> None:
     ],
 )
 def test_extract_modifiers_set_off_names_and_known_pairs(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 def test_extract_domain_prefix_on_known_model() -> None:
@@ -816,8 +817,7 @@ def test_extract_suite_nouns_verbs_and_known_lowercase_tails() -> None:
     ],
 )
 def test_extract_versions_averages_and_compounds(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 def test_extract_tasks_modifiers_and_formats_are_not_names() -> None:
@@ -903,8 +903,7 @@ def test_extract_definitions_and_editions(abstract: str, expected: dict[str, str
     ],
 )
 def test_extract_more_context_types(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -915,7 +914,7 @@ def test_extract_more_context_types(abstract: str, expected: dict[str, str]) -> 
     ],
 )
 def test_extract_more_context_negatives(abstract: str, absent: set[str]) -> None:
-    assert not (set(run("A Study", abstract)) & absent)
+    assert_absent(abstract, absent)
 
 
 # ---------------------------------------------------------------- pipeline internals kept cheap
@@ -973,8 +972,7 @@ def test_extract_slashed_sizes_are_aliases_of_the_own_model() -> None:
     ],
 )
 def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
 
 
 @pytest.mark.parametrize(
@@ -988,5 +986,4 @@ def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) ->
     ],
 )
 def test_extract_model_or_method_cues(abstract: str, expected: dict[str, str]) -> None:
-    got = types_of("A Study", abstract)
-    assert {k: got.get(k) for k in expected} == expected
+    assert_types(abstract, expected)
