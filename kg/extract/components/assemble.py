@@ -13,7 +13,12 @@ The rules, in the order they run:
    Gazetteer matches count when they sit on whole tokens and, for single words (or
    ``case: exact`` records), keep their capitals. Version, year and size tails stay with
    a name ("BraTS 2021", "PaliGemma 2", "Whisper large-v3", "Stable Diffusion 3 Medium";
-   "X 2019 and 2020" are two editions) unless the number counts something ("3 times").
+   "X 2019 and 2020" are two editions; "MoCo v3", "DIHARD III", "WMT14 En-De") unless the
+   number counts something ("3 times") or is a score ("MUSIQ 70.1"). A capitalised word
+   glued to a known name is part of it ("FLUX.1 Kontext", "ISPRS Potsdam", "the Song
+   Describer Dataset"); so is a non-generic acronym before it ("HT Demucs") and a known
+   name's non-adjective lower-case tail ("nuScenes-lidarseg", "Seed-TTS-eval"), while an
+   adjective tail is dropped ("GPT-4o-based", "LLM-Guided").
    Capitalised words that are not strong become names only from context: right before
    a dataset/benchmark noun ("Summary dataset"), in a list with a type noun ("methods
    such as Latent Plans or C-Bet"), right after a plural type noun ("the datasets A and
@@ -28,9 +33,13 @@ The rules, in the order they run:
    "we propose/introduce/present ...", "called", "named", "the proposed model, X".
    Typed from the title's head noun, then the words around it ("X, an advanced MLLM").
    Every later use of a one-word own name is an occurrence; its size variants
-   ("X-8B", "X-S", "X-B/-L/-XL") are aliases of it.
-4. **Types** of other names: the noun right after ("X benchmark"), an apposition
-   ("X, a ... benchmark"), the head noun of its list ("models like X and Y"), the
+   ("X-8B", "X-S", "X-B/-L/-XL") are aliases of it unless the text introduces them as
+   another kind of thing ("X, a pipeline ... X-2M, a corpus"). A checkpoint of any system
+   the text also names bare is one entity with it ("MusicGen" and "MusicGen-Large").
+4. **Types** of other names: the noun right after ("X benchmark", "the X validation set"),
+   an apposition ("X, a ... benchmark", "X, 2,400 demonstrations", "a test set, X,";
+   not the subject after an opening phrase: "On MMLU, the model ..."), the head noun of
+   its list ("models like X and Y"), the
    gazetteer, the long form's head, "trained on X" / "questions from X" / a thousands
    count ("Alpaca-52K") for data, a model family inside the name ("MedSAM"), then the
    shape (a size/digit suggests a model). Finally the names of one coordinated list
