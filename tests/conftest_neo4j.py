@@ -135,3 +135,14 @@ def connect_neo4j():
 def wipe(store) -> None:
     """Delete every node and relationship (the schema stays)."""
     store.query("MATCH (n) DETACH DELETE n", write=True)
+
+
+def module_store():
+    """The body of a module-scoped fixture: a writable server store, emptied and closed after
+    the module (also when a test failed): ``yield from module_store()``."""
+    store = connect_neo4j()
+    try:
+        yield store
+    finally:
+        wipe(store)
+        store.close()

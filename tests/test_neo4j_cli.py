@@ -11,17 +11,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from conftest_neo4j import connect_neo4j, wipe
+from conftest_neo4j import module_store
 
 pytestmark = pytest.mark.neo4j
 
 
 @pytest.fixture(scope="module")
 def neo():
-    store = connect_neo4j()
-    yield store
-    wipe(store)
-    store.close()
+    yield from module_store()
 
 
 def kg(*args: str | Path, neo4j: bool) -> subprocess.CompletedProcess[str]:

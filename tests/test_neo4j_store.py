@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_neo4j import connect_neo4j, key, sample_graph, wipe
+from conftest_neo4j import key, module_store, sample_graph, wipe
 from kg.errors import AuthFailed, QueryRejected, StoreUnavailable
 from kg.model import EntityType, Link, Role
 from kg.store.cypher_files import read_query_file
@@ -28,10 +28,7 @@ needs_server = pytest.mark.neo4j
 @pytest.fixture(scope="module")
 def server():
     """A writable store on the server, emptied once for this module."""
-    store = connect_neo4j()
-    yield store
-    wipe(store)
-    store.close()
+    yield from module_store()
 
 
 @pytest.fixture
