@@ -13,7 +13,7 @@
 Every component is a plain function with a thin ``@Language.factory`` wrapper and
 writes plain tuples/dicts to a Doc extension (see ``kg.extract.components``). The
 rules are described in ``kg.extract.components.assemble``; the curated data (gazetteer,
-stoplist) in ``kg.extract.lexicon``. ``benchmarks/extract_speed.py`` measures
+stoplist) in ``kg.extract.lexicon``. ``kg bench`` (``kg.bench``) measures
 throughput against the bare tokenizer.
 """
 
