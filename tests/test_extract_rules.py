@@ -231,6 +231,16 @@ def test_extract_exact_case_gazetteer_names() -> None:
     assert set(run("A Study", "We compare Codex and Sora.")) == {"Codex", "Sora"}
 
 
+def test_extract_known_name_in_lower_case_with_a_digit() -> None:
+    # a hyphenated lower-case word with a digit is no ordinary word: the known model
+    assert types_of("A Study", "It beats E5-Mistral-7B and bge-m3 on retrieval.").get("bge-m3") == "model"
+
+
+def test_extract_a_recognizer_is_a_model() -> None:
+    got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
+    assert got.get("EchoVox-ASR") == "model"
+
+
 # ---------------------------------------------------------------- benchmarks and datasets from context
 
 
@@ -244,6 +254,10 @@ def test_extract_exact_case_gazetteer_names() -> None:
         ("Our agent solves HouseHunt, a hard navigation benchmark.", {"HouseHunt": "benchmark"}),
         ("It reaches 91% accuracy on CALVIN and 80% on LIBERO-90.", {"CALVIN": "benchmark", "LIBERO-90": "benchmark"}),
         ("We pre-train on ImageNet and test on MNIST.", {"ImageNet": "dataset", "MNIST": "dataset"}),
+        # a known data set takes the type of the list it stands in (the gazetteer holds its usual use)
+        ("It leads on the image benchmarks CIFAR-10, SVHN and STL-10.", {"CIFAR-10": "benchmark", "SVHN": "benchmark"}),
+        ("We mix the driving datasets nuPlan and Argoverse 2 for pretraining.", {"nuPlan": "dataset"}),
+        ("Accuracy rises on CIFAR-10 and on nuPlan.", {"CIFAR-10": "dataset", "nuPlan": "benchmark"}),
     ],
 )
 def test_extract_benchmarks_and_datasets_from_context(abstract: str, expected: dict[str, str]) -> None:
@@ -453,6 +467,10 @@ def test_extract_size_variants_of_own_model_are_aliases() -> None:
         ("Under W4A4 and W8A8 it keeps accuracy; CRPS and gFID improve.", {"W4A4", "W8A8", "CRPS", "gFID"}),
         # a language in front of a dataset is not part of its name
         ("Accuracy on English VoxBank is unchanged.", {"English VoxBank"}),
+        # a hyphenated metric noun: "XYZ-score" is a measure, not the name XYZ
+        ("Designs reach a high QRX-score and a low ZWT-error.", {"QRX", "ZWT", "QRX-score"}),
+        # groups and functions written as maths
+        ("Frames live on SE(3), rotations on SO(3), and attention costs O(n).", {"SE", "SO", "O"}),
     ],
 )
 def test_extract_metric_and_prefix_negatives(abstract: str, absent: set[str]) -> None:
@@ -467,10 +485,31 @@ def test_extract_metric_and_prefix_negatives(abstract: str, absent: set[str]) ->
         # a known one-word name glued to a new strong name is one name
         ("The baseline is Swin QUNETR.", {"Swin QUNETR"}),
         ("Scores on English VoxBank are high.", {"VoxBank"}),
+        # a capitalised run keeps its words, not its adjective tail
+        ("To cut bias we train with Noise Tilting-style schedules.", {"Noise Tilting"}),
+        # an acronym written right against its long form is still defined
+        ("We propose QZPO(Quiet Zone Policy Optimization) for control.", {"QZPO"}),
     ],
 )
 def test_extract_lower_camel_and_glued_names(abstract: str, present: set[str]) -> None:
     assert present <= set(run("A Study", abstract))
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a known name followed by capitalised words and a type noun names something larger
+        ("We add 200k entries from the AlphaFold Database.", {"AlphaFold Database": "dataset"}),
+        ("Agents play in the two-player Hanabi Learning Environment.", {"Hanabi Learning Environment": "benchmark"}),
+        ("It is pretrained on the Monash Time Series Forecasting Archive.", {"Monash Time Series Forecasting Archive": "dataset"}),
+        # ... but a known data set's own type noun is not part of its name
+        ("We train on the ImageNet Dataset and report MMLU Tasks.", {"ImageNet": "dataset", "MMLU": "benchmark"}),
+        # a "<name> Dataset" run is at most four words; the word before is not another member
+        ("We fine-tune on the Big Kestrel Image Quality Dataset.", {"Big Kestrel Image Quality Dataset": "dataset", "Big": None}),
+    ],
+)
+def test_extract_names_that_end_in_a_type_noun(abstract: str, expected: dict[str, str | None]) -> None:
+    assert_types(abstract, expected)
 
 
 def test_extract_improving_on_is_a_comparison_not_a_benchmark() -> None:

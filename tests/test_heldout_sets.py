@@ -24,6 +24,7 @@ SETS = {
     "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.90, 0.94),
     "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.89, 0.95),
     "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.87, 0.94),
+    "h10": (HELDOUT / "h10_gold.jsonl", HELDOUT / "h10_papers.txt", 0.91, 0.96),
 }
 
 

@@ -274,6 +274,29 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
     )
 
 
+def _typed_run_after(d: "_Doc", b: int) -> tuple[int, str | None] | None:
+    """(end, type) when the capitalised words from ``b`` on end in a capitalised type noun.
+
+    At most four words, each glued to the one before by a single space, none a word that
+    starts a clause: "Learning Environment", "Database", "Time Series Forecasting Archive".
+    """
+    words, lower = d.words, d.lower
+    j = b
+    while (
+        j < d.n
+        and j - b < 4
+        and d.starts[j] == d.ends[j - 1] + 1
+        and words[j].isalpha()
+        and shape(words[j]) == CAP
+        and not d.covered[j]
+        and lower[j] not in vocab.SENT_STARTERS
+    ):
+        if lower[j] in _CUE_NOUNS:
+            return j + 1, (None if lower[j] == "tasks" else _kw(lower[j]))  # "Atari Learning Tasks": a description
+        j += 1
+    return None
+
+
 def _slashed_family(d: "_Doc", j: int) -> str | None:
     """The family of the name that starts a "NAME-B/-L/-XL" run ending at token ``j``."""
     while j >= 1 and (d.words[j] in ("/", "-") or (len(d.words[j]) <= 3 and d.words[j].isupper())):
@@ -650,6 +673,15 @@ def assemble(
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
         b = b1 + 1
+        run = _typed_run_after(d, b) if a >= d.title_end and b < n and d.starts[b] == t_ends[b1] + 1 else None
+        if run is not None:
+            if run[1] is not None and (run[0] > b + 1 or rec.type in ("model", "method")):
+                # "the Hanabi Learning Environment", "the AlphaFold Database": a longer name
+                # that its own type noun ends
+                add(a, run[0], "name", run[1], 4)
+            else:
+                add(a, b, "gaz", rec.type, 2, rec)  # "the ImageNet Dataset", "MMLU Tasks": ImageNet, MMLU
+            continue
         if (
             b1 == a
             and rec.type in ("model", "method")
@@ -765,7 +797,12 @@ def assemble(
             # "SWE-smith dataset", "nuScenes-lidarseg": a lower-case part of a name, not "LLM-based"
             stripped = w
         if stripped != w:
-            if shape(stripped) == STRONG and not lex.is_stop(stripped) and not _is_plural_acronym(stripped):
+            if (
+                shape(stripped) == STRONG
+                and not lex.is_stop(stripped)
+                and not _is_plural_acronym(stripped)
+                and w[len(stripped) + 1 :].lower() not in _METRIC_NOUNS  # "TM-score": a metric
+            ):
                 add(i, i + 1, "name", surface=stripped)
             continue
         stem = lex.variant_stem(w) if sh != NONE else None
@@ -788,6 +825,10 @@ def assemble(
         if sh == STRONG:
             if lex.is_stop(w) and not _is_plural_acronym(w):
                 continue
+            if i + 3 < n and words[i + 1] == "(" and words[i + 3] == ")" and d.starts[i + 1] == d.ends[i] and (
+                words[i + 2].isdigit() or len(words[i + 2]) == 1
+            ):
+                continue  # "SE(3)", "SO(3)", "GL(n)": a group or a function, written as maths
             a, b = i, i + 1
             bt = _tail_end(d, b, True, w[-1:].isdecimal())  # bool(_NUM_END.search(w))
             tail_from = b
@@ -1210,6 +1251,8 @@ def _case_ok_forms(surface: str, forms: tuple[str, ...], exact: bool) -> bool:
             return True
     if exact:
         return False
+    if "-" in surface and not surface.isalpha() and any(c.isdigit() for c in surface):
+        return True  # "bge-m3" for "BGE-M3": a hyphenated word with a digit is no ordinary word
     # "Minigrid" for "MiniGrid": a long CamelCase name with its inner capitals lowered (short
     # ones would turn words into names: "Palm", "Cola")
     if len(surface) >= 8 and surface[0].isupper() and surface[1:].islower():
@@ -1221,6 +1264,7 @@ def _case_ok_forms(surface: str, forms: tuple[str, ...], exact: bool) -> bool:
 
 
 _CUE_NOUNS = vocab.DATA_KW | vocab.BENCH_KW
+_CTX_MAX_WORDS = 4  # capitalised words a "<name> dataset" name may have before its type noun
 
 
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
@@ -1244,7 +1288,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                     continue
                 b = j + 1
                 a = j
-                while a >= d.title_end and shape(words[a]) == CAP and not covered[a] and b - a <= 3:
+                while a >= d.title_end and shape(words[a]) == CAP and not covered[a] and b - a <= _CTX_MAX_WORDS:
                     a -= 1
                 a += 1
                 # a run right after a name continues it ("Hanabi Learning Environment"): leave it
@@ -1255,8 +1299,9 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                         whole = b == i and words[i][0].isupper() and d.starts[i] == d.ends[i - 1] + 1
                         add(a, b + 1 if whole else b, "ctx", t, 4)
                         j = a - 1
-                        continue
-                break
+                        if j >= 0 and (covered[j] or words[j] in (",", "and", "or", "&")):
+                            continue  # another member of the list
+                break  # (a capitalised word right before is not: "Big Kestrel Image Quality Dataset")
     # runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"
     cap_set = d.cap_set
     run_starts = cap_set.intersection(map(_MINUS_1, cap_set))  # i + 1 is capitalised too ...
@@ -1285,6 +1330,12 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         )
         if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.CAP_RUN_GENERIC:
             if not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
+                last = words[j - 1]
+                bare = strip_suffix(last) if "-" in last else last
+                if bare != last:
+                    # "Diffusion Forcing-style noise": the name without its adjective tail
+                    add(i, j, "ctx", surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
+                    continue
                 jt = _tail_end(d, j, False)
                 add(i, jt if not any(covered[j:jt]) else j, "ctx")  # "Common Voice 17.0"
 
@@ -2085,7 +2136,12 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
                 if typ == "method" and _CHECKPOINT_TAIL.match(name, len(stem)):
                     typ = "model"  # "SegFormer-B5": a sized checkpoint of an architecture
                 best = (conf, typ)
-        if rec is not None and (
+        ctx = None
+        if rec is not None and rec.type in _DATA_TYPES and best[0] < 4:
+            ctx = _data_context_type(d, items)
+        if ctx is not None:
+            typ, conf = ctx, 3  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
+        elif rec is not None and (
             typ is None
             or best[0] < 4
             or (rec.type in ("model", "method") and typ in ("model", "method"))
@@ -2133,6 +2189,26 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         "_conf": 3 if is_own else conf,
         "_items": items,
     }
+
+
+_DATA_TYPES = ("dataset", "benchmark")
+
+
+def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
+    """dataset or benchmark, when the words around a known data name say which one it is here.
+
+    A data set is a benchmark where it is evaluated on and a dataset where it is trained on
+    (the guidelines); the gazetteer can only hold the usual use. The list it stands in says
+    which ("the benchmarks A, B and C", "the datasets A and B"). (The verb before "on" is
+    too weak a cue to overrule the gazetteer: "results on ImageNet" is still a dataset.)
+    """
+    kinds = set()
+    for o in sorted(items, key=_START)[:_CUE_OCCURRENCES]:
+        a0 = o["start"]
+        lt = d.noun_list_type.get(a0) or (_list_head_type(d, a0) if a0 > 0 else None)
+        if lt in _DATA_TYPES:
+            kinds.add(lt)
+    return kinds.pop() if len(kinds) == 1 else None  # (lists that disagree say nothing)
 
 
 _CHECKPOINT_TAIL = re.compile(r"[-_]?(?:[A-Z]\d{1,2}|[SBLHG]|XL|XXL|\d+(?:\.\d+)?[BMK])$")

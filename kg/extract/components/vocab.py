@@ -24,7 +24,8 @@ __all__ = [
 MODEL_KW = frozenset(
     """model models llm llms mllm mllms lmm lmms vlm vlms lvlm lvlms slm slms checkpoint
     checkpoints backbone backbones classifier classifiers detector detectors retriever retrievers
-    reranker rerankers embedder embedders codec codecs vocoder vocoders tokenizer tokenizers""".split()
+    reranker rerankers embedder embedders codec codecs vocoder vocoders tokenizer tokenizers
+    recognizer recognizers""".split()
 )
 METHOD_KW = frozenset(
     """method methods framework frameworks algorithm algorithms approach approaches technique
