@@ -236,6 +236,13 @@ def test_extract_known_name_in_lower_case_with_a_digit() -> None:
     assert types_of("A Study", "It beats E5-Mistral-7B and bge-m3 on retrieval.").get("bge-m3") == "model"
 
 
+def test_extract_a_type_noun_used_as_a_verb_types_nothing() -> None:
+    # "and approaches the ..." is a verb: the list takes the type of its known member
+    got = types_of("A Study", "Our editor beats InstructPix2Pix, QuillEdit and PaintMax-2, and approaches the best closed system.")
+    assert got.get("QuillEdit") == got.get("PaintMax-2") == "model"
+    assert types_of("A Study", "We compare the PPO, SAC and ZetaQ approaches.").get("ZetaQ") == "method"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

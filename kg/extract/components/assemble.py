@@ -1563,8 +1563,8 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     if lower[i] in ("learning", "optimization", "optimisation", "score", "measure", "metric", "solution"):
         return None
     t = _kw(lower[i])
-    if t and i + 1 < n and words[i + 1] == "-":
-        return None
+    if t and i + 1 < n and (words[i + 1] == "-" or lower[i + 1] in _VERB_OBJECT_START):
+        return None  # "X, and approaches the ...", "X models the ...": a verb, not a type noun
     if t is None and lower[i] in ("mixture", "mix", "collection", "subset", "subsets"):
         return "dataset"  # "the Tulu 3 SFT mixture", "the four PeMS subsets"
     if t is None:
@@ -1583,6 +1583,7 @@ def _next_word_type(d: _Doc, i: int) -> str | None:
     return t
 
 
+_VERB_OBJECT_START = frozenset("the a an our its their this these".split())
 _NOT_EVAL_BEFORE_ON = frozenset(
     """based built relies rely relying depend depends depending conditioned focus focuses focusing
     operate operates operating run runs running deployed implemented work works working act acts
