@@ -243,6 +243,16 @@ def test_extract_a_type_noun_used_as_a_verb_types_nothing() -> None:
     assert types_of("A Study", "We compare the PPO, SAC and ZetaQ approaches.").get("ZetaQ") == "method"
 
 
+def test_extract_lower_case_size_word_after_a_known_model() -> None:
+    assert "Whisper small" in run("A Study", "It is within a point of Whisper small at a tenth of its size.")
+
+
+def test_extract_a_preposition_is_no_modifier_of_a_type_noun() -> None:
+    # "trained per dataset" does not make the list before it datasets
+    got = types_of("A Study", "We compare with supervised models, PatchTST and QuillCast, trained per dataset.")
+    assert got.get("QuillCast") != "dataset"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"
@@ -323,6 +333,15 @@ def test_extract_urls_as_github_and_url_entities() -> None:
     assert got["https://github.com/Lab/Tool"].type == EntityType.GITHUB
     assert got["https://github.com/Lab/Tool"].count == 2
     assert got["https://lab.github.io/tool"].type == EntityType.URL
+
+
+def test_extract_bare_github_address_without_a_scheme() -> None:
+    got = run("A Study", "Code is available at github.com/Lab/Tool-2. See also gist.github.com/lab/abc and GitHub.com/Lab/Other.")
+    assert got["https://github.com/Lab/Tool-2"].type == EntityType.GITHUB
+    assert got["https://github.com/Lab/Tool-2"].aliases == ("github.com/Lab/Tool-2",)
+    assert got["https://github.com/Lab/Tool-2"].role == Role.CODE
+    assert "https://github.com/Lab/Other" in got
+    assert not any("abc" in name for name in got)  # a gist is not a repository, and not a bare github.com/ address
 
 
 def test_extract_github_from_the_paper_field() -> None:
@@ -509,6 +528,7 @@ def test_extract_lower_camel_and_glued_names(abstract: str, present: set[str]) -
         ("We add 200k entries from the AlphaFold Database.", {"AlphaFold Database": "dataset"}),
         ("Agents play in the two-player Hanabi Learning Environment.", {"Hanabi Learning Environment": "benchmark"}),
         ("It is pretrained on the Monash Time Series Forecasting Archive.", {"Monash Time Series Forecasting Archive": "dataset"}),
+        ("It is pretrained on the Monash Time Series Forecasting Repository.", {"Monash Time Series Forecasting Repository": "dataset"}),
         # ... but a known data set's own type noun is not part of its name
         ("We train on the ImageNet Dataset and report MMLU Tasks.", {"ImageNet": "dataset", "MMLU": "benchmark"}),
         # a "<name> Dataset" run is at most four words; the word before is not another member

@@ -30,7 +30,7 @@ from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # 
 from kg.extract.components.acronyms import find_definitions
 from kg.extract.components.assemble import assemble
 from kg.extract.components.gazetteer import build_matcher
-from kg.extract.components.lexer import KgTokenizer, split_sentences, tokenize
+from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
 from kg.extract.components.urls import canonical_url, is_github, url_token_indices
 from kg.extract.lexicon import load_lexicon
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
@@ -72,7 +72,7 @@ def _direct_runner():
         words, starts, ends = tokens = tokenize(text)
         lower = list(map(str.lower, words))
         sents = split_sentences(text, words, starts, ends)
-        if "://" not in text and "www." not in text:
+        if not may_hold_url(text):
             found_urls = ()
         else:
             found_urls = tuple(

@@ -117,7 +117,9 @@ _COUNT_AFTER = frozenset(
 )
 _NUM_END = re.compile(r"\d$")
 _BARE_NUM = re.compile(r"^\d+(?:[.,]\d+)*$")
-_AFTER_LOWER_SIZE = frozenset(", . ; : ) and or model models checkpoint checkpoint variant".split())
+_AFTER_LOWER_SIZE = frozenset(
+    ", . ; : ) and or model models checkpoint checkpoints variant at on in with by from for as while which is was".split()
+)
 
 # "we propose X", "this paper introduces X", "X, which we call Y", "named X", "the proposed model, X"
 _PROPOSE_VERBS = frozenset(
@@ -159,7 +161,7 @@ _TITLE_PREFIX_WORDS = frozenset(
 )
 _NOT_A_NAME_AFTER = frozenset("problem problems issue issues effect effects phenomenon paradox dilemma".split())
 _NOT_MODIFIER = frozenset(
-    """and or with on in is are was were has have to of for that which by as at from than
+    """and or with on in is are was were has have to of for that which by as at from than per each every
     achieves achieve outperforms outperform shows show uses use improves improve reaches sets
     establishes demonstrates yields attains surpasses exhibits provides performs enables requires
     obtains delivers gives brings leads across over under using it its they we this these those
@@ -293,6 +295,8 @@ def _typed_run_after(d: "_Doc", b: int) -> tuple[int, str | None] | None:
     ):
         if lower[j] in _CUE_NOUNS:
             return j + 1, (None if lower[j] == "tasks" else _kw(lower[j]))  # "Atari Learning Tasks": a description
+        if lower[j] in ("repository", "collection") and j > b:
+            return j + 1, "dataset"  # "the Monash Time Series Forecasting Repository"
         j += 1
     return None
 

@@ -19,7 +19,7 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["KgTokenizer", "char_positions", "positions", "tokenize", "split_sentences", "URL_RE"]
+__all__ = ["KgTokenizer", "char_positions", "may_hold_url", "positions", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
 # "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
@@ -27,20 +27,28 @@ __all__ = ["KgTokenizer", "char_positions", "positions", "tokenize", "split_sent
 # possessive quantifiers: everything after the first \w is optional, so the greedy match is
 # final and keeping no backtracking points only saves time (same tokens)
 TOKEN_RE = re.compile(r"(\w++(?:[-.\u2010\u2011]\w++)*+(?:/\d++(?![\w/]))?[+*]*+|\S)")
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
+# a URL starts with a scheme, "www." or a bare "github.com/" (not part of another host name:
+# "gist.github.com/...", "api.github.com/...")
+URL_RE = re.compile(r"(?:https?://|www\.|(?<![\w.@/-])github\.com/)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
+_URL_NEEDLES = ("http", "www.", "github.com/")
+
+
+def may_hold_url(text: str) -> bool:
+    """A cheap first test: whether ``text`` can hold a URL at all (most abstracts do not)."""
+    return "://" in text or "www." in text or "github.com/" in text or "GitHub.com/" in text
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
 
 
 def url_matches(text: str) -> list[re.Match]:
-    """``URL_RE.finditer(text)``, but the regex is only tried where "http" or "www." occurs.
+    """``URL_RE.finditer(text)``, but the regex is only tried where "http", "www." or "github.com/" occurs.
 
-    A regex scan tries every position of the text; ``str.find`` for the two prefixes is far
+    A regex scan tries every position of the text; ``str.find`` for the prefixes is far
     cheaper, and every URL starts with one of them.
     """
     low = text.lower()
     cands = []
-    for needle in ("http", "www."):
+    for needle in _URL_NEEDLES:
         p = low.find(needle)
         while p >= 0:
             cands.append(p)
@@ -96,7 +104,7 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     ends = offsets[1::2]
     starts = offsets[0::2]
     del starts[len(ends) :]
-    if "://" in text or "www." in text:
+    if may_hold_url(text):
         # a URL is one token, whatever punctuation it holds
         for m in reversed(url_matches(text)):
             a = bisect.bisect_right(starts, m.start()) - 1

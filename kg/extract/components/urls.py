@@ -14,24 +14,25 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.components.lexer import URL_RE, may_hold_url
+
 __all__ = ["canonical_url", "find_urls", "is_github"]
 
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 _GITHUB_RE = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/([A-Za-z0-9._-]+)",
     re.IGNORECASE,
 )
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
-_is_url_token = re.compile(r"(?:https?://|www\.)", re.IGNORECASE).match
+_is_url_token = re.compile(r"(?:https?://|www\.|github\.com/)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
-_WWW = re.compile(r"www\.", re.IGNORECASE)
+_WWW = re.compile(r"www\.|github\.com/", re.IGNORECASE)
 
 
 def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[int]:
     """Ascending indices of the tokens ``_is_url_token`` accepts, without testing every token.
 
-    Such a token holds "://" or starts with "www." (in any case; only ASCII w/W match), so
-    only the tokens at those places in the text are tested.
+    Such a token holds "://" or starts with "www." or "github.com/" (in any case), so only
+    the tokens at those places in the text are tested.
     """
     cands = set()
     find = text.find
@@ -39,7 +40,8 @@ def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[in
     while p >= 0:
         cands.add(bisect_right(starts, p) - 1)
         p = find("://", p + 1)
-    if "www." in text.lower():
+    low = text.lower()
+    if "www." in low or "github.com/" in low:
         for m in _WWW.finditer(text):
             cands.add(bisect_right(starts, m.start()) - 1)
     return [i for i in sorted(cands) if i >= 0 and _is_url_token(words[i])]
@@ -94,7 +96,7 @@ def make_urls(nlp: Language, name: str):
 
     def urls(doc: Doc) -> Doc:
         text = doc._.kg_text or doc.text
-        if "://" not in text and "www." not in text:
+        if not may_hold_url(text):
             doc._.kg_urls = ()
             return doc
         words, starts, ends = doc._.kg_tokens
