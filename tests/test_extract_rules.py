@@ -253,6 +253,23 @@ def test_extract_a_preposition_is_no_modifier_of_a_type_noun() -> None:
     assert got.get("QuillCast") != "dataset"
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # a parameter count in the introducing phrase says model, whatever its head noun
+        ("We introduce LyraSong, a 1.4B-parameter latent diffusion transformer for songs.", {"LyraSong": "model"}),
+        ("We present QuietEar, a streaming transducer with 28M parameters for hearing aids.", {"QuietEar": "model"}),
+        # ... not a count further on, after the phrase has ended
+        ("We propose FooLoss, a loss for training 7B-parameter models.", {"FooLoss": "method"}),
+        # "a collection of ..." is data; "a mixture of experts" is not
+        ("We release PageSet-50K, a collection of 50K annotated page images.", {"PageSet-50K": "dataset"}),
+        ("We propose TeachMix, a mixture of specialised teachers for distillation.", {"TeachMix": "method"}),
+    ],
+)
+def test_extract_own_system_typed_by_its_introducing_phrase(abstract: str, expected: dict[str, str]) -> None:
+    assert_types(abstract, expected)
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

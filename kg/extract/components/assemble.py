@@ -1854,18 +1854,44 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
         return None
     t = None
     stop = _APPOS_STOP
+    k = j + 1
     for k in range(j + 1, min(n, j + 11)):
         w = lower[k]
         if w in stop or w in (".", ";", ":", "(") or w == ",":
             if w in (",", "and") and t is None:
                 continue
             break
-        kt = _kw(w) or _set_type(lower, k)
+        kt = _kw(w) or _set_type(lower, k) or ("dataset" if w == "collection" else None)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and words[k + 1] == "-":
                 continue
             t = _method_or_eval(d, k, kt)
+    # a parameter count in the phrase, or right after it ("with 28M parameters"), says model
+    end = min(n, k + 5) if lower[k] == "with" else k
+    if t in (None, "method") and _counts_parameters(d, j + 1, end):
+        return "model"  # "X, a 1.4B-parameter diffusion transformer", "X, a transducer with 28M parameters"
     return t
+
+
+_PARAM_TOKEN = re.compile(r"\d+(?:\.\d+)?[KMBT]-param(?:eter)?s?$", re.IGNORECASE)
+_COUNT_TOKEN = re.compile(r"\d+(?:\.\d+)?[KMBT]$", re.IGNORECASE)
+
+
+def _counts_parameters(d: _Doc, a: int, b: int) -> bool:
+    """Whether the tokens from ``a`` to ``b`` (not past a sentence end) give a parameter count.
+
+    Something with a parameter count is a trained model, whatever noun the phrase ends in.
+    """
+    words, lower = d.words, d.lower
+    for k in range(a, b):
+        w = words[k]
+        if w in (".", ";"):
+            return False
+        if _PARAM_TOKEN.match(w) or (
+            _COUNT_TOKEN.match(w) and k + 1 < d.n and lower[k + 1] in ("parameters", "parameter", "params")
+        ):
+            return True
+    return False
 
 
 _LIST_HEAD_SKIP = frozenset((",", "and", "or", "(", ".", "e.g", "i.e", "such", "as", "like", "including", "'", "\u2019", "s"))
