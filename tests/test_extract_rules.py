@@ -270,6 +270,12 @@ def test_extract_own_system_typed_by_its_introducing_phrase(abstract: str, expec
     assert_types(abstract, expected)
 
 
+def test_extract_a_named_project_is_data_and_types_its_list() -> None:
+    got = types_of("A Study", "It is pretrained on structures from the Crystal Atlas Project, Zentara and QMDB.")
+    assert got.get("Crystal Atlas Project") == got.get("Zentara") == got.get("QMDB") == "dataset"
+    assert run("A Study", "See the Project Page for videos.") == {}
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

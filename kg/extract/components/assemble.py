@@ -1333,7 +1333,11 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
             i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE
         )
         if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.CAP_RUN_GENERIC:
-            if not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
+            if lower[j - 1] == "project" and j - i >= 2 and not any(
+                lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j - 1)
+            ):
+                add(i, j, "ctx", "dataset", 1.5)  # "the Materials Project", "the Human Connectome Project": data
+            elif not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 last = words[j - 1]
                 bare = strip_suffix(last) if "-" in last else last
                 if bare != last:
