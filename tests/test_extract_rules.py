@@ -271,8 +271,8 @@ def test_extract_own_system_typed_by_its_introducing_phrase(abstract: str, expec
 
 
 def test_extract_a_named_project_is_data_and_types_its_list() -> None:
-    got = types_of("A Study", "It is pretrained on structures from the Crystal Atlas Project, Zentara and QMDB.")
-    assert got.get("Crystal Atlas Project") == got.get("Zentara") == got.get("QMDB") == "dataset"
+    got = types_of("A Study", "It is pretrained on structures from the Crystal Lattice Project, Zentara and QMDB.")
+    assert got.get("Crystal Lattice Project") == got.get("Zentara") == got.get("QMDB") == "dataset"
     assert run("A Study", "See the Project Page for videos.") == {}
 
 
