@@ -276,6 +276,12 @@ def test_extract_a_named_project_is_data_and_types_its_list() -> None:
     assert run("A Study", "See the Project Page for videos.") == {}
 
 
+def test_extract_a_proposed_acronym_that_a_known_data_set_also_uses() -> None:
+    # the gazetteer's TACO is a data set; the paper's own TACO is what its long form says
+    got = types_of("A Study", "We propose Tree-Aligned Credit Optimization (TACO), a simple RL objective. TACO is fast.")
+    assert got.get("TACO") == "method"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -1936,6 +1936,8 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     rec = lex.lookup(short) or lex.lookup(single) or lex.lookup(long)
     head_type = _long_head_type(long)
     if rec is not None:
+        if proposed and lex.lookup(long) is None:
+            return True, head_type  # the paper's own "Token-Aware Credit Optimization (TACO)", not TACO the data set
         return True, rec.type
     if lex.is_stop(short) or lex.is_stop(single) or lex.is_stop(df.get("inner_short", short)):
         return (True, head_type) if proposed and not lex.is_stop(short) else (False, None)
