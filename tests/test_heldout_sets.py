@@ -19,12 +19,13 @@ SETS = {
     "ho": (HELDOUT / "ho_gold.jsonl", HELDOUT / "ho_papers.txt", 0.98, 0.99),
     "h3": (HELDOUT / "h3_gold.jsonl", HELDOUT / "h3_papers.txt", 0.96, 0.97),
     "h4": (HELDOUT / "h4_gold.jsonl", HELDOUT / "h4_papers.txt", 0.94, 0.96),
-    "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.92, 0.96),
+    "h5": (HELDOUT / "h5_gold.jsonl", HELDOUT / "h5_papers.txt", 0.93, 0.96),
     "h6": (HELDOUT / "h6_gold.jsonl", HELDOUT / "h6_papers.txt", 0.93, 0.97),
-    "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.90, 0.94),
-    "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.89, 0.95),
-    "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.87, 0.94),
-    "h10": (HELDOUT / "h10_gold.jsonl", HELDOUT / "h10_papers.txt", 0.91, 0.96),
+    "h7": (HELDOUT / "h7_gold.jsonl", HELDOUT / "h7_papers.txt", 0.92, 0.95),
+    "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.91, 0.95),
+    "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.91, 0.94),
+    "h10": (HELDOUT / "h10_gold.jsonl", HELDOUT / "h10_papers.txt", 0.93, 0.96),
+    "h11": (HELDOUT / "h11_gold.jsonl", HELDOUT / "h11_papers.txt", 0.90, 0.95),
 }
 
 
