@@ -25,7 +25,6 @@ _GITHUB_RE = re.compile(
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
 _is_url_token = re.compile(r"(?:https?://|www\.|github\.com/)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
-_WWW = re.compile(r"www\.|github\.com/", re.IGNORECASE)
 
 
 def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[int]:
@@ -41,9 +40,12 @@ def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[in
         cands.add(bisect_right(starts, p) - 1)
         p = find("://", p + 1)
     low = text.lower()
-    if "www." in low or "github.com/" in low:
-        for m in _WWW.finditer(text):
-            cands.add(bisect_right(starts, m.start()) - 1)
+    for needle in ("www.", "github.com/"):
+        p = low.find(needle)
+        while p >= 0:
+            if p == 0 or low[p - 1] not in "/.":  # (inside "https://github.com/..." it is counted above)
+                cands.add(bisect_right(starts, p) - 1)
+            p = low.find(needle, p + 1)
     return [i for i in sorted(cands) if i >= 0 and _is_url_token(words[i])]
 
 
