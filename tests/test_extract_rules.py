@@ -282,6 +282,13 @@ def test_extract_a_proposed_acronym_that_a_known_data_set_also_uses() -> None:
     assert got.get("TACO") == "method"
 
 
+def test_extract_a_typed_list_ends_at_its_last_conjunct() -> None:
+    # "the benchmarks A, B and C, OurNet matches ...": OurNet is the subject, not a fourth benchmark
+    got = types_of("A Study", "We propose ZetaSR. On the classic benchmarks Set5, Set14, BSD100 and Manga109, ZetaSR matches HAT.")
+    assert got.get("ZetaSR") == "method" and got.get("Manga109") == "benchmark"
+    assert types_of("A Study", "We use the datasets FooSet, BarSet, and BazSet for training.").get("BazSet") == "dataset"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -1499,6 +1499,7 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
         if j < n and words[j] in (":", "("):
             j += 1
         members: list[tuple[int, int, bool]] = []
+        final = False  # the next member is the last one: "A, B and C, OurNet ..." ends at C
         while j < n and len(members) < 10:
             if covered[j]:
                 a = j
@@ -1510,9 +1511,13 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
                 j += 1
             else:
                 break
+            if final:
+                break
             if j < n and lower[j] in _LIST_SEP:
+                final = lower[j] in ("and", "or")
                 j += 1
                 if j < n and lower[j] in ("and", "or"):
+                    final = True
                     j += 1
                 continue
             break
