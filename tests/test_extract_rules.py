@@ -289,6 +289,12 @@ def test_extract_a_typed_list_ends_at_its_last_conjunct() -> None:
     assert types_of("A Study", "We use the datasets FooSet, BarSet, and BazSet for training.").get("BazSet") == "dataset"
 
 
+def test_extract_benchmark_as_a_verb_heads_no_list() -> None:
+    got = types_of("A Study", "We benchmark Lag-Llama, Tiny Quux Mixers (TQM) and ZetaGPT-1 against LightGBM.")
+    assert got.get("TQM") != "benchmark" and got.get("ZetaGPT-1") != "benchmark"
+    assert types_of("A Study", "It tops four benchmarks (ZetaQA, FooBench and Quux).").get("Quux") == "benchmark"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -1909,6 +1909,9 @@ _LIST_HEAD_SKIP = frozenset((",", "and", "or", "(", ".", "e.g", "i.e", "such", "
 _HEAD_CUES = frozenset(("such", "like", "including", "e.g", "("))
 
 
+_BEFORE_A_VERB = frozenset("we to also further they systematically extensively then and".split())
+
+
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     words, lower, covered = d.words, d.lower, d.covered
@@ -1926,6 +1929,8 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     seg = lower[j + 1 : a]
     if _HEAD_CUES.isdisjoint(seg):
         return None
+    if j > 0 and lower[j - 1] in _BEFORE_A_VERB:
+        return None  # "We benchmark A, B (C) and D against ...": a verb, not the list's head noun
     t = _kw(lower[j])
     if t is None and _is_plural_acronym(words[j]):
         t = vocab.kw_type(words[j])
