@@ -295,6 +295,12 @@ def test_extract_benchmark_as_a_verb_heads_no_list() -> None:
     assert types_of("A Study", "It tops four benchmarks (ZetaQA, FooBench and Quux).").get("Quux") == "benchmark"
 
 
+def test_extract_a_train_to_test_split_setting_is_the_suite() -> None:
+    got = run("A Study", "It lifts the average length on CALVIN ABC→D, on CALVIN ABC-D and on CALVIN ABC->D.")
+    assert set(got) == {"CALVIN"}
+    assert "CALVIN ABC" in run("A Study", "It reaches 4.1 on CALVIN ABC and 0.9 on LIBERO.")  # a split alone is named
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -276,6 +276,33 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
     )
 
 
+_SPLIT_PAIR = re.compile(r"[A-Z]{1,6}-[A-Z]{1,6}$")
+
+
+def _split_setting_end(d: "_Doc", b: int) -> int:
+    """End of a train-to-test split setting written right after a data set's name, or 0.
+
+    "ABC→D", "ABC->D" and "ABC-D": capital split names joined by an arrow or a hyphen, with
+    no spaces.
+    """
+    words, starts, ends, n = d.words, d.starts, d.ends, d.n
+    w = words[b]
+    if _SPLIT_PAIR.match(w):
+        return b + 1
+    if not (w.isupper() and w.isalpha() and len(w) <= 6):
+        return 0
+    k = b + 1
+    if k < n and words[k] == "→" and starts[k] == ends[b]:
+        k += 1
+    elif k + 1 < n and words[k] == "-" and words[k + 1] == ">" and starts[k] == ends[b]:
+        k += 2
+    else:
+        return 0
+    if k < n and starts[k] == ends[k - 1] and words[k].isupper() and words[k].isalpha() and len(words[k]) <= 6:
+        return k + 1
+    return 0
+
+
 def _typed_run_after(d: "_Doc", b: int) -> tuple[int, str | None] | None:
     """(end, type) when the capitalised words from ``b`` on end in a capitalised type noun.
 
@@ -705,6 +732,12 @@ def assemble(
             if bt > b:
                 add(a, bt, "name", rec.type, 2)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
                 _more_editions(d, a, b, bt, rec.type, add)
+                continue
+        if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1:
+            se = _split_setting_end(d, b)
+            if se:
+                # "CALVIN ABC→D", "CALVIN ABC-D": train on splits A-C, test on D; the suite is the entity
+                add(a, se, "gaz", rec.type, 2, rec, surface=surf)
                 continue
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
             _VERSION_TOKEN.match(words[b])
