@@ -301,6 +301,20 @@ def test_extract_a_train_to_test_split_setting_is_the_suite() -> None:
     assert "CALVIN ABC" in run("A Study", "It reaches 4.1 on CALVIN ABC and 0.9 on LIBERO.")  # a split alone is named
 
 
+def test_extract_a_name_with_a_parameter_count_is_a_model() -> None:
+    got = types_of("A Study", "We train Qwen2.5-3B and ZetaLM-7B policies with a dense retriever.")
+    assert got.get("Qwen2.5-3B") == got.get("ZetaLM-7B") == "model"
+
+
+def test_extract_a_counted_data_set_named_after_the_own_method_stays_apart() -> None:
+    got = types_of(
+        "A Study",
+        "We present Quiet Trajectory Synthesis (QTS), a data generation framework. "
+        "A checker filters the outputs, yielding QTS-38K, a corpus of 38K trajectories.",
+    )
+    assert got.get("QTS") == "method" and got.get("QTS-38K") == "dataset"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -93,6 +93,7 @@ _YEAR_INSIDE = re.compile(r"(?<!\d)(?:19[89]\d|20[0-3]\d)(?!\d)")
 _MILLIONS = re.compile(r"[A-Za-z]\d+M$")
 _DATA_SUFFIX = re.compile(r"(?<=[A-Za-z])(?:DB|Bank)$")
 # "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
+_PARAM_SIZE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")  # _SIZE_RE without K
 _K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
@@ -1109,8 +1110,8 @@ def assemble(
         if not fam:
             continue
         fk = match_key(fam)
-        if fk in own_keys and _other_system(o, fk, own_type_hints):
-            continue
+        if fk in own_keys and (_other_system(o, fk, own_type_hints) or _K_SIZE.search(o["surface"])):
+            continue  # (and "CTS-38K" counts examples: the data the CTS method made, not a size of it)
         # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
         if fk in own_keys or (fk in occ_keys and fk not in generic and o["rec"] is None and lex.lookup(o["surface"]) is None):
             union(o["key"], fk)
@@ -2235,6 +2236,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         if typ is None:
             typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
             conf = 0
+        elif typ == "method" and _PARAM_SIZE.search(name) and family_of(name):
+            typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
 
     # -- aliases: every other form as written, no case-only duplicates
     if len(items) == 1:
