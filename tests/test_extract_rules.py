@@ -315,6 +315,11 @@ def test_extract_a_counted_data_set_named_after_the_own_method_stays_apart() -> 
     assert got.get("QTS") == "method" and got.get("QTS-38K") == "dataset"
 
 
+def test_extract_size_after_a_known_model_and_its_tier_word() -> None:
+    got = run("A Study", "Our 4B model matches Aya Expanse 8B while staying close on English benchmarks such as MMLU.")
+    assert "Aya Expanse 8B" in got and "English" not in got
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"
@@ -563,6 +568,7 @@ def test_extract_size_variants_of_own_model_are_aliases() -> None:
             {"Wolof", "Yoruba", "Tagalog", "Karelian", "LAS"},
         ),
         ("HOTA, IDF1, AbsRel and LogLoss all improve on a T4 and an A4000 in the ICU.", {"HOTA", "IDF1", "AbsRel", "LogLoss", "T4", "A4000", "ICU"}),
+        ("Under load, P99 latency drops by 30% and P50 by 12%.", {"P99", "P50"}),
         # groups and functions written as maths
         ("Frames live on SE(3), rotations on SO(3), and attention costs O(n).", {"SE", "SO", "O"}),
     ],

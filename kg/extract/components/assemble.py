@@ -764,7 +764,7 @@ def assemble(
                 add(a - 1, b, "name", rec.type, 2)
                 continue
             if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in _TYPE_NOUNS and _name_word_after(d, b):
-                b += 1  # "FLUX.1 Kontext", "Stable Audio Open"
+                b = _tail_end(d, b + 1, True)  # "FLUX.1 Kontext", "Stable Audio Open", "Aya Expanse 8B"
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
