@@ -25,7 +25,9 @@ SETS = {
     "h8": (HELDOUT / "h8_gold.jsonl", HELDOUT / "h8_papers.txt", 0.91, 0.95),
     "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.91, 0.94),
     "h10": (HELDOUT / "h10_gold.jsonl", HELDOUT / "h10_papers.txt", 0.93, 0.96),
-    "h11": (HELDOUT / "h11_gold.jsonl", HELDOUT / "h11_papers.txt", 0.90, 0.95),
+    "h11": (HELDOUT / "h11_gold.jsonl", HELDOUT / "h11_papers.txt", 0.91, 0.95),
+    "h12": (HELDOUT / "h12_gold.jsonl", HELDOUT / "h12_papers.txt", 0.94, 0.96),
+    "h13": (HELDOUT / "h13_gold.jsonl", HELDOUT / "h13_papers.txt", 0.87, 0.92),
 }
 
 
