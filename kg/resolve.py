@@ -89,6 +89,14 @@ def _long_forms(m: Mention) -> tuple[frozenset[str], ...]:
     return tuple(out)
 
 
+_DATA_KINDS = frozenset(("dataset", "benchmark"))
+
+
+def _same_kind(rec_type: str, mention_type: EntityType) -> bool:
+    """Whether a gazetteer type and a mention type can name one thing: both data, or both systems."""
+    return (rec_type in _DATA_KINDS) == (mention_type.value in _DATA_KINDS)
+
+
 def _is_variant_of(alias: str, name: str) -> bool:
     """Whether ``alias`` is a size/checkpoint variant of ``name`` ("MusicGen-Large" of "MusicGen")."""
     from kg.extract.components.assemble import family_of
@@ -193,7 +201,9 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
         if not url:
             for f in (m.name, *m.aliases):
                 rec = lex.lookup(f)
-                if rec is not None and match_key(f) not in split_names:
+                # (a record of the other kind is another thing with the same name: a paper's own
+                # method "ABO" is not the ABO data set)
+                if rec is not None and match_key(f) not in split_names and _same_kind(rec.type, m.type):
                     keys.add("gaz:" + rec.key)
         for k in sorted(keys):
             if k in owner:
@@ -219,7 +229,7 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
             for m in ms:
                 for f in (m.name, *m.aliases):
                     r = lex.lookup(f)
-                    if r is not None and match_key(f) not in split_names:
+                    if r is not None and match_key(f) not in split_names and _same_kind(r.type, m.type):
                         rec = r
                         break
                 if rec:

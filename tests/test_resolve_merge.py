@@ -112,13 +112,13 @@ def test_resolve_is_deterministic() -> None:
 def test_resolve_spelling_variants_of_a_long_form_do_not_split() -> None:
     g = resolve(
         [
-            pm("1", M("ABO", aliases=["Adaptive Batch Optimisation"])),
-            pm("2", M("ABO", aliases=["Adaptive Batch Optimization"])),
+            pm("1", M("ZBO", aliases=["Zesty Batch Optimisation"])),
+            pm("2", M("ZBO", aliases=["Zesty Batch Optimization"])),
         ],
         "v1",
     )
     (e,) = g.entities
-    assert e.key == "abo" and set(e.aliases) == {"Adaptive Batch Optimisation", "Adaptive Batch Optimization"}
+    assert e.key == "zbo" and set(e.aliases) == {"Zesty Batch Optimisation", "Zesty Batch Optimization"}
 
 
 def test_resolve_empty_input() -> None:
@@ -149,3 +149,12 @@ def test_resolve_variant_alias_alone_makes_the_variant_entity() -> None:
     assert ents["zebrafold7b"].type == EntityType.MODEL
     assert g.variants == [Variant("zebrafold7b", "zebrafold")]
     assert [link.entity_key for link in g.links] == ["zebrafold"]
+
+
+def test_resolve_a_method_does_not_join_a_known_data_set_of_the_same_name() -> None:
+    # the gazetteer's ABO is a data set (Amazon Berkeley Objects); a paper's own ABO method is not
+    g = resolve([pm("1", M("ABO", aliases=["Adaptive Batch Optimisation"]))], "v1")
+    (e,) = g.entities
+    assert e.key == "abo" and e.name == "ABO" and e.type == EntityType.METHOD
+    known = resolve([pm("1", M("ABO", "dataset"))], "v1")
+    assert known.entities[0].name == "Amazon Berkeley Objects"
