@@ -320,6 +320,20 @@ def test_extract_size_after_a_known_model_and_its_tier_word() -> None:
     assert "Aya Expanse 8B" in got and "English" not in got
 
 
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # "<noun phrase> that/which we release as X": X is what the noun says
+        ("It is tuned on a 9k-hour subset with section labels that we release as TuneForm-9k.", {"TuneForm-9k": "dataset"}),
+        ("We add a new set of 180k corrected pages, which we release as PageFix-180K.", {"PageFix-180K": "dataset"}),
+        ("We collect a new benchmark of 14 recent floods that we release as FloodSet-14.", {"FloodSet-14": "benchmark"}),
+        ("We train the planner with a new objective that we call QuuxLoss.", {"QuuxLoss": "method"}),
+    ],
+)
+def test_extract_own_release_typed_by_the_noun_its_clause_hangs_on(abstract: str, expected: dict[str, str]) -> None:
+    assert_types(abstract, expected)
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -964,7 +964,9 @@ def assemble(
             k = match_key(item["surface"])
             own_keys.add(k)
             # "we introduce a benchmark, X" / "we introduce X, a data mixing law"
-            own_type_hints[k].append(_apposition_type(d, item["end"]) or _between_type(d, max(0, p - 3), pos))
+            own_type_hints[k].append(
+                _apposition_type(d, item["end"]) or _between_type(d, max(0, p - 3), pos) or _antecedent_type(d, p)
+            )
             picked = True
             break
         if not picked:
@@ -1855,6 +1857,29 @@ _DATA_PARTS = frozenset(("split", "subset", "partition", "portion", "slice"))
 _APPOS_END = frozenset((",", ".", ";", ":", "(", ")"))
 _DATA_VERBS = frozenset("sampled drawn taken collected data".split())
 _EVAL_SET_MODIFIERS = frozenset("test evaluation eval held-out holdout validation".split())
+
+
+def _antecedent_type(d: _Doc, p: int) -> str | None:
+    """Type of the noun a relative clause hangs on: "a new set of 180k pages that we release as X".
+
+    ``p`` is where the object of the propose cue starts; the cue must follow "that" or
+    "which" (with "we" and at most an adverb between).
+    """
+    lower = d.lower
+    k = p - 2
+    while k >= 0 and p - k <= 5 and lower[k] not in ("that", "which"):
+        k -= 1
+    if k < 1 or lower[k] not in ("that", "which"):
+        return None
+    s0 = d.sents[d.sent_index(k)][0]
+    for j in range(k - 1, max(s0, k - 16) - 1, -1):
+        w = lower[j]
+        if w in (",", ";", ":"):
+            continue
+        t = _kw(w) or _set_type(lower, j) or ("dataset" if w in ("subset", "subsets", "collection") else None)
+        if t and w not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
+            return _method_or_eval(d, j, t)
+    return None
 
 
 def _set_type(lower: list[str], k: int) -> str | None:
