@@ -334,6 +334,14 @@ def test_extract_own_release_typed_by_the_noun_its_clause_hangs_on(abstract: str
     assert_types(abstract, expected)
 
 
+def test_extract_a_vit_checkpoint_of_a_known_model_is_that_model() -> None:
+    got = run("A Study", "We use CLIP ViT-L/14 features; CLIP alone is weaker than a plain ViT-B/16.")
+    assert got["CLIP"].aliases == ("CLIP ViT-L/14",)
+    assert got["ViT-B/16"].type == EntityType.MODEL
+    alone = run("A Study", "Features come from a frozen CLIP ViT-L/14 encoder.")
+    assert alone["CLIP ViT-L/14"].aliases == ("CLIP",) and alone["CLIP ViT-L/14"].family == "CLIP"
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"
@@ -912,8 +920,10 @@ def test_extract_known_model_with_capitalised_word_after() -> None:
         ("On a new human-annotated test set, ReviewZ-Live, comments help.", {"ReviewZ-Live": "benchmark"}),
         # a weak evaluation cue beats the type of a known name's prefix
         ("On TOFZ and MUSE-Newz, it beats NPO.", {"MUSE-Newz": "benchmark"}),
-        # two known names side by side stay two
-        ("It distils a frozen CLIP ViT-L/14 teacher.", {"CLIP": "model", "ViT-L/14": "model"}),
+        # two known names side by side stay two ...
+        ("It distils a frozen Whisper Conformer teacher.", {"Whisper": "model"}),
+        # ... but a ViT checkpoint after a known model is that model's ("CLIP ViT-L/14")
+        ("It distils a frozen CLIP ViT-L/14 teacher.", {"CLIP ViT-L/14": "model", "ViT-L/14": None}),
     ],
 )
 def test_extract_modifiers_set_off_names_and_known_pairs(abstract: str, expected: dict[str, str]) -> None:

@@ -277,6 +277,7 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
     )
 
 
+_VIT_CHECKPOINT = re.compile(r"ViT-[A-Za-z0-9]{1,6}(?:/\d{1,2})?$")
 _SPLIT_PAIR = re.compile(r"[A-Z]{1,6}-[A-Z]{1,6}$")
 
 
@@ -464,6 +465,9 @@ _SIZE_WORDS = frozenset("tiny small base medium large huge giant xl xxl".split()
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str | None:
     """The family of a size/checkpoint variant ("Qwen2.5-VL" for "Qwen2.5-VL-7B-Instruct"), else None."""
+    head, sep, tail = name.rpartition(" ")
+    if sep and head and _VIT_CHECKPOINT.match(tail):
+        return head  # "CLIP ViT-L/14" is a checkpoint of CLIP
     base = name
     for _ in range(3):
         new = _TAG_RE.sub("", base)
@@ -713,6 +717,10 @@ def assemble(
                 add(a, run[0], "name", run[1], 4)
             else:
                 add(a, b, "gaz", rec.type, 2, rec)  # "the ImageNet Dataset", "MMLU Tasks": ImageNet, MMLU
+            continue
+        if rec.type in ("model", "method") and b < n and d.starts[b] == t_ends[b1] + 1 and _VIT_CHECKPOINT.match(words[b]):
+            # "CLIP ViT-L/14", "DINOv2 ViT-S/14": a checkpoint of the known model, one entity with it
+            add(a, b + 1, "gaz", rec.type, 2, rec)
             continue
         if (
             b1 == a
