@@ -407,6 +407,7 @@ def test_extract_roles_and_evidence() -> None:
         ("github.com/Owner/Repo?tab=readme#top", "https://github.com/Owner/Repo"),
         ("https://owner.github.io/project/", "https://owner.github.io/project"),
         ("https://example.org/page.", "https://example.org/page"),
+        ("lab.github.io/tool/", "https://lab.github.io/tool"),
     ],
 )
 def test_extract_canonical_url(raw: str, canonical: str) -> None:
@@ -431,6 +432,14 @@ def test_extract_bare_github_address_without_a_scheme() -> None:
     assert got["https://github.com/Lab/Tool-2"].role == Role.CODE
     assert "https://github.com/Lab/Other" in got
     assert not any("abc" in name for name in got)  # a gist is not a repository, and not a bare github.com/ address
+
+
+def test_extract_bare_github_io_project_page() -> None:
+    got = run("A Study", "Videos are at quux4d.github.io. Older ones at https://lab.github.io/old/.")
+    assert got["https://quux4d.github.io"].type == EntityType.URL
+    assert got["https://quux4d.github.io"].aliases == ("quux4d.github.io",)
+    assert "https://lab.github.io/old" in got and len(got) == 2
+    assert run("A Study", "We host the github.io pages ourselves.") == {}
 
 
 def test_extract_github_from_the_paper_field() -> None:

@@ -29,29 +29,41 @@ __all__ = ["KgTokenizer", "char_positions", "may_hold_url", "positions", "tokeni
 TOKEN_RE = re.compile(r"(\w++(?:[-.\u2010\u2011]\w++)*+(?:/\d++(?![\w/]))?[+*]*+|\S)")
 # a URL starts with a scheme, "www." or a bare "github.com/" (not part of another host name:
 # "gist.github.com/...", "api.github.com/...")
-URL_RE = re.compile(r"(?:https?://|www\.|(?<![\w.@/-])github\.com/)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
-_URL_NEEDLES = ("http", "www.", "github.com/")
+URL_RE = re.compile(
+    r"(?:https?://|www\.|(?<![\w.@/-])github\.com/|(?<![\w.@/-])[a-z0-9][a-z0-9-]*\.github\.io\b)"
+    r"(?:[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}])?",
+    re.IGNORECASE,
+)
+_URL_NEEDLES = ("http", "www.", "github.com/", ".github.io")
 
 
 def may_hold_url(text: str) -> bool:
     """A cheap first test: whether ``text`` can hold a URL at all (most abstracts do not)."""
-    return "://" in text or "www." in text or "github.com/" in text or "GitHub.com/" in text
+    return "://" in text or "www." in text or "github.com/" in text or "GitHub.com/" in text or ".github.io" in text
+
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
 
 
 def url_matches(text: str) -> list[re.Match]:
-    """``URL_RE.finditer(text)``, but the regex is only tried where "http", "www." or "github.com/" occurs.
+    """``URL_RE.finditer(text)``, but the regex is only tried where a URL can start.
 
-    A regex scan tries every position of the text; ``str.find`` for the prefixes is far
-    cheaper, and every URL starts with one of them.
+    A regex scan tries every position of the text; ``str.find`` for "http", "www.",
+    "github.com/" and ".github.io" (whose address starts at the host name before it) is far
+    cheaper, and every URL holds one of them.
     """
     low = text.lower()
     cands = []
     for needle in _URL_NEEDLES:
         p = low.find(needle)
         while p >= 0:
-            cands.append(p)
+            if needle == ".github.io":
+                a = p
+                while a > 0 and (low[a - 1].isalnum() or low[a - 1] == "-"):
+                    a -= 1
+                cands.append(a)
+            else:
+                cands.append(p)
             p = low.find(needle, p + 1)
     out = []
     last = -1

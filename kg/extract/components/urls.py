@@ -23,15 +23,15 @@ _GITHUB_RE = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
-_is_url_token = re.compile(r"(?:https?://|www\.|github\.com/)", re.IGNORECASE).match
+_is_url_token = re.compile(r"(?:https?://|www\.|github\.com/|[a-z0-9][a-z0-9-]*\.github\.io\b)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
 
 
 def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[int]:
     """Ascending indices of the tokens ``_is_url_token`` accepts, without testing every token.
 
-    Such a token holds "://" or starts with "www." or "github.com/" (in any case), so only
-    the tokens at those places in the text are tested.
+    Such a token holds "://" or starts with "www.", "github.com/" or "<name>.github.io" (in
+    any case), so only the tokens at those places in the text are tested.
     """
     cands = set()
     find = text.find
@@ -40,10 +40,10 @@ def url_token_indices(text: str, words: list[str], starts: list[int]) -> list[in
         cands.add(bisect_right(starts, p) - 1)
         p = find("://", p + 1)
     low = text.lower()
-    for needle in ("www.", "github.com/"):
+    for needle in ("www.", "github.com/", ".github.io"):
         p = low.find(needle)
         while p >= 0:
-            if p == 0 or low[p - 1] not in "/.":  # (inside "https://github.com/..." it is counted above)
+            if needle == ".github.io" or p == 0 or low[p - 1] not in "/.":  # (in "https://..." counted above)
                 cands.add(bisect_right(starts, p) - 1)
             p = low.find(needle, p + 1)
     return [i for i in sorted(cands) if i >= 0 and _is_url_token(words[i])]
@@ -68,8 +68,8 @@ def canonical_url(url: str) -> str:
         return f"https://github.com/{owner}/{repo}"
     url = _TEMPLATE_DEBRIS.sub("", url)
     url = re.split(r"[?#]", url, maxsplit=1)[0] if re.search(r"[?#]$", url) else url
-    if url.lower().startswith("www."):
-        url = "https://" + url
+    if "://" not in url:
+        url = "https://" + url  # "www.x.org", "lab.github.io": the address as a browser would open it
     scheme, sep, rest = url.partition("://")
     if sep:
         host, slash, path = rest.partition("/")
