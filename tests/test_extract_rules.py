@@ -342,6 +342,12 @@ def test_extract_a_vit_checkpoint_of_a_known_model_is_that_model() -> None:
     assert alone["CLIP ViT-L/14"].aliases == ("CLIP",) and alone["CLIP ViT-L/14"].family == "CLIP"
 
 
+def test_extract_a_bench_name_with_a_resolution_is_a_benchmark() -> None:
+    assert_types("We evaluate on HR-Quux 4K and ZoomBench 8K.", {"ZoomBench 8K": "benchmark"})
+    # an own release named by its shape: a count says data, "Bench" says benchmark
+    assert_types("We release QuuxChat-52K and MathQuux-Bench-12K.", {"QuuxChat-52K": "dataset", "MathQuux-Bench-12K": "benchmark"})
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"
@@ -600,6 +606,7 @@ def test_extract_size_variants_of_own_model_are_aliases() -> None:
         ),
         ("HOTA, IDF1, AbsRel and LogLoss all improve on a T4 and an A4000 in the ICU.", {"HOTA", "IDF1", "AbsRel", "LogLoss", "T4", "A4000", "ICU"}),
         ("Under load, P99 latency drops by 30% and P50 by 12%.", {"P99", "P50"}),
+        ("The agent runs on macOS, Ubuntu and Android and trains in FP4 and MXFP4.", {"macOS", "Ubuntu", "Android", "FP4", "MXFP4"}),
         # groups and functions written as maths
         ("Frames live on SE(3), rotations on SO(3), and attention costs O(n).", {"SE", "SO", "O"}),
     ],

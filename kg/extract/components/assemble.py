@@ -1820,6 +1820,9 @@ def _surface_cues(surface: str) -> tuple[tuple[float, str], ...]:
     c = _shape_cue(surface)
     out = () if c is None else (c,)
     if _K_SIZE.search(surface) is not None:
+        stem = _K_SIZE.sub("", surface)
+        if _BENCH_TAIL.search(stem) or _CAMEL_BENCH.search(stem):
+            return out + ((2, "benchmark"),)  # "HR-Bench 4K": a benchmark at a 4K resolution
         out += ((2.5, "dataset"),)
     return out
 
@@ -2228,6 +2231,10 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
             weak = [t for p, t in cues if p >= 1.3 and t == "model"]
             typ = weak[0] if weak else None
+            if typ is None:
+                # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
+                shaped = [c for c in _surface_cues(name) if c[1] in ("benchmark", "dataset")]
+                typ = max(shaped)[1] if shaped else None
         if typ is None:
             dt = def_type.get(name_key)
             typ = dt if dt in ("model", "dataset", "benchmark") else "method"
