@@ -348,6 +348,13 @@ def test_extract_a_bench_name_with_a_resolution_is_a_benchmark() -> None:
     assert_types("We release QuuxChat-52K and MathQuux-Bench-12K.", {"QuuxChat-52K": "dataset", "MathQuux-Bench-12K": "benchmark"})
 
 
+def test_extract_a_bracketed_release_tier_of_a_known_model() -> None:
+    alone = run("A Study", "It approaches FLUX.1 Kontext [dev] but not GPT-4o [1].")
+    assert alone["FLUX.1 Kontext [dev]"].family == "FLUX.1 Kontext" and "GPT-4o" in alone
+    both = run("A Study", "We start from FLUX.1 Kontext and compare with FLUX.1 Kontext [pro].")
+    assert both["FLUX.1 Kontext"].aliases == ("FLUX.1 Kontext [pro]",) and len(both) == 1
+
+
 def test_extract_a_recognizer_is_a_model() -> None:
     got = types_of("A Study", "We fine-tune a base model into EchoVox-ASR, a 300M-parameter speech recognizer.")
     assert got.get("EchoVox-ASR") == "model"

@@ -277,6 +277,7 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
     )
 
 
+_BRACKET_TIER = re.compile(r"\[[a-z]{1,8}\]$")
 _VIT_CHECKPOINT = re.compile(r"ViT-[A-Za-z0-9]{1,6}(?:/\d{1,2})?$")
 _SPLIT_PAIR = re.compile(r"[A-Z]{1,6}-[A-Z]{1,6}$")
 
@@ -466,8 +467,8 @@ _SIZE_WORDS = frozenset("tiny small base medium large huge giant xl xxl".split()
 def family_of(name: str) -> str | None:
     """The family of a size/checkpoint variant ("Qwen2.5-VL" for "Qwen2.5-VL-7B-Instruct"), else None."""
     head, sep, tail = name.rpartition(" ")
-    if sep and head and _VIT_CHECKPOINT.match(tail):
-        return head  # "CLIP ViT-L/14" is a checkpoint of CLIP
+    if sep and head and (_VIT_CHECKPOINT.match(tail) or _BRACKET_TIER.match(tail)):
+        return head  # "CLIP ViT-L/14" is a checkpoint of CLIP, "FLUX.1 Kontext [dev]" a tier of FLUX.1 Kontext
     base = name
     for _ in range(3):
         new = _TAG_RE.sub("", base)
@@ -773,6 +774,16 @@ def assemble(
                 continue
             if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in _TYPE_NOUNS and _name_word_after(d, b):
                 b = _tail_end(d, b + 1, True)  # "FLUX.1 Kontext", "Stable Audio Open", "Aya Expanse 8B"
+            if (
+                b + 2 < n
+                and words[b] == "["
+                and words[b + 2] == "]"
+                and d.starts[b] == d.ends[b - 1] + 1
+                and words[b + 1].isalpha()
+                and words[b + 1].islower()
+                and len(words[b + 1]) <= 8
+            ):
+                b += 3  # "FLUX.1 Kontext [dev]", "FLUX.1 [schnell]": a release tier in brackets
             if b > b0:
                 add(a, b, "name", rec.type, 2)
                 continue
