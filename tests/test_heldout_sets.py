@@ -26,8 +26,10 @@ SETS = {
     "h9": (HELDOUT / "h9_gold.jsonl", HELDOUT / "h9_papers.txt", 0.91, 0.94),
     "h10": (HELDOUT / "h10_gold.jsonl", HELDOUT / "h10_papers.txt", 0.93, 0.96),
     "h11": (HELDOUT / "h11_gold.jsonl", HELDOUT / "h11_papers.txt", 0.91, 0.95),
-    "h12": (HELDOUT / "h12_gold.jsonl", HELDOUT / "h12_papers.txt", 0.94, 0.96),
+    "h12": (HELDOUT / "h12_gold.jsonl", HELDOUT / "h12_papers.txt", 0.95, 0.97),
     "h13": (HELDOUT / "h13_gold.jsonl", HELDOUT / "h13_papers.txt", 0.87, 0.92),
+    "h14": (HELDOUT / "h14_gold.jsonl", HELDOUT / "h14_papers.txt", 0.92, 0.97),
+    "h15": (HELDOUT / "h15_gold.jsonl", HELDOUT / "h15_papers.txt", 0.88, 0.92),
 }
 
 
