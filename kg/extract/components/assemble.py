@@ -1608,11 +1608,15 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
 _CUE_OCCURRENCES = 6
 
 
-def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False) -> list[tuple[float, str]]:
+def _type_cues(
+    d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False, own: bool = False
+) -> list[tuple[float, str]]:
     """(priority, type) pairs from the words around the first occurrences of a name.
 
     The first ``_CUE_OCCURRENCES`` occurrences in text order say what a name is; a paper
-    that names its system twenty times does not need twenty looks.
+    that names its system twenty times does not need twenty looks. ``own``: the cues for
+    the paper's own system, which reads only priorities of 3 or more and the shape's model
+    cue (see ``_build_mention``): the "on X" and list-sibling cues (below 1.3) are skipped.
     """
     out: list[tuple[float, str]] = []
     append = out.append
@@ -1663,6 +1667,11 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         sc = _surface_cues(o["surface"])
         if sc:
             out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
+        if own:
+            lt = noun_list_type.get(a0)
+            if lt:
+                append((3, lt))  # (the one cue of priority 3 or more below)
+            continue
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
         # or an occurrence sits right before the name (then at most 28 words back)
         if a0 == 0 or (
@@ -2042,7 +2051,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     else:
         known = any(o["rec"] is not None for o in items)
     # (priority, type) from the text around the name; a known name only needs the strong ones
-    cues = _type_cues(d, items, lex, strong_only=known)
+    # (the paper's own system reads them only when no propose hint says what it is)
+    cues = None if is_own else _type_cues(d, items, lex, strong_only=known)
     if is_own:
         cand = []
         if title_type and any(o["start"] < d.title_end for o in items):
@@ -2051,6 +2061,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         cand.extend(hints)
         if not hints:
             # what the introducing sentence says of it beats later mentions ("the X mixture")
+            cues = _type_cues(d, items, lex, own=True)
             cand.extend(t for p, t in cues if p >= 3)
         cand.extend(o["type"] for o in items if o["kind"] == "short" and o["type"])
         # the most specific word said about it wins: benchmark/dataset, then model, then method
@@ -2061,6 +2072,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             typ = "method"
         if typ is None:
             # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
+            if cues is None:
+                cues = _type_cues(d, items, lex, own=True)
             weak = [t for p, t in cues if p >= 1.3 and t == "model"]
             typ = weak[0] if weak else None
         if typ is None:
