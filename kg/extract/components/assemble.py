@@ -1134,6 +1134,8 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
     a head noun. Role and evidence follow the new type.
     """
+    if not _may_retype(mentions):
+        return
     occs = [(o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]]
     occs.sort(key=_FIRST)
     if len(occs) < 2:
@@ -1184,6 +1186,23 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
                 m["role"], m["evidence"] = _role_and_evidence(d, m["_items"], m["type"], False)
                 if m["type"] != "model":
                     m["family"] = None
+
+
+_SIBLING_TYPES = frozenset(("model", "method", "dataset", "benchmark"))
+
+
+def _may_retype(mentions: list[dict]) -> bool:
+    """Whether ``_list_sibling_types`` can change any mention: a weakly typed one (below 2,
+    not the paper's own) and a better attested one (1.2 or more) of another type.
+
+    Without such a pair no chain changes anything (the first change needs one), and most
+    texts have none: the chains need not be built.
+    """
+    weak = [m for m in mentions if m["_conf"] < 2 and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
+    return bool(weak) and any(
+        b["_conf"] >= 1.2 and b["type"] in _SIBLING_TYPES and any(w["type"] != b["type"] and w["_conf"] < b["_conf"] for w in weak)
+        for b in mentions
+    )
 
 
 def _occurs_after(words: list[str], w: str, start: int) -> bool:
