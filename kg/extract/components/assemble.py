@@ -71,7 +71,7 @@ from kg.extract.lexicon import match_key
 # vocab.kw_type for words that are already lower case (d.lower): the dict lookup alone
 _kw = vocab._KW_TYPE.get
 
-__all__ = ["assemble", "family_of", "shape"]
+__all__ = ["SCAN_WORDS", "assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
 # i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
@@ -492,19 +492,22 @@ def _title_head_type(title_tail: str) -> str | None:
 class _Doc:
     """The per-document working state of the assembler."""
 
-    def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None):
+    def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None, scan_hits=None):
         self.text = text
         self.sents = sents
         self.lex = lex
         self.words, self.starts, self.ends = tokens
         self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
-        # the cue words of the rule families (_FAMILIES), found by one C-level scan and sorted
-        # into one ascending position list per family (``where``)
+        # the cue words of the rule families (_FAMILIES), found by one C-level scan (or the
+        # pipeline's scan shared with the gazetteer: ``scan_hits``) and sorted into one
+        # ascending position list per family (``where``)
         by_family: list[list[int]] = [[] for _ in _FAMILIES]
         low = self.lower
-        for i in compress(range(self.n), map(_SCAN_WORDS.__contains__, low)):
-            for k in _WORD_FAMILIES[low[i]]:
+        if scan_hits is None:
+            scan_hits = compress(range(self.n), map(_SCAN_WORDS.__contains__, low))
+        for i in scan_hits:
+            for k in _WORD_FAMILIES.get(low[i], ()):
                 by_family[k].append(i)
         self._by_family = by_family
         self.sent_starts = list(map(_FIRST, sents))
@@ -576,11 +579,23 @@ class _Doc:
 
 
 def assemble(
-    text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None, lower: list[str] | None = None
+    text: str,
+    tokens,
+    sents,
+    urls,
+    definitions,
+    gaz_matches,
+    lex: Lexicon | None = None,
+    lower: list[str] | None = None,
+    scan_hits: list[int] | None = None,
 ) -> tuple[dict, ...]:
-    """Fold everything found in one text into one mention dict per entity."""
+    """Fold everything found in one text into one mention dict per entity.
+
+    ``scan_hits``: ascending indices of (at least) every token whose lower-case form is in
+    ``SCAN_WORDS``, when a scan shared with another component found them (see the pipeline).
+    """
     lex = lex or load_lexicon()
-    d = _Doc(text, tokens, sents, lex, lower)
+    d = _Doc(text, tokens, sents, lex, lower, scan_hits)
     n = d.n
     words, lower = d.words, d.lower
     covered = [False] * n  # tokens that belong to an occurrence already
@@ -1353,6 +1368,7 @@ _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines met
 _FAMILIES = (_ALL_PROPOSE_CUES, _CUE_NOUNS, _LIST_CUES, _PLURAL_TYPE_NOUNS, EVAL_WORDS, COMPARE_WORDS)
 _FAMILY_INDEX = {f: k for k, f in enumerate(_FAMILIES)}
 _SCAN_WORDS = frozenset().union(*_FAMILIES)
+SCAN_WORDS = _SCAN_WORDS  # the cue words ``assemble`` looks for in every text (``scan_hits``)
 _WORD_FAMILIES = {w: tuple(k for k, f in enumerate(_FAMILIES) if w in f) for w in _SCAN_WORDS}
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
