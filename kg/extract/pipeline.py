@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, islice
 
 import spacy
 from spacy.language import Language
 
 from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
 from kg.extract.components.acronyms import find_definitions
-from kg.extract.components.assemble import assemble
+from kg.extract.components.assemble import SCAN_WORDS, assemble
 from kg.extract.components.gazetteer import build_matcher
 from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
 from kg.extract.components.urls import canonical_url, is_github, url_token_indices
@@ -67,10 +67,14 @@ def _direct_runner():
     """
     lex = load_lexicon()
     matcher = build_matcher()
+    # the gazetteer's first words and the assembler's cue words, found by one scan of the
+    # lower-case tokens that both share (each skips the other's hits)
+    scan_words = matcher.first | SCAN_WORDS
 
     def run(text: str) -> tuple[dict, ...]:
         words, starts, ends = tokens = tokenize(text)
         lower = list(map(str.lower, words))
+        hits = list(compress(range(len(lower)), map(scan_words.__contains__, lower)))
         sents = split_sentences(text, words, starts, ends)
         if not may_hold_url(text):
             found_urls = ()
@@ -80,8 +84,8 @@ def _direct_runner():
                 for i in url_token_indices(text, words, starts)
             )
         defs = find_definitions(text, tokens, sents) if "(" in text else ()
-        gaz = tuple(matcher(lower, starts, ends))
-        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower)
+        gaz = tuple(matcher(lower, starts, ends, hits))
+        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower, hits)
 
     return run
 

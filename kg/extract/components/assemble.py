@@ -71,7 +71,7 @@ from kg.extract.lexicon import match_key
 # vocab.kw_type for words that are already lower case (d.lower): the dict lookup alone
 _kw = vocab._KW_TYPE.get
 
-__all__ = ["assemble", "family_of", "shape"]
+__all__ = ["SCAN_WORDS", "assemble", "family_of", "shape"]
 
 NONE, CAP, STRONG = 0, 1, 2
 # i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
@@ -552,19 +552,22 @@ def _title_head_type(title_tail: str) -> str | None:
 class _Doc:
     """The per-document working state of the assembler."""
 
-    def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None):
+    def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None, scan_hits=None):
         self.text = text
         self.sents = sents
         self.lex = lex
         self.words, self.starts, self.ends = tokens
         self.lower = lower if lower is not None and len(lower) == len(self.words) else list(map(str.lower, self.words))
         self.n = len(self.words)
-        # the cue words of the rule families (_FAMILIES), found by one C-level scan and sorted
-        # into one ascending position list per family (``where``)
+        # the cue words of the rule families (_FAMILIES), found by one C-level scan (or the
+        # pipeline's scan shared with the gazetteer: ``scan_hits``) and sorted into one
+        # ascending position list per family (``where``)
         by_family: list[list[int]] = [[] for _ in _FAMILIES]
         low = self.lower
-        for i in compress(range(self.n), map(_SCAN_WORDS.__contains__, low)):
-            for k in _WORD_FAMILIES[low[i]]:
+        if scan_hits is None:
+            scan_hits = compress(range(self.n), map(_SCAN_WORDS.__contains__, low))
+        for i in scan_hits:
+            for k in _WORD_FAMILIES.get(low[i], ()):
                 by_family[k].append(i)
         self._by_family = by_family
         self.sent_starts = list(map(_FIRST, sents))
@@ -636,11 +639,23 @@ class _Doc:
 
 
 def assemble(
-    text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None, lower: list[str] | None = None
+    text: str,
+    tokens,
+    sents,
+    urls,
+    definitions,
+    gaz_matches,
+    lex: Lexicon | None = None,
+    lower: list[str] | None = None,
+    scan_hits: list[int] | None = None,
 ) -> tuple[dict, ...]:
-    """Fold everything found in one text into one mention dict per entity."""
+    """Fold everything found in one text into one mention dict per entity.
+
+    ``scan_hits``: ascending indices of (at least) every token whose lower-case form is in
+    ``SCAN_WORDS``, when a scan shared with another component found them (see the pipeline).
+    """
     lex = lex or load_lexicon()
-    d = _Doc(text, tokens, sents, lex, lower)
+    d = _Doc(text, tokens, sents, lex, lower, scan_hits)
     n = d.n
     words, lower = d.words, d.lower
     covered = [False] * n  # tokens that belong to an occurrence already
@@ -1234,6 +1249,8 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
     a head noun. Role and evidence follow the new type.
     """
+    if not _may_retype(mentions):
+        return
     occs = [(o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]]
     occs.sort(key=_FIRST)
     if len(occs) < 2:
@@ -1284,6 +1301,23 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
                 m["role"], m["evidence"] = _role_and_evidence(d, m["_items"], m["type"], False)
                 if m["type"] != "model":
                     m["family"] = None
+
+
+_SIBLING_TYPES = frozenset(("model", "method", "dataset", "benchmark"))
+
+
+def _may_retype(mentions: list[dict]) -> bool:
+    """Whether ``_list_sibling_types`` can change any mention: a weakly typed one (below 2,
+    not the paper's own) and a better attested one (1.2 or more) of another type.
+
+    Without such a pair no chain changes anything (the first change needs one), and most
+    texts have none: the chains need not be built.
+    """
+    weak = [m for m in mentions if m["_conf"] < 2 and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
+    return bool(weak) and any(
+        b["_conf"] >= 1.2 and b["type"] in _SIBLING_TYPES and any(w["type"] != b["type"] and w["_conf"] < b["_conf"] for w in weak)
+        for b in mentions
+    )
 
 
 def _occurs_after(words: list[str], w: str, start: int) -> bool:
@@ -1448,6 +1482,7 @@ _PLURAL_TYPE_NOUNS = frozenset("datasets benchmarks corpora models baselines met
 _FAMILIES = (_ALL_PROPOSE_CUES, _CUE_NOUNS, _LIST_CUES, _PLURAL_TYPE_NOUNS, EVAL_WORDS, COMPARE_WORDS)
 _FAMILY_INDEX = {f: k for k, f in enumerate(_FAMILIES)}
 _SCAN_WORDS = frozenset().union(*_FAMILIES)
+SCAN_WORDS = _SCAN_WORDS  # the cue words ``assemble`` looks for in every text (``scan_hits``)
 _WORD_FAMILIES = {w: tuple(k for k, f in enumerate(_FAMILIES) if w in f) for w in _SCAN_WORDS}
 _LOWER_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _MONTHS = frozenset(
@@ -1728,11 +1763,15 @@ def _eval_prior(d: _Doc, a: int) -> str | None:
 _CUE_OCCURRENCES = 6
 
 
-def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False) -> list[tuple[float, str]]:
+def _type_cues(
+    d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False, own: bool = False
+) -> list[tuple[float, str]]:
     """(priority, type) pairs from the words around the first occurrences of a name.
 
     The first ``_CUE_OCCURRENCES`` occurrences in text order say what a name is; a paper
-    that names its system twenty times does not need twenty looks.
+    that names its system twenty times does not need twenty looks. ``own``: the cues for
+    the paper's own system, which reads only priorities of 3 or more and the shape's model
+    cue (see ``_build_mention``): the "on X" and list-sibling cues (below 1.3) are skipped.
     """
     out: list[tuple[float, str]] = []
     append = out.append
@@ -1783,6 +1822,11 @@ def _type_cues(d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = Fal
         sc = _surface_cues(o["surface"])
         if sc:
             out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
+        if own:
+            lt = noun_list_type.get(a0)
+            if lt:
+                append((3, lt))  # (the one cue of priority 3 or more below)
+            continue
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
         # or an occurrence sits right before the name (then at most 28 words back)
         if a0 == 0 or (
@@ -2221,7 +2265,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     else:
         known = any(o["rec"] is not None for o in items)
     # (priority, type) from the text around the name; a known name only needs the strong ones
-    cues = _type_cues(d, items, lex, strong_only=known)
+    # (the paper's own system reads them only when no propose hint says what it is)
+    cues = None if is_own else _type_cues(d, items, lex, strong_only=known)
     if is_own:
         cand = []
         if title_type and any(o["start"] < d.title_end for o in items):
@@ -2230,6 +2275,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         cand.extend(hints)
         if not hints:
             # what the introducing sentence says of it beats later mentions ("the X mixture")
+            cues = _type_cues(d, items, lex, own=True)
             cand.extend(t for p, t in cues if p >= 3)
         cand.extend(o["type"] for o in items if o["kind"] == "short" and o["type"])
         # the most specific word said about it wins: benchmark/dataset, then model, then method
@@ -2240,6 +2286,8 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             typ = "method"
         if typ is None:
             # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
+            if cues is None:
+                cues = _type_cues(d, items, lex, own=True)
             weak = [t for p, t in cues if p >= 1.3 and t == "model"]
             typ = weak[0] if weak else None
             if typ is None:

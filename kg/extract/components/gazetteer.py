@@ -61,12 +61,24 @@ class GazMatcher:
         # the three by first word, for one dict lookup per candidate token
         self.info = {k: (self.seconds[k], self.singles[k], gs) for k, gs in grouped.items()}
 
-    def __call__(self, lower: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
+    def __call__(
+        self, lower: list[str], starts: list[int], ends: list[int], hits: list[int] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """Matches in start order, longest first at each start.
+
+        ``hits``: ascending indices of (at least) every token in ``self.first``, when a scan
+        shared with another component found them; other indices are skipped.
+        """
         out = []
         n = len(lower)
         info = self.info
-        for i in compress(range(n), map(self.first.__contains__, lower)):
-            seconds, singles, groups = info[lower[i]]
+        if hits is None:
+            hits = compress(range(n), map(self.first.__contains__, lower))
+        for i in hits:
+            got = info.get(lower[i])
+            if got is None:
+                continue
+            seconds, singles, groups = got
             if i + 1 >= n or lower[i + 1] not in seconds:
                 if singles:
                     s, e = starts[i], ends[i]
