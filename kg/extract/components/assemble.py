@@ -725,7 +725,9 @@ def assemble(
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
         b = b1 + 1
-        run = _typed_run_after(d, b) if a >= d.title_end and b < n and d.starts[b] == t_ends[b1] + 1 else None
+        # a capitalised word glued right after: the rules below that look at the next word need one
+        cap_after = b < n and words[b][:1].isupper() and d.starts[b] == t_ends[b1] + 1
+        run = _typed_run_after(d, b) if cap_after and a >= d.title_end else None
         if run is not None:
             if run[1] is not None and (run[0] > b + 1 or rec.type in ("model", "method")):
                 # "the Hanabi Learning Environment", "the AlphaFold Database": a longer name
@@ -758,7 +760,7 @@ def assemble(
                 add(a, bt, "name", rec.type, 2)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
                 _more_editions(d, a, b, bt, rec.type, add)
                 continue
-        if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1:
+        if cap_after and rec.type in ("benchmark", "dataset"):
             se = _split_setting_end(d, b)
             if se:
                 # "CALVIN ABC→D", "CALVIN ABC-D": train on splits A-C, test on D; the suite is the entity
@@ -2335,7 +2337,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         if typ is None:
             typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
             conf = 0
-        elif typ == "method" and _PARAM_SIZE.search(name) and family_of(name):
+        elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
             typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
 
     # -- aliases: every other form as written, no case-only duplicates
@@ -2385,9 +2387,17 @@ def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
     too weak a cue to overrule the gazetteer: "results on ImageNet" is still a dataset.)
     """
     kinds = set()
+    lower, covered = d.lower, d.covered
     for o in sorted(items, key=_START)[:_CUE_OCCURRENCES]:
         a0 = o["start"]
-        lt = d.noun_list_type.get(a0) or (_list_head_type(d, a0) if a0 > 0 else None)
+        # _list_head_type needs a list cue among the twelve words before (as in _type_cues)
+        lt = d.noun_list_type.get(a0) or (
+            _list_head_type(d, a0)
+            if a0 > 0
+            and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP)
+            and not _HEAD_CUES.isdisjoint(lower[max(0, a0 - 12) : a0])
+            else None
+        )
         if lt in _DATA_TYPES:
             kinds.add(lt)
     return kinds.pop() if len(kinds) == 1 else None  # (lists that disagree say nothing)

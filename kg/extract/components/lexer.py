@@ -45,8 +45,12 @@ _URL_NEEDLES = ("http", "www.", "github.com/", ".github.io")
 
 
 def may_hold_url(text: str) -> bool:
-    """A cheap first test: whether ``text`` can hold a URL at all (most abstracts do not)."""
-    return "://" in text or "www." in text or "github.com/" in text or "GitHub.com/" in text or ".github.io" in text
+    """A cheap first test: whether ``text`` can hold a URL at all (most abstracts do not).
+
+    Three substring scans: a scheme, "www.", and "ithub." for the bare "github.com/...",
+    "GitHub.com/..." and "<name>.github.io" forms.
+    """
+    return "://" in text or "www." in text or "ithub." in text
 
 
 _ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
