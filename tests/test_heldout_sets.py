@@ -30,6 +30,7 @@ SETS = {
     "h13": (HELDOUT / "h13_gold.jsonl", HELDOUT / "h13_papers.txt", 0.87, 0.92),
     "h14": (HELDOUT / "h14_gold.jsonl", HELDOUT / "h14_papers.txt", 0.92, 0.97),
     "h15": (HELDOUT / "h15_gold.jsonl", HELDOUT / "h15_papers.txt", 0.88, 0.92),
+    "h16": (HELDOUT / "h16_gold.jsonl", HELDOUT / "h16_papers.txt", 0.90, 0.95),
 }
 
 
