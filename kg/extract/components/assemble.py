@@ -1816,11 +1816,9 @@ def _type_cues(
             append((o["tprio"], o["type"]))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
-        # _list_head_type needs a list cue among the twelve words before the name
-        if a0 > 0 and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP) and not _HEAD_CUES.isdisjoint(lower[max(0, a0 - 12) : a0]):
-            lh = _list_head_type(d, a0)
-            if lh:
-                append((3, lh))
+        lh = _list_head_type(d, a0)
+        if lh:
+            append((3, lh))
         sc = _surface_cues(o["surface"])
         if sc:
             out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
@@ -2042,6 +2040,10 @@ _BEFORE_A_VERB = frozenset("we to also further they systematically extensively t
 def _list_head_type(d: _Doc, a: int) -> str | None:
     """Type from the head noun of a list the name is in: "models like A and B", "(e.g., T5)"."""
     words, lower, covered = d.words, d.lower, d.covered
+    # fast exit, the usual case: no separator or name right before, or no list cue among the
+    # twelve words before (the walk below looks no further)
+    if a <= 0 or not (covered[a - 1] or lower[a - 1] in _LIST_HEAD_SKIP) or _HEAD_CUES.isdisjoint(lower[max(0, a - 12) : a]):
+        return None
     j = a - 1
     steps = 0
     while j >= 0 and steps < 12:
@@ -2387,17 +2389,9 @@ def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
     too weak a cue to overrule the gazetteer: "results on ImageNet" is still a dataset.)
     """
     kinds = set()
-    lower, covered = d.lower, d.covered
     for o in sorted(items, key=_START)[:_CUE_OCCURRENCES]:
         a0 = o["start"]
-        # _list_head_type needs a list cue among the twelve words before (as in _type_cues)
-        lt = d.noun_list_type.get(a0) or (
-            _list_head_type(d, a0)
-            if a0 > 0
-            and (covered[a0 - 1] or lower[a0 - 1] in _LIST_HEAD_SKIP)
-            and not _HEAD_CUES.isdisjoint(lower[max(0, a0 - 12) : a0])
-            else None
-        )
+        lt = d.noun_list_type.get(a0) or _list_head_type(d, a0)
         if lt in _DATA_TYPES:
             kinds.add(lt)
     return kinds.pop() if len(kinds) == 1 else None  # (lists that disagree say nothing)
