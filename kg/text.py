@@ -32,6 +32,23 @@ def match_key(name: str) -> str:
 
 
 def title_id(title: str) -> str:
-    """A stable id for a paper with no arXiv id: a hash of its normalised title."""
-    norm = re.sub(r"[^0-9a-z]+", " ", clean_text(title).casefold()).strip()
-    return "t-" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+    """A stable id for a paper with no arXiv id: a hash of its normalised title.
+
+    The key is the title's letters, marks and digits in any script (NFKC, case-folded),
+    runs of anything else as one space: "α-β pruning" and "γ-δ pruning" differ, while
+    case, spacing and punctuation do not count. For a title written in ASCII this is the
+    key (and id) of earlier versions, which kept only [0-9a-z]. A title with no letter or
+    digit hashes its cleaned text instead (readers refuse such titles), so no id is the
+    hash of an empty key; a blank title raises ValueError.
+    """
+    text = clean_text(title)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    # Marks too: Devanagari or Thai words differ by their vowel signs.
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in folded)
+    norm = " ".join(kept.split())
+    if not norm:
+        if not text:
+            raise ValueError("a paper's title is blank")
+        # Prefixed so it cannot equal the key of a title with letters.
+        norm = "\x00" + " ".join(text.casefold().split())
+    return "t-" + hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:16]

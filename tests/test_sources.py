@@ -150,7 +150,8 @@ def test_sources_not_utf8(tmp_path: Path) -> None:
         ("arXiv:2501.01234", "2501.01234"),
         ("https://arxiv.org/abs/2501.01234v2", "2501.01234"),
         ("https://arxiv.org/pdf/2501.01234.pdf", "2501.01234"),
-        ("http://arxiv.org/abs/cs.LG/0601001v1", "cs.LG/0601001"),
+        # Old style: the subject class is not part of the id (arXiv writes cs/0601001).
+        ("http://arxiv.org/abs/cs.LG/0601001v1", "cs/0601001"),
         ("seed-01", None),
         ("https://example.org/paper", None),
     ],

@@ -5,16 +5,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+import xml.parsers.expat
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kg.errors import InputError
 from kg.model import Paper
-from kg.sources.common import MONTHS, iso_date, make_paper
+from kg.sources.common import (
+    MAX_ABSTRACT,
+    MONTHS,
+    JsonNumber,
+    arxiv_id,
+    iso_date,
+    kind_of,
+    make_paper,
+    short,
+    text_field,
+)
 
 __all__ = ["read_daily", "read_jsonl", "read_json", "read_csv", "read_atom", "records_to_papers"]
+
+log = logging.getLogger(__name__)
 
 _DATE_LINE = re.compile(r"^([A-Za-z]{3,9})\.? \d{1,2}(?:,? \d{4})?$")
 # Page furniture of the Daily Papers page that is neither title nor abstract.
@@ -23,6 +37,7 @@ _FURNITURE = re.compile(
     r"get trending papers in your email inbox!?|submitted by .*|upvote|\d+)$",
     re.IGNORECASE,
 )
+_NO_ABSTRACT = "no abstract ({}); kg build needs the paper's text"
 
 
 def _is_date_line(line: str) -> bool:
@@ -36,6 +51,20 @@ def _looks_like_abstract(para: str) -> bool:
     return len(para) > 300 or len(re.findall(r"[.!?](?:\s|$)", para)) >= 2
 
 
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """Runs of non-blank lines, stripped, with the line each starts on."""
+    found: list[tuple[int, str]] = []
+    start, lines = 0, []
+    for number, line in enumerate([*text.split("\n"), ""], 1):
+        if line.strip():
+            start = start if lines else number
+            lines.append(line)
+        elif lines:
+            found.append((start, "\n".join(lines).strip()))
+            lines = []
+    return found
+
+
 def read_daily(text: str, name: str) -> Iterator[Paper]:
     """The Hugging Face "Daily Papers" text dump.
 
@@ -45,89 +74,139 @@ def read_daily(text: str, name: str) -> Iterator[Paper]:
     """
     date: str | None = None
     title: str | None = None
-    pending: dict[str, str] | None = None  # the last paper, held until its abstract is surely complete
+    title_line = 0
+    pending: dict[str, str | None] | None = None  # the last paper, held until its abstract is surely complete
     seen_date = False
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    for number, para in enumerate(paragraphs, 1):
+    paragraphs = _paragraphs(text)
+    for number, para in paragraphs:
         line = " ".join(para.split())
         if "\n" not in para and _is_date_line(line):
             if title is not None:
-                raise InputError(f"{name}: the paper {title!r} has no abstract before the date line {line!r}")
+                raise InputError(
+                    f"{name}: line {number}: the paper {short(title)} has no abstract "
+                    f"before the date line {short(line)}"
+                )
             date, seen_date = iso_date(line), True
+            if date is None:
+                log.warning("%s: line %d: %s is not a date; the papers after it get none", name, number, short(line))
             continue
         if not seen_date or (title is None and _FURNITURE.match(line)):
             continue
         if title is None and pending is not None and _looks_like_abstract(para):
-            pending["abstract"] += "\n\n" + para
+            pending["abstract"] = f"{pending['abstract']}\n\n{para}"
         elif title is None:
-            title = line
+            title, title_line = line, number
         else:
             if pending is not None:
                 yield make_paper(**pending)
-            pending = dict(title=title, abstract=para, date=date, source=name, where=f"{name}: paragraph {number}")
+            pending = dict(title=title, abstract=para, date=date, source=name, where=f"{name}: line {title_line}")
             title = None
     if not seen_date:
         if not paragraphs:
             raise InputError(f"{name}: the file is empty")
         raise InputError(f"{name}: no date line such as 'Sep 2' found; is this a Daily Papers dump?")
     if title is not None:
-        raise InputError(f"{name}: the last paper {title!r} has no abstract")
+        raise InputError(f"{name}: line {title_line}: the last paper {short(title)} has no abstract")
     if pending is not None:
         yield make_paper(**pending)
 
 
-def records_to_papers(records: list[Any], name: str) -> Iterator[Paper]:
-    """Dicts from JSON/JSONL/CSV: plain records, HF daily-papers API items or arXiv metadata."""
-    for number, rec in enumerate(records, 1):
-        where = f"{name}: record {number}"
-        if not isinstance(rec, dict):
-            raise InputError(f"{where}: expected an object with title and abstract, got {type(rec).__name__}")
-        if isinstance(rec.get("paper"), dict):  # HF daily-papers API: {"paper": {...}, "publishedAt": ...}
-            paper = rec["paper"]
-            yield make_paper(
-                title=paper.get("title") or rec.get("title"),
-                abstract=paper.get("summary") or paper.get("abstract") or rec.get("summary"),
-                id=paper.get("id"),
-                date=paper.get("publishedAt") or rec.get("publishedAt"),
-                github=paper.get("githubRepo") or rec.get("githubRepo"),
-                url=f"https://arxiv.org/abs/{paper['id']}" if paper.get("id") else None,
-                source=name,
-                where=where,
-            )
-            continue
-        if "title" not in rec:
-            raise InputError(f"{where}: no 'title' field (fields: {', '.join(sorted(rec)) or 'none'})")
-        yield make_paper(
-            title=rec.get("title"),
-            abstract=rec.get("abstract") or rec.get("summary") or "",
-            id=rec.get("arxiv_id") or rec.get("id"),
-            url=rec.get("url") or rec.get("link"),
-            date=rec.get("date") or rec.get("published") or rec.get("publishedAt") or rec.get("update_date"),
-            github=rec.get("github") or rec.get("githubRepo"),
+def _pick(
+    rec: dict[str, Any], keys: tuple[str, ...], where: str, prefix: str = "", number_ok: bool = False
+) -> str | None:
+    """The first non-blank value of the keys, which must be text (or a number, for ids)."""
+    for key in keys:
+        value = text_field(rec.get(key), prefix + key, where, number_ok=number_ok)
+        if value is not None and value.strip():
+            return value
+    return None
+
+
+def _fields(rec: dict[str, Any]) -> str:
+    keys = sorted(map(str, rec))
+    listed = ", ".join(short(k, 30) for k in keys[:12])
+    return (listed + (", …" if len(keys) > 12 else "")) or "none"
+
+
+def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
+    if not isinstance(rec, dict):
+        raise InputError(f"{where}: expected an object with title and abstract, got {kind_of(rec)}")
+    if isinstance(rec.get("paper"), dict):  # HF daily-papers API: {"paper": {...}, "publishedAt": ...}
+        paper = rec["paper"]
+        abstract = _pick(paper, ("summary", "abstract"), where, "paper.") or _pick(rec, ("summary",), where)
+        if abstract is None:
+            raise InputError(f"{where}: " + _NO_ABSTRACT.format("'paper.summary'"))
+        return make_paper(
+            title=_pick(paper, ("title",), where, "paper.") or _pick(rec, ("title",), where),
+            abstract=abstract,
+            # The id makes the URL too (make_paper), so only a real arXiv id does.
+            id=_pick(paper, ("id",), where, "paper.", number_ok=True),
+            date=_pick(paper, ("publishedAt",), where, "paper.") or _pick(rec, ("publishedAt",), where),
+            github=_pick(paper, ("githubRepo",), where, "paper.") or _pick(rec, ("githubRepo",), where),
             source=name,
             where=where,
         )
+    if "title" not in rec:
+        raise InputError(f"{where}: no 'title' field (fields: {_fields(rec)})")
+    abstract = _pick(rec, ("abstract", "summary"), where)
+    if abstract is None:
+        hint = " (this looks like kg extract output)" if "entities" in rec else ""
+        raise InputError(f"{where}: " + _NO_ABSTRACT.format("'abstract' or 'summary'") + hint)
+    ids = [text_field(rec.get(key), key, where, number_ok=True) for key in ("arxiv_id", "id")]
+    return make_paper(
+        title=text_field(rec.get("title"), "title", where),
+        abstract=abstract,
+        # Either may be the arXiv id (the other a source's own id).
+        id=next((i for i in ids if arxiv_id(i)), None),
+        url=_pick(rec, ("url", "link"), where),
+        date=_pick(rec, ("date", "published", "publishedAt", "update_date"), where),
+        github=_pick(rec, ("github", "githubRepo"), where),
+        source=name,
+        where=where,
+    )
+
+
+def _numbered(items: Iterable[tuple[str, Any]], name: str) -> Iterator[Paper]:
+    for label, rec in items:
+        yield _record_to_paper(rec, name, f"{name}: {label}")
+
+
+def records_to_papers(records: Iterable[Any], name: str) -> Iterator[Paper]:
+    """Dicts from JSON/JSONL/CSV: plain records, HF daily-papers API items or arXiv metadata."""
+    yield from _numbered(((f"record {n}", rec) for n, rec in enumerate(records, 1)), name)
+
+
+def _loads(text: str) -> Any:
+    """JSON with numbers kept as written (ids like 2401.10000) and NaN/Infinity marked."""
+    return json.loads(text, parse_float=JsonNumber, parse_int=JsonNumber, parse_constant=JsonNumber)
 
 
 def read_jsonl(text: str, name: str) -> Iterator[Paper]:
     """One JSON object a line; blank lines are skipped."""
-    records = []
-    for number, line in enumerate(text.splitlines(), 1):
+    records: list[tuple[str, Any]] = []
+    # Only "\n" ends a line: JSON strings may hold a raw U+2028 that splitlines() would cut.
+    for line_number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            rec = _loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{name}: line {number} is not valid JSON ({exc.msg})") from None
-    yield from records_to_papers(records, name)
+            raise InputError(f"{name}: line {line_number} is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(f"{name}: line {line_number}: JSON nested too deeply") from None
+        n = len(records) + 1
+        records.append((f"record {n}" if n == line_number else f"record {n} (line {line_number})", rec))
+    yield from _numbered(records, name)
 
 
 def read_json(text: str, name: str) -> Iterator[Paper]:
     """A JSON array of records, or an object holding one under "papers"/"items"/"data"."""
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply") from None
     if isinstance(data, dict):
         for key in ("papers", "items", "data", "results"):
             if isinstance(data.get(key), list):
@@ -136,30 +215,93 @@ def read_json(text: str, name: str) -> Iterator[Paper]:
         else:
             data = [data]
     if not isinstance(data, list):
-        raise InputError(f"{name}: expected a list of papers")
+        raise InputError(f"{name}: expected a list of papers (got {kind_of(data)})")
     yield from records_to_papers(data, name)
+
+
+def _csv_error(name: str, line: int, exc: csv.Error) -> InputError:
+    msg = str(exc)
+    if "unexpected end of data" in msg:
+        return InputError(f"{name}: line {line}: unclosed quote; the rest of the file would be one field")
+    if "field larger than field limit" in msg:
+        # The limit is above MAX_ABSTRACT, so such a field could not be stored anyway.
+        return InputError(
+            f"{name}: line {line}: a field has more than {csv.field_size_limit():,} characters "
+            f"(abstracts are at most {MAX_ABSTRACT:,}); is the file in the right format?"
+        )
+    return InputError(f"{name}: line {line}: malformed CSV ({msg})")
 
 
 def read_csv(text: str, name: str) -> Iterator[Paper]:
     """CSV with a header row holding at least ``title`` and ``abstract``."""
-    reader = csv.DictReader(io.StringIO(text))
-    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    # strict: an unclosed quote is an error, not the rest of the file in one field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _csv_error(name, start, exc) from None
+        if any(cell.strip() for cell in row):  # blank lines and rows of empty cells hold no paper
+            rows.append((start, row))
+    header = [cell.strip().lower() for cell in rows[0][1]] if rows else []
+    fields = set(header)
     if "title" not in fields or not fields & {"abstract", "summary"}:
-        raise InputError(f"{name}: a CSV needs 'title' and 'abstract' columns (found: {', '.join(sorted(fields))})")
-    rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
-    yield from records_to_papers(rows, name)
+        found = ", ".join(short(f, 30) for f in sorted(fields)[:12]) or "none"
+        raise InputError(f"{name}: a CSV needs 'title' and 'abstract' columns (found: {found})")
+    records = (
+        # Empty cells are absent, as JSON null is; extra cells past the header are ignored.
+        (f"record {n} (line {line})", {k: v for k, v in zip(header, row) if v.strip()})
+        for n, (line, row) in enumerate(rows[1:], 1)
+    )
+    yield from _numbered(records, name)
 
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+class _EntityDeclared(Exception):
+    pass
+
+
+def _refuse_entities(text: str, name: str) -> None:
+    """Refuse DTD entity declarations: "billion laughs" expand a few bytes to gigabytes."""
+
+    def declared(*_: object) -> None:
+        raise _EntityDeclared
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.EntityDeclHandler = declared
+    try:
+        parser.Parse(text, True)
+    except _EntityDeclared:
+        raise InputError(f"{name}: the XML declares entities (<!ENTITY>); an Atom feed has none") from None
+    except xml.parsers.expat.ExpatError:
+        pass  # reported by the real parse, with its line
+
+
+def _text(entry: ET.Element, tag: str) -> str | None:
+    """An element's whole text (children included, for type="xhtml"), None if absent."""
+    el = entry.find(tag)
+    return None if el is None else "".join(el.itertext())
+
+
 def read_atom(text: str, name: str) -> Iterator[Paper]:
     """An arXiv API Atom feed (``<feed><entry><id/><title/><summary/><published/>``)."""
+    _refuse_entities(text, name)
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise InputError(f"{name}: not valid XML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{name}: XML nested too deeply") from None
     ns = _ATOM if root.tag.startswith(_ATOM) else ""  # feeds without the Atom namespace too
+    local = root.tag.rsplit("}", 1)[-1]
+    if local not in ("feed", "entry"):
+        raise InputError(f"{name}: the root element is <{short(local, 30)[1:-1]}>, not an Atom <feed>")
     for number, entry in enumerate(root.iter(f"{ns}entry"), 1):
         github = None
         for link in entry.iter(f"{ns}link"):
@@ -167,11 +309,12 @@ def read_atom(text: str, name: str) -> Iterator[Paper]:
             if "github.com/" in href:
                 github = href
         yield make_paper(
-            title=entry.findtext(f"{ns}title"),
-            abstract=entry.findtext(f"{ns}summary"),
-            id=entry.findtext(f"{ns}id"),
-            date=entry.findtext(f"{ns}published"),
+            title=_text(entry, f"{ns}title"),
+            abstract=_text(entry, f"{ns}summary"),
+            id=_text(entry, f"{ns}id"),
+            date=_text(entry, f"{ns}published"),
             github=github,
             source=name,
             where=f"{name}: entry {number}",
+            abstract_from="<summary>",
         )
