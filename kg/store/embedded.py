@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryRejected, StoreUnavailable
-from kg.store.base import QueryResult, Store
+from kg.model import Graph
+from kg.store.base import QueryResult, Store, WriteResult
+from kg.store.locks import FileLock, data_lock_path, process_lock, writer_lock_path
+from kg.store.readonly import WRITES, check_read_only, strip_bom
 
-__all__ = ["EmbeddedStore", "SCHEMA"]
+__all__ = ["EmbeddedStore", "SCHEMA", "hold_writer_lock"]
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Paper(id STRING, title STRING, abstract STRING, date STRING, "
@@ -21,10 +27,25 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
 )
 
-# Statements that reach outside the database (files, extensions, other databases).
-_FILE_STATEMENT = re.compile(r"^\s*(COPY|LOAD|EXPORT|IMPORT|INSTALL|ATTACH|DETACH\s+DATABASE|CHECKPOINT)\b", re.I)
+# Messages of a read-only open of a database whose writer died mid-checkpoint.
+_RECOVERY_MARKERS = ("recovery is pending", "wal", "checkpoint")
+# How long a write waits for kg commands that are still reading.
+_READER_GRACE_SECONDS = 30.0
 # Messages LadybugDB gives when a read-only database is asked to write.
 _READ_ONLY_MARKERS = ("read only", "read-only", "readonly")
+
+# The second fence of a read (see kg.store.readonly): operators of LadybugDB's EXPLAIN
+# plan that write, reach files, extensions or other databases, or change settings,
+# recognised by a word of their name (COPY_TO, SET_NODE_PROPERTY, LOAD EXTENSION, ...).
+_PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_ ]*[A-Z])\[\d+\]")
+_PLAN_FUNCTION = re.compile(r"Function:\s*(\w+)")
+_DENIED_OPERATOR_WORDS = frozenset(
+    "COPY EXPORT IMPORT INSTALL UNINSTALL LOAD EXTENSION TRANSACTION CHECKPOINT STANDALONE ATTACH DETACH USE "
+    "CREATE DELETE SET MERGE INSERT DROP ALTER UPDATE COMMENT ANALYZE PARTITIONER RENAME MACRO RDF".split()
+)
+_READ_OPERATORS_WITH_A_DENIED_WORD = frozenset({"ORDER_BY_MERGE"})
+# Table functions that read files (READ_FTABLE reads the query's own intermediate results).
+_DENIED_FUNCTIONS = re.compile(r"^READ_(?!FTABLE$)|CREATE|DROP|CLEAR|INSTALL|EXPORT|IMPORT|COPY|CHECKPOINT|ATTACH|LOAD")
 
 
 class EmbeddedStore(Store):
@@ -50,57 +71,208 @@ class EmbeddedStore(Store):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreUnavailable(f"cannot create {self.path.parent}: {exc.strerror or exc}") from None
-        try:
-            self._db = ladybug.Database(str(self.path), read_only=not writable)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as exc:
-            # LadybugDB appends a docs link on a second line; one line is enough here.
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            hint = " (is another kg command using it?)" if "lock" in first.lower() else ""
-            raise StoreUnavailable(f"cannot open the graph at {self.path}: {first}{hint}") from None
+        self._writer_lock: FileLock | None = None
+        self._data_lock: FileLock | None = None
         if writable:
-            for statement in SCHEMA:
-                self._conn.execute(statement)
+            self._writer_lock = self._hold_writer_lock()
+            self._data_lock = FileLock(data_lock_path(self.path))
+        else:
+            self._data_lock = self._hold_reader_lock()
+        try:
+            self._db, self._conn = self._open(ladybug)
+        except BaseException:
+            self._release_locks()
+            raise
+        if writable:
+            with self._exclusive():
+                for statement in SCHEMA:
+                    self._conn.execute(statement)
+
+    # -- opening: locks, recovery ------------------------------------------------------
+    def _hold_writer_lock(self) -> FileLock:
+        return hold_writer_lock(self.path)
+
+    def _hold_reader_lock(self) -> FileLock | None:
+        lock = FileLock(data_lock_path(self.path))
+        try:
+            taken = lock.acquire(shared=True)
+        except OSError:
+            return None  # a read-only directory: no kg command can be writing there either
+        if not taken:
+            raise StoreUnavailable(f"a build is writing the graph at {self.path}; try again when it finishes")
+        return lock
+
+    def _open(self, ladybug: Any) -> tuple[Any, Any]:
+        """The database and a connection; a read-only open first finishes a crashed writer's recovery."""
+        try:
+            return self._open_once(ladybug, read_only=not self.writable)
+        except RuntimeError as exc:
+            first = _first_line(exc)
+            if self.writable or not any(m in first.lower() for m in _RECOVERY_MARKERS):
+                raise self._unavailable(first) from None
+        # A writer died half-way through a checkpoint. Only a read-write open finishes the
+        # job; do it now when no writer is alive, then read as asked.
+        writer = process_lock(writer_lock_path(self.path))
+        try:
+            taken = writer.acquire()
+        except OSError:
+            taken = False
+        if not taken:
+            raise StoreUnavailable(f"a build is writing the graph at {self.path}; try again when it finishes")
+        try:
+            db, conn = self._open_once(ladybug, read_only=False)
+            conn.close()
+            db.close()
+        except RuntimeError as exc:
+            raise self._unavailable(_first_line(exc)) from None
+        finally:
+            writer.release()
+        try:
+            return self._open_once(ladybug, read_only=True)
+        except RuntimeError as exc:
+            raise self._unavailable(_first_line(exc)) from None
+
+    def _open_once(self, ladybug: Any, *, read_only: bool) -> tuple[Any, Any]:
+        db = ladybug.Database(str(self.path), read_only=read_only)
+        try:
+            return db, ladybug.Connection(db)
+        except BaseException:
+            db.close()
+            raise
+
+    def _unavailable(self, first: str) -> StoreUnavailable:
+        hint = " (is another kg command using it?)" if "lock" in first.lower() else ""
+        return StoreUnavailable(f"cannot open the graph at {self.path}: {first}{hint}")
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the data lock exclusively while writing: no reader sees a half-written graph."""
+        lock = self._data_lock
+        if lock is None:
+            yield
+            return
+        try:
+            taken = lock.acquire(timeout=_READER_GRACE_SECONDS)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write the graph at {self.path}: {exc.strerror or exc}") from None
+        if not taken:
+            raise StoreUnavailable(
+                f"other kg commands are still reading the graph at {self.path}; try again when they finish"
+            )
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _release_locks(self) -> None:
+        for lock in (self._data_lock, self._writer_lock):
+            if lock is not None:
+                lock.release()
+        self._data_lock = self._writer_lock = None
 
     def close(self) -> None:
-        """Close the connection and the database (flushes to disk)."""
+        """Close the connection and the database (flushes to disk), then drop the locks."""
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
         self._conn = self._db = None
-        if conn is not None:
-            conn.close()
-        if db is not None:
-            db.close()
+        try:
+            if conn is not None:
+                conn.close()
+            if db is not None:
+                db.close()
+        finally:
+            if hasattr(self, "_data_lock"):
+                self._release_locks()
+
+    def write(self, graph: Graph, **kwargs: Any) -> WriteResult:
+        """``Store.write`` while holding the data lock exclusively (readers wait or are told)."""
+        with self._exclusive():
+            return super().write(graph, **kwargs)
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         """Run one Cypher statement; a write on a read-only open raises ``QueryRejected``."""
         if write and not self.writable:
             raise QueryRejected("this store was opened read-only")
-        if not write and _FILE_STATEMENT.match(cypher):
-            # A read-only database still lets COPY ... TO write files and LOAD read them.
-            raise QueryRejected("this query writes; re-run with --write")
+        cypher = strip_bom(cypher)
+        if not write:
+            # A read-only database still lets COPY ... TO write files, LOAD read them and
+            # CHECKPOINT leave recovery work behind: two fences before it runs.
+            statement = check_read_only(cypher, "embedded")
+            self._check_plan(cypher[statement.start : statement.end], params or {})
         try:
-            result = self._conn.execute(cypher, params or {})
+            if write:
+                with self._exclusive():
+                    result = self._conn.execute(cypher, params or {})
+            else:
+                result = self._conn.execute(cypher, params or {})
         except RuntimeError as exc:
             message = str(exc)
             if any(m in message.lower() for m in _READ_ONLY_MARKERS):
-                raise QueryRejected("this query writes; re-run with --write") from None
+                raise QueryRejected(WRITES) from None
             raise QueryRejected(_short(message)) from None
-        if isinstance(result, list):  # several statements: keep the last one's rows
+        if isinstance(result, list):  # several statements (--write only): keep the last one's rows
             result = result[-1]
         columns = list(result.get_column_names())
-        rows = []
-        while result.has_next():
-            rows.append([_plain(v) for v in result.get_next()])
-        return QueryResult(columns, rows)
+        return QueryResult(columns, [[_plain(v) for v in row] for row in _rows(result)])
+
+    def _check_plan(self, statement: str, params: dict[str, Any]) -> None:
+        """Refuse a read whose EXPLAIN plan writes, reads files or changes settings."""
+        body = re.sub(r"^\s*(EXPLAIN|PROFILE)\b", "", statement, flags=re.I)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                # prepare() refuses more than one statement, so EXPLAIN can never run a second one.
+                prepared = self._conn.prepare("EXPLAIN " + body)
+                if not prepared.is_success():
+                    return  # invalid: the statement itself fails with the user's positions
+                result = self._conn.execute(prepared, params)
+        except RuntimeError as exc:
+            if any(m in str(exc).lower() for m in _READ_ONLY_MARKERS):
+                raise QueryRejected(WRITES) from None
+            return  # e.g. a missing parameter: the statement itself says so
+        plan = "".join(str(row[0]) for row in _rows(result))
+        operators = set(_PLAN_OPERATOR.findall(plan)) - _READ_OPERATORS_WITH_A_DENIED_WORD
+        functions = _PLAN_FUNCTION.findall(plan)
+        if (
+            not operators  # a plan we cannot read: fail closed
+            or any(_DENIED_OPERATOR_WORDS.intersection(re.split(r"[_ ]", op)) for op in operators)
+            or any(_DENIED_FUNCTIONS.search(fn.upper()) for fn in functions)
+        ):
+            raise QueryRejected(WRITES)
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
-        self._conn.execute("BEGIN TRANSACTION")
-        try:
-            self._conn.execute(cypher, {"rows": rows})
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._exclusive():
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                self._conn.execute(cypher, {"rows": rows})
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+
+def hold_writer_lock(path: Path) -> FileLock:
+    """Take the writer lock of the graph at ``path`` (release it with ``.release()``).
+
+    Raises ``StoreUnavailable`` at once when another process writes that graph.
+    """
+    lock = process_lock(writer_lock_path(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        taken = lock.acquire()
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot write the graph at {path}: {exc.strerror or exc}") from None
+    if not taken:
+        holder = lock.holder()
+        who = f"another kg command (pid {holder})" if holder else "another kg command"
+        raise StoreUnavailable(f"{who} is writing the graph at {path}; wait for it to finish")
+    return lock
+
+
+def _rows(result: Any) -> list[list[Any]]:
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return rows
 
 
 def _plain(value: Any) -> Any:
@@ -112,6 +284,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _first_line(exc: BaseException) -> str:
+    # LadybugDB appends a docs link on a second line; one line is enough here.
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _short(message: str) -> str:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from typing import Any
 
 from kg.errors import AuthFailed, QueryRejected, StoreUnavailable
 from kg.model import EntityType
 from kg.store.base import QueryResult, Store
+from kg.store.readonly import WRITES, Statement, check_read_only, strip_bom
 
 __all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT"]
 
@@ -48,10 +50,13 @@ SCHEMA = (
 #: equal the embedded store's.
 _INTERNAL_PROPERTIES = frozenset({"alias_text"})
 
-# Plan operators that change data or schema (names without the "@neo4j" suffix).
-_WRITE_OPERATOR_PREFIXES = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Drop", "LoadCSV")
-_WRITE_OPERATORS = frozenset({"Foreach", "TransactionForeach", "TransactionApply"})
-_WRITE_QUERY_TYPES = frozenset({"w", "rw", "s"})
+# Plan operators that change data or schema, read files or act on the server (names
+# without the "@neo4j" suffix). TERMINATE TRANSACTIONS plans with query type "r".
+_WRITE_OPERATOR_PREFIXES = (
+    "Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Drop", "LoadCSV", "Terminate", "Alter",
+    "Rename", "Grant", "Deny", "Revoke", "Start", "Stop", "Enable", "Deallocate", "Reallocate",
+)
+_WRITE_OPERATORS = frozenset({"Foreach", "TransactionForeach", "TransactionApply", "AdministrationCommand"})
 # Refused credentials (not refused permissions: those are a rejected query).
 _AUTH_CODES = frozenset(
     {
@@ -162,7 +167,7 @@ class Neo4jStore(Store):
         if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
         if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Statement.AccessMode":
-            return QueryRejected("this query writes; re-run with --write")
+            return QueryRejected(WRITES)
         if isinstance(exc, ex.Neo4jError) and (exc.code or "").startswith("Neo.ClientError."):
             return QueryRejected(_one_line(exc.message or exc))
         return exc
@@ -183,8 +188,9 @@ class Neo4jStore(Store):
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         try:
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
+                cypher = strip_bom(cypher)
                 if not write:
-                    self._refuse_writes(session, cypher, params)
+                    cypher = self._refuse_writes(session, cypher, params)
                 # An auto-commit run, so `CALL { ... } IN TRANSACTIONS` works with --write.
                 result = session.run(cypher, params)
                 columns = list(result.keys())
@@ -195,24 +201,33 @@ class Neo4jStore(Store):
             raise self._translate(exc) from None
         return QueryResult(columns, rows)
 
-    def _refuse_writes(self, session: Any, cypher: str, params: dict[str, Any]) -> None:
-        """Raise ``QueryRejected`` when the plan of ``cypher`` writes."""
-        head = cypher.lstrip()
-        word = head.split(None, 1)[0].upper() if head else ""
-        if word in ("EXPLAIN", "SHOW"):
-            # EXPLAIN runs nothing; SHOW commands only read, but admin ones (SHOW USERS)
-            # plan like CREATE USER, so their plan cannot tell. The READ session still applies.
-            return
-        if word == "PROFILE":  # PROFILE executes; check what it would run
-            head = head[len("PROFILE") :]
+    def _refuse_writes(self, session: Any, cypher: str, params: dict[str, Any]) -> str:
+        """The statement to run, once its words and its EXPLAIN plan show it only reads.
+
+        Raises ``QueryRejected`` otherwise. Every statement is planned, ``SHOW`` and
+        ``TERMINATE`` included: ``TERMINATE TRANSACTIONS`` plans as a read, so its
+        operator is refused by name, and administration commands (query type "s") pass
+        only as ``SHOW ...``.
+        """
+        statement = check_read_only(cypher, "neo4j")
+        text = cypher[statement.start : statement.end]
+        if statement.first_word == "EXPLAIN":
+            return text  # runs nothing
+        body, prefix = _without_explain(statement, text)
         try:
-            summary = session.run("EXPLAIN " + head, params).consume()
-        except self._neo4j.exceptions.CypherSyntaxError:
-            # Nothing invalid runs; let the statement itself fail, so positions in the
-            # message are the user's, not those of "EXPLAIN ...".
-            return
-        if summary.query_type in _WRITE_QUERY_TYPES or _plan_writes(summary.plan):
-            raise QueryRejected("this query writes; re-run with --write")
+            summary = session.run("EXPLAIN " + body, params).consume()
+        except self._neo4j.exceptions.CypherSyntaxError as exc:
+            # Positions in the message are the user's, not those of "EXPLAIN ...".
+            raise QueryRejected(_one_line(_unprefix(exc.message or str(exc), len("EXPLAIN ") - prefix))) from None
+        except Exception as exc:
+            raise self._translate(exc) from None
+        operators = _plan_operators(summary.plan)
+        if summary.query_type == "s":
+            if statement.first_word != "SHOW" or operators - {"AdministrationCommand"}:
+                raise QueryRejected(WRITES)
+        elif summary.query_type != "r" or any(_writes(op) for op in operators):
+            raise QueryRejected(WRITES)
+        return text
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         """One ``UNWIND $rows`` statement in a managed write transaction (retried when transient)."""
@@ -234,14 +249,42 @@ class Neo4jStore(Store):
     )
 
 
-def _plan_writes(plan: dict[str, Any] | None) -> bool:
-    """Whether any operator of an EXPLAIN plan (as the driver gives it) writes."""
+def _plan_operators(plan: dict[str, Any] | None) -> set[str]:
+    """The operator names of an EXPLAIN plan (as the driver gives it), without the "@db" suffix."""
     if not plan:
-        return False
-    op = str(plan.get("operatorType", "")).split("@", 1)[0]
-    if op in _WRITE_OPERATORS or op.startswith(_WRITE_OPERATOR_PREFIXES):
-        return True
-    return any(_plan_writes(child) for child in plan.get("children", []))
+        return set()
+    names = {str(plan.get("operatorType", "")).split("@", 1)[0]}
+    for child in plan.get("children", []):
+        names |= _plan_operators(child)
+    return names
+
+
+def _writes(operator: str) -> bool:
+    """Whether a plan operator writes, reads files or acts on the server."""
+    return operator in _WRITE_OPERATORS or operator.startswith(_WRITE_OPERATOR_PREFIXES)
+
+
+def _without_explain(statement: Statement, text: str) -> tuple[str, int]:
+    """The statement without a leading EXPLAIN/PROFILE (planned as itself), and how much was cut."""
+    if statement.first_word in ("EXPLAIN", "PROFILE") and len(statement.tokens) > 1:
+        cut = statement.tokens[1].start - statement.start
+        return text[cut:], cut
+    return text, 0
+
+
+def _unprefix(message: str, shift: int) -> str:
+    """A Neo4j syntax error about ``EXPLAIN <query>`` as if it were about ``<query>``."""
+    if shift <= 0:
+        return message
+
+    def fix(m: re.Match[str]) -> str:
+        line, column, offset = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if line == 1:
+            column -= shift
+        return f"(line {line}, column {max(column, 1)} (offset: {max(offset - shift, 0)}))"
+
+    message = re.sub(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)", fix, message)
+    return message.replace('"EXPLAIN ', '"', 1)
 
 
 def _plain(value: Any) -> Any:
