@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreUnavailable
 from kg.store.base import Store
 
-__all__ = ["DEFAULT_DB", "db_path", "open_store", "store_label"]
+__all__ = ["DEFAULT_DB", "db_path", "open_store", "store_label", "writer_lock"]
 
 #: Where the embedded graph lives unless --db or KG_DB says otherwise (relative to the cwd).
 DEFAULT_DB = Path(".kg") / "graph.lbdb"
@@ -63,6 +65,25 @@ def open_store(
     from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(db_path(db), writable=writable, create=create)
+
+
+@contextmanager
+def writer_lock(db: Path | str | None = None, neo4j_uri: str | None = None) -> Iterator[None]:
+    """Hold the selected embedded graph's writer lock: a second build fails at once.
+
+    ``kg build`` takes it before reading its input, so it never extracts for nothing.
+    Neo4j serialises writers itself; there this does nothing.
+    """
+    if _neo4j_uri(db, neo4j_uri):
+        yield
+        return
+    from kg.store.embedded import hold_writer_lock
+
+    lock = hold_writer_lock(db_path(db))
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def store_label(db: Path | str | None = None, neo4j_uri: str | None = None) -> str:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from kg.cli import app
 from kg.cli.options import AsJson, Db, InputFormat, Neo4jUri, Papers
-from kg.config import open_store, store_label
+from kg.config import open_store, store_label, writer_lock
 from kg.errors import InputError, KgError
 from kg.model import EntityType, Paper
 from kg.sources import expand_paths
@@ -93,23 +93,25 @@ def build(
     from kg.extract import EXTRACTOR_VERSION
     from kg.resolve import resolve
 
-    with _timer() as t_read:
-        items = _read(papers, input_format)
-    with _timer() as t_extract:
-        mentions = _extract_all(items)
-    graph = resolve(mentions, EXTRACTOR_VERSION)
-    export = None
-    with open_store(db, neo4j_uri, writable=True, create=True) as store:
-        rows = len(graph.papers) + len(graph.entities) + len(graph.links) + len(graph.variants)
-        with _progress() as bar:
-            task = bar.add_task("Writing", total=rows)
-            written = store.write(graph, batch_size=batch_size, progress=lambda n: bar.advance(task, n))
-        stats = store.stats()
-        if html:
-            from kg.export.html import export_html
+    # A second build of the same embedded graph fails here, before reading anything.
+    with writer_lock(db, neo4j_uri):
+        with _timer() as t_read:
+            items = _read(papers, input_format)
+        with _timer() as t_extract:
+            mentions = _extract_all(items)
+        graph = resolve(mentions, EXTRACTOR_VERSION)
+        export = None
+        with open_store(db, neo4j_uri, writable=True, create=True) as store:
+            rows = len(graph.papers) + len(graph.entities) + len(graph.links) + len(graph.variants)
+            with _progress() as bar:
+                task = bar.add_task("Writing", total=rows)
+                written = store.write(graph, batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+            stats = store.stats()
+            if html:
+                from kg.export.html import export_html
 
-            with err.status("Drawing the HTML graph .."):
-                export = export_html(store.load_graph(), html)
+                with err.status("Drawing the HTML graph .."):
+                    export = export_html(store.load_graph(), html)
     summary = {
         "store": store_label(db, neo4j_uri),
         "papers_read": len(items),

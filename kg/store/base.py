@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kg.errors import InputError
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
 from kg.text import match_key, title_id
 
@@ -66,6 +67,17 @@ class LookupHit:
     papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence, via}
     family: str | None = None  # the family this entity is a variant of
     variants: list[str] = field(default_factory=list)  # its own variants, by name
+
+
+def _check_ids(graph: Graph) -> None:
+    """Refuse a graph whose papers share an id or have an empty one: one would overwrite the other."""
+    seen: dict[str, str] = {}
+    for paper in graph.papers:
+        if not paper.id.strip() or paper.id == "t-":
+            raise InputError(f"the paper {paper.title[:60]!r} has an empty id")
+        other = seen.setdefault(paper.id, paper.title)
+        if other is not paper.title and other != paper.title:
+            raise InputError(f"two papers have the id {paper.id}: {other[:60]!r} and {paper.title[:60]!r}")
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -159,9 +171,16 @@ class Store(ABC):
         """
         started = time.perf_counter()
         version = graph.extractor_version
+        _check_ids(graph)
         graph = self._unify_paper_ids(graph)
         known = self._known_hashes([p.id for p in graph.papers])
-        changed = [p for p in graph.papers if known.get(p.id) != (p.content_hash, version)]
+        blanked = [p.id for p in graph.papers if not p.abstract.strip() and known.get(p.id, ("", "", False))[2]]
+        if blanked:
+            raise InputError(
+                f"{len(blanked)} paper(s) have no abstract but one is stored (first: {blanked[0]}); "
+                "a build never blanks a stored abstract: give the papers' text"
+            )
+        changed = [p for p in graph.papers if known.get(p.id, ("", "", False))[:2] != (p.content_hash, version)]
         changed_ids = {p.id for p in changed}
         links = [l for l in graph.links if l.paper_id in changed_ids]
         used = {l.entity_key for l in links}
@@ -192,13 +211,15 @@ class Store(ABC):
             seconds=time.perf_counter() - started,
         )
 
-    def _known_hashes(self, ids: list[str]) -> dict[str, tuple[str, str]]:
-        known: dict[str, tuple[str, str]] = {}
+    def _known_hashes(self, ids: list[str]) -> dict[str, tuple[str, str, bool]]:
+        """Stored papers among ``ids``: (content hash, extractor version, has an abstract)."""
+        known: dict[str, tuple[str, str, bool]] = {}
         for chunk in batched(ids, 5000):
             res = self.query(
-                "MATCH (p:Paper) WHERE p.id IN $ids RETURN p.id, p.hash, p.extractor", {"ids": list(chunk)}
+                "MATCH (p:Paper) WHERE p.id IN $ids RETURN p.id, p.hash, p.extractor, size(p.abstract) > 0",
+                {"ids": list(chunk)},
             )
-            known.update({pid: (h, v) for pid, h, v in res.rows})
+            known.update({pid: (h or "", v or "", bool(a)) for pid, h, v, a in res.rows})
         return known
 
     def _unify_paper_ids(self, graph: Graph) -> Graph:
@@ -246,10 +267,12 @@ class Store(ABC):
         return merged
 
     # Statements in the common dialect; a store may override one where its dialect differs.
+    # The hash is blanked with the text: until MARK_WRITTEN runs, the paper counts as changed,
+    # so a build killed between the two is redone whatever input comes next.
     UPSERT_PAPERS = (
         "UNWIND $rows AS r MERGE (p:Paper {id: r.id}) "
         "SET p.title = r.title, p.abstract = r.abstract, p.date = r.date, p.url = r.url, "
-        "p.source = r.source, p.tkey = r.tkey"
+        "p.source = r.source, p.tkey = r.tkey, p.hash = ''"
     )
     # Last step of a paper's write: until it runs, the paper counts as changed.
     MARK_WRITTEN = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET p.hash = r.hash, p.extractor = r.extractor"
