@@ -53,12 +53,13 @@ def open_store(
     """
     uri = _neo4j_uri(db, neo4j_uri)
     if uri:
-        from kg.store.neo4j import Neo4jStore
+        from kg.store.neo4j import Neo4jStore, split_userinfo
 
+        in_uri = split_userinfo(uri)[2]
         return Neo4jStore(
             uri,
             os.environ.get("NEO4J_USERNAME") or "neo4j",
-            _neo4j_password(),
+            in_uri if in_uri is not None else _neo4j_password(),
             os.environ.get("NEO4J_DATABASE") or None,
             writable=writable,
         )
@@ -89,4 +90,8 @@ def writer_lock(db: Path | str | None = None, neo4j_uri: str | None = None) -> I
 def store_label(db: Path | str | None = None, neo4j_uri: str | None = None) -> str:
     """Where the selected store is, for messages."""
     uri = _neo4j_uri(db, neo4j_uri)
-    return f"Neo4j at {uri}" if uri else f"embedded store at {db_path(db)}"
+    if not uri:
+        return f"embedded store at {db_path(db)}"
+    from kg.store.neo4j import redact_uri
+
+    return f"Neo4j at {redact_uri(uri)}"

@@ -13,14 +13,15 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from urllib.parse import unquote
 from typing import Any
 
-from kg.errors import AuthFailed, QueryRejected, StoreUnavailable
+from kg.errors import AuthFailed, KgError, QueryRejected, StoreUnavailable
 from kg.model import EntityType
 from kg.store.base import QueryResult, Store
 from kg.store.readonly import WRITES, Statement, check_read_only, strip_bom
 
-__all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT"]
+__all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT", "redact_uri", "split_userinfo"]
 
 START_HINT = 'start one with `eval "$(docker/neo4j-local start)"`'
 
@@ -70,6 +71,30 @@ _AUTH_CODES = frozenset(
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
+def split_userinfo(uri: str) -> tuple[str, str | None, str | None]:
+    """``bolt://user:pass@host:7687`` as (``bolt://host:7687``, user, password); None where absent."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return uri, None, None
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not at:
+        return uri, None, None
+    user, colon, password = userinfo.partition(":")
+    return f"{scheme}://{host}{slash}{path}", unquote(user) or None, unquote(password) if colon else None
+
+
+def redact_uri(uri: str) -> str:
+    """The URI as messages show it: a password in it becomes ``***``."""
+    scheme, sep, rest = uri.partition("://")
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not sep or not at:
+        return uri
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
+
+
 def _label_statements() -> str:
     """The Cypher that gives an entity exactly one type label from ``TYPE_LABELS``."""
     all_labels = ":".join(TYPE_LABELS.values())
@@ -101,13 +126,17 @@ class Neo4jStore(Store):
     ) -> None:
         import neo4j  # imported here so `kg --help` stays fast
 
-        self.uri = uri
+        # A user:password@ in the URI are the credentials; no message ever shows the password.
+        self.uri = redact_uri(uri)
+        uri, uri_user, uri_password = split_userinfo(uri)
+        username, password = uri_user or username, uri_password if uri_password is not None else password
+        self._secrets = [s for s in (password, uri_password) if s]
         self.database = database or None
         self.writable = writable
         self._neo4j = neo4j
         scheme = uri.partition("://")[0].lower()
         if scheme not in _SCHEMES:
-            raise StoreUnavailable(f"bad Neo4j URI {uri!r}; use bolt://HOST:PORT or neo4j://HOST:PORT")
+            raise StoreUnavailable(f"bad Neo4j URI {self.uri!r}; use bolt://HOST:PORT or neo4j://HOST:PORT")
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri,
@@ -117,7 +146,7 @@ class Neo4jStore(Store):
                 notifications_min_severity="OFF",
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
-            raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {_one_line(exc)}") from None
+            raise StoreUnavailable(self._scrub(f"bad Neo4j URI {self.uri!r}: {_one_line(exc)}")) from None
         try:
             self._driver.verify_connectivity()
             if self.database:  # the check above only reaches the default database
@@ -125,7 +154,7 @@ class Neo4jStore(Store):
                     session.run("RETURN 1").consume()
         except ValueError as exc:  # e.g. a port that is not a number: "Failed to DNS resolve"
             self._driver.close()
-            raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {_one_line(exc)}") from None
+            raise StoreUnavailable(self._scrub(f"bad Neo4j URI {self.uri!r}: {_one_line(exc)}")) from None
         except Exception as exc:
             self._driver.close()
             raise self._translate(exc) from None
@@ -154,8 +183,20 @@ class Neo4jStore(Store):
             driver.close()
 
     # -- errors ---------------------------------------------------------------------
+    def _scrub(self, message: str) -> str:
+        """``message`` without the password, wherever a server or driver echoed it."""
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
+        return message
+
     def _translate(self, exc: BaseException) -> BaseException:
         """A driver exception as the ``KgError`` a user can act on (others pass through)."""
+        translated = self._translate_raw(exc)
+        if isinstance(translated, KgError) and translated.args:
+            translated.args = (self._scrub(str(translated.args[0])),)
+        return translated
+
+    def _translate_raw(self, exc: BaseException) -> BaseException:
         ex = self._neo4j.exceptions
         if isinstance(exc, ex.AuthError) or (isinstance(exc, ex.Neo4jError) and exc.code in _AUTH_CODES):
             return AuthFailed(
