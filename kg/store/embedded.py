@@ -255,9 +255,12 @@ def hold_writer_lock(path: Path) -> FileLock:
 
     Raises ``StoreUnavailable`` at once when another process writes that graph.
     """
-    lock = process_lock(writer_lock_path(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    lock = process_lock(writer_lock_path(path))
+    try:
         taken = lock.acquire()
     except OSError as exc:
         raise StoreUnavailable(f"cannot write the graph at {path}: {exc.strerror or exc}") from None
