@@ -144,3 +144,72 @@ def test_store_concurrency_crashed_checkpoint_with_a_live_writer_says_try_again(
             EmbeddedStore(built)
     finally:
         other.release()
+
+
+# -- Neo4j: the write lease ------------------------------------------------------------------
+@pytest.fixture
+def neo():
+    from conftest_neo4j import connect_neo4j, sample_graph, wipe
+
+    store = connect_neo4j()
+    store.write(sample_graph())
+    try:
+        yield store
+    finally:
+        wipe(store)
+        store.close()
+
+
+def _lease(neo, seconds: int) -> None:
+    neo.query(
+        "MERGE (l:KgWriteLease {id: 'build'}) SET l.owner = 'otherhost:4242:abcd', l.expires = timestamp() + $ms",
+        {"ms": seconds * 1000},
+        write=True,
+    )
+
+
+@pytest.mark.neo4j
+def test_store_concurrency_neo4j_build_leaves_no_lease(neo) -> None:
+    assert neo.query("MATCH (l:KgWriteLease) RETURN count(l)").rows == [[0]]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("command", [["stats"], ["lookup", "LoRA"], ["query", "MATCH (p:Paper) RETURN count(p)"]])
+def test_store_concurrency_neo4j_reader_during_a_build_is_told_to_try_again(neo, command: list[str]) -> None:
+    _lease(neo, 60)
+    proc = _kg(*command)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: a build is writing the graph at Neo4j bolt://")
+    assert proc.stderr.rstrip().endswith("try again when it finishes")
+    _lease(neo, -1)  # expired: a build that died long ago blocks nobody
+    assert _kg(*command).returncode == 0
+
+
+@pytest.mark.neo4j
+def test_store_concurrency_neo4j_second_build_fails(neo) -> None:
+    from conftest_neo4j import sample_graph
+
+    _lease(neo, 60)
+    with pytest.raises(StoreUnavailable, match=r"another kg build \(pid 4242 on otherhost\) is writing"):
+        neo.write(sample_graph("sample-2"))
+    assert neo.query("MATCH (p:Paper) WHERE p.extractor = 'sample-2' RETURN count(p)").rows == [[0]]
+    _lease(neo, -1)
+    assert neo.write(sample_graph("sample-2")).papers_written == 10
+    assert neo.query("MATCH (l:KgWriteLease) RETURN count(l)").rows == [[0]]
+
+
+@pytest.mark.neo4j
+def test_store_concurrency_neo4j_lease_of_a_killed_build_here_is_taken_over(neo) -> None:
+    import socket
+
+    from conftest_neo4j import sample_graph
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    neo.query(
+        "MERGE (l:KgWriteLease {id: 'build'}) SET l.owner = $owner, l.expires = timestamp() + 60000",
+        {"owner": f"{socket.gethostname()}:{dead.pid}:dead"},
+        write=True,
+    )
+    assert _kg("stats").returncode == 0  # readers are not blocked by a dead build
+    assert neo.write(sample_graph("sample-3")).papers_written == 10

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import socket
+import uuid
 from urllib.parse import unquote
 from typing import Any
 
 from kg.errors import AuthFailed, KgError, QueryRejected, StoreUnavailable
-from kg.model import EntityType
-from kg.store.base import QueryResult, Store
+from kg.model import EntityType, Graph
+from kg.store.base import QueryResult, Store, WriteResult
 from kg.store.readonly import WRITES, Statement, check_read_only, strip_bom
 
 __all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT", "redact_uri", "split_userinfo"]
@@ -45,7 +47,27 @@ SCHEMA = (
     # Full-text indexes only read string properties, hence ``alias_text`` next to the list ``aliases``.
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.alias_text]",
     "CREATE FULLTEXT INDEX paper_titles IF NOT EXISTS FOR (p:Paper) ON EACH [p.title]",
+    # One write lease per database (see Neo4jStore.write); the constraint makes MERGE on it atomic.
+    "CREATE CONSTRAINT kg_write_lease IF NOT EXISTS FOR (l:KgWriteLease) REQUIRE l.id IS UNIQUE",
 )
+
+#: How long a build's lease lasts unless renewed (each write transaction renews it), so a
+#: build that died blocks readers and other builds for at most this long.
+LEASE_SECONDS = 120
+_TAKE_LEASE = (
+    "MERGE (l:KgWriteLease {id: 'build'}) WITH l "
+    "WHERE l.owner IS NULL OR l.owner = $owner OR l.expires < timestamp() "
+    "SET l.owner = $owner, l.expires = timestamp() + $ms RETURN l.owner"
+)
+_RENEW_LEASE = (
+    "MATCH (l:KgWriteLease {id: 'build', owner: $owner}) SET l.expires = timestamp() + $ms RETURN count(l)"
+)
+_TAKE_OVER_LEASE = (
+    "MATCH (l:KgWriteLease {id: 'build', owner: $old}) "
+    "SET l.owner = $owner, l.expires = timestamp() + $ms RETURN l.owner"
+)
+_DROP_LEASE = "MATCH (l:KgWriteLease {id: 'build', owner: $owner}) DELETE l"
+_LIVE_LEASE = "MATCH (l:KgWriteLease) WHERE l.expires > timestamp() RETURN l.owner LIMIT 1"
 
 #: Properties Neo4j keeps for its own indexes; hidden from query results so rows
 #: equal the embedded store's.
@@ -158,8 +180,12 @@ class Neo4jStore(Store):
         except Exception as exc:
             self._driver.close()
             raise self._translate(exc) from None
+        self._lease_owner: str | None = None
         if writable:
             self._create_schema()
+        elif self._live_lease():
+            self.close()
+            raise StoreUnavailable(f"a build is writing the graph at Neo4j {self.uri}; try again when it finishes")
 
     @classmethod
     def from_env(cls, *, writable: bool = False) -> Neo4jStore:
@@ -270,11 +296,62 @@ class Neo4jStore(Store):
             raise QueryRejected(WRITES)
         return text
 
+    # -- the write lease: one build at a time, readers told to wait --------------------
+    def write(self, graph: Graph, **kwargs: Any) -> WriteResult:
+        """``Store.write`` under the database's write lease.
+
+        A ``(:KgWriteLease)`` node names the build that is writing; readers that open the
+        store meanwhile are told to try again, and a second build fails. Each write
+        transaction renews it; a build that died releases it after ``LEASE_SECONDS``.
+        """
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        rows = self._run_write(_TAKE_LEASE, owner=owner, ms=LEASE_SECONDS * 1000)
+        if not rows:
+            holder = self._lease_holder()
+            if holder and _dead_here(holder):  # a build on this machine that was killed: take over now
+                rows = self._run_write(_TAKE_OVER_LEASE, old=holder, owner=owner, ms=LEASE_SECONDS * 1000)
+            if not rows:
+                host, _, rest = str(holder).partition(":")
+                pid = rest.partition(":")[0]
+                raise StoreUnavailable(
+                    f"another kg build (pid {pid} on {host}) is writing the graph at Neo4j {self.uri}; "
+                    "wait for it to finish"
+                )
+        self._lease_owner = owner
+        try:
+            return super().write(graph, **kwargs)
+        finally:
+            self._lease_owner = None
+            self._run_write(_DROP_LEASE, owner=owner)
+
+    def _live_lease(self) -> bool:
+        """Whether a build holds the lease (one killed on this machine does not)."""
+        rows = self.query(_LIVE_LEASE).rows
+        return bool(rows) and not _dead_here(str(rows[0][0]))
+
+    def _lease_holder(self) -> str:
+        rows = self._run_write("MATCH (l:KgWriteLease {id: 'build'}) RETURN l.owner")
+        return str(rows[0][0]) if rows and rows[0][0] else ""
+
+    def _run_write(self, cypher: str, **params: Any) -> list[list[Any]]:
+        def work(tx: Any) -> list[list[Any]]:
+            return [list(r.values()) for r in tx.run(cypher, **params)]
+
+        try:
+            with self._driver.session(database=self.database, default_access_mode=self._neo4j.WRITE_ACCESS) as s:
+                return s.execute_write(work)
+        except Exception as exc:
+            raise self._translate(exc) from None
+
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         """One ``UNWIND $rows`` statement in a managed write transaction (retried when transient)."""
+        owner = self._lease_owner
 
         def work(tx: Any) -> None:
             tx.run(cypher, rows=rows).consume()
+            if owner and not tx.run(_RENEW_LEASE, owner=owner, ms=LEASE_SECONDS * 1000).single()[0]:
+                # Our lease ran out and another build took it: stop before writing over it.
+                raise StoreUnavailable(f"this build lost its write lease on Neo4j {self.uri}; run it again")
 
         try:
             with self._driver.session(database=self.database, default_access_mode=self._neo4j.WRITE_ACCESS) as s:
@@ -288,6 +365,21 @@ class Neo4jStore(Store):
         "e.alias_text = reduce(s = '', a IN r.aliases | "
         "CASE WHEN s = '' THEN a ELSE s + ' | ' + a END) " + _label_statements()
     )
+
+
+def _dead_here(owner: str) -> bool:
+    """Whether a lease owner ("host:pid:nonce") is a process of this machine that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _plan_operators(plan: dict[str, Any] | None) -> set[str]:
