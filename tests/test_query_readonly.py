@@ -65,6 +65,19 @@ EMBEDDED_ATTEMPTS = [
     ("create-table", "CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))"),
     ("comment-on", "COMMENT ON TABLE Paper IS 'x'"),
     ("create-macro", "CREATE MACRO m(x) AS x + 1"),
+    # A comment our text fence once ended earlier than LadybugDB does: the database saw two
+    # statements where the fence saw one (found by red-teaming).
+    ("comment-trick-copy", "RETURN 1 /* **/ ' */; COPY (MATCH (p:Paper) RETURN p.id) TO \"{out}\" //'"),
+    ("comment-trick-load", "RETURN 1 /* **/ ' */; LOAD FROM \"secret.csv\" RETURN * //'"),
+    ("comment-trick-export", "RETURN 1 /* **/ ' */; EXPORT DATABASE \"{out}\" //'"),
+    ("comment-trick-checkpoint", "RETURN 1 /* **/ ' */; CHECKPOINT //'"),
+    ("comment-trick-setting", "RETURN 1 /* **/ ' */; CALL threads=1 //'"),
+    # Table functions that read files (and crash the engine when merely prepared) or make state.
+    ("read-csv-call", "CALL read_csv_serial('secret.csv') RETURN *"),
+    ("read-csv-after-with", "MATCH (p:Paper) WITH p CALL READ_CSV_PARALLEL('secret.csv') RETURN 1"),
+    ("read-parquet", "CALL read_parquet('secret.parquet') RETURN *"),
+    ("project-graph", "CALL project_graph('g', ['Paper'], [])"),
+    ("setting-call", "CALL progress_bar=true"),
 ]
 
 NEO4J_ATTEMPTS = [
@@ -116,6 +129,16 @@ LOOK_ALIKES = [
     "MATCH (p:Paper) RETURN count(p) AS n; // trailing comment",
     "MATCH (e:Entity) RETURN e.type AS type, count(*) AS n ORDER BY type",
     "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) WITH e, count(p) AS n RETURN e.name AS name, n ORDER BY n DESC, name LIMIT 3",
+    # variables named like clause words, and a $ that is not a parameter
+    "MATCH (start:Entity)-[:VARIANT_OF]->(fam:Entity) RETURN start.name AS s, fam.name AS f",
+    "MATCH (drop:Entity) RETURN count(drop) AS n",
+    "MATCH (p:Paper) WHERE p.abstract CONTAINS '$USD' RETURN count(p) AS n",
+    "MATCH (p:Paper) RETURN count(p) AS n // no $params here",
+]
+EMBEDDED_LOOK_ALIKES = [
+    "EXPLAIN LOGICAL MATCH (p:Paper) RETURN p.id",
+    "CALL show_tables() RETURN *",
+    "CALL table_info('Paper') RETURN *",
 ]
 
 
@@ -200,7 +223,7 @@ def test_query_readonly_embedded_refuses_a_file_whose_second_statement_writes(em
     assert _snapshot(db.parent.parent) == before
 
 
-@pytest.mark.parametrize("query", LOOK_ALIKES)
+@pytest.mark.parametrize("query", [*LOOK_ALIKES, *EMBEDDED_LOOK_ALIKES])
 def test_query_readonly_embedded_runs_look_alikes(embedded, query: str) -> None:
     db, _ = embedded
     result = _kg("query", query, "--db", str(db), "--json")
@@ -276,7 +299,7 @@ _PLAN_ONLY_EMBEDDED = [
     (n, q) for n, q in EMBEDDED_ATTEMPTS
     # statements LadybugDB cannot EXPLAIN in a read-only open (it refuses them itself) or
     # whose EXPLAIN fails to bind here; the text fence alone covers those
-    if n not in {"import-database", "attach", "use", "load-extension", "uninstall-extension", "commit",
+    if not n.startswith(("comment-trick", "read-")) and n not in {"import-database", "attach", "use", "load-extension", "uninstall-extension", "commit",
                  "copy-second-statement", "copy-after-comment-with-semicolon", "copy-behind-string-escape",
                  "export-after-return", "copy-explained", "copy-profiled"}
 ]

@@ -176,16 +176,15 @@ def parse_param(s: str, defaults: dict[str, Any] | None = None) -> tuple[str, An
     return name, value
 
 
-_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
 def check_params(text: str, params: dict[str, Any]) -> None:
     """Every ``$name`` the statement uses is given, and every given parameter is used.
 
     A misspelt ``--param`` would otherwise be ignored silently (and a missing one is
     null on LadybugDB but an error on Neo4j). Raises ``QueryRejected``.
     """
-    used = set(_PARAM_REF.findall(text))
+    from kg.store.readonly import parameter_names
+
+    used = parameter_names(text)
     unknown = sorted(set(params) - used)
     if unknown:
         known = ", ".join(f"${u}" for u in sorted(used)) or "none"

@@ -14,7 +14,7 @@ from kg.errors import QueryRejected, StoreUnavailable
 from kg.model import Graph
 from kg.store.base import QueryResult, Store, WriteResult
 from kg.store.locks import FileLock, data_lock_path, process_lock, writer_lock_path
-from kg.store.readonly import WRITES, check_read_only, strip_bom
+from kg.store.readonly import EMBEDDED_READ_CALLS, WRITES, check_read_only, strip_bom
 
 __all__ = ["EmbeddedStore", "SCHEMA", "hold_writer_lock"]
 
@@ -44,8 +44,10 @@ _DENIED_OPERATOR_WORDS = frozenset(
     "CREATE DELETE SET MERGE INSERT DROP ALTER UPDATE COMMENT ANALYZE PARTITIONER RENAME MACRO RDF".split()
 )
 _READ_OPERATORS_WITH_A_DENIED_WORD = frozenset({"ORDER_BY_MERGE"})
-# Table functions that read files (READ_FTABLE reads the query's own intermediate results).
-_DENIED_FUNCTIONS = re.compile(r"^READ_(?!FTABLE$)|CREATE|DROP|CLEAR|INSTALL|EXPORT|IMPORT|COPY|CHECKPOINT|ATTACH|LOAD")
+# Table functions a read plan may call: the catalogue listings a read may CALL, and
+# READ_FTABLE, which reads the query's own intermediate results. Any other (READ_CSV,
+# PROJECT_GRAPH, ...) reads files or makes state.
+_READ_FUNCTIONS = frozenset({"READ_FTABLE", *(name.upper() for name in EMBEDDED_READ_CALLS)})
 
 
 class EmbeddedStore(Store):
@@ -193,51 +195,61 @@ class EmbeddedStore(Store):
         if write and not self.writable:
             raise QueryRejected("this store was opened read-only")
         cypher = strip_bom(cypher)
-        if not write:
-            # A read-only database still lets COPY ... TO write files, LOAD read them and
-            # CHECKPOINT leave recovery work behind: two fences before it runs.
-            statement = check_read_only(cypher, "embedded")
-            self._check_plan(cypher[statement.start : statement.end], params or {})
         try:
             if write:
                 with self._exclusive():
                     result = self._conn.execute(cypher, params or {})
             else:
-                result = self._conn.execute(cypher, params or {})
+                # A read-only database still lets COPY ... TO write files, LOAD read them and
+                # CHECKPOINT leave recovery work behind: two fences before it runs.
+                statement = check_read_only(cypher, "embedded")
+                prepared = self._prepare_read(cypher[statement.start : statement.end], params or {})
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    result = self._conn.execute(prepared, params or {})
         except RuntimeError as exc:
             message = str(exc)
             if any(m in message.lower() for m in _READ_ONLY_MARKERS):
                 raise QueryRejected(WRITES) from None
             raise QueryRejected(_short(message)) from None
         if isinstance(result, list):  # several statements (--write only): keep the last one's rows
+            if not write:
+                raise QueryRejected(WRITES)
             result = result[-1]
         columns = list(result.get_column_names())
         return QueryResult(columns, [[_plain(v) for v in row] for row in _rows(result)])
 
-    def _check_plan(self, statement: str, params: dict[str, Any]) -> None:
-        """Refuse a read whose EXPLAIN plan writes, reads files or changes settings."""
-        body = re.sub(r"^\s*(EXPLAIN|PROFILE)\b", "", statement, flags=re.I)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                # prepare() refuses more than one statement, so EXPLAIN can never run a second one.
-                prepared = self._conn.prepare("EXPLAIN " + body)
-                if not prepared.is_success():
-                    return  # invalid: the statement itself fails with the user's positions
-                result = self._conn.execute(prepared, params)
-        except RuntimeError as exc:
-            if any(m in str(exc).lower() for m in _READ_ONLY_MARKERS):
-                raise QueryRejected(WRITES) from None
-            return  # e.g. a missing parameter: the statement itself says so
-        plan = "".join(str(row[0]) for row in _rows(result))
+    def _prepare_read(self, statement: str, params: dict[str, Any]) -> Any:
+        """The one statement of a read, prepared once its EXPLAIN plan shows it only reads.
+
+        ``prepare`` refuses more than one statement, so what runs is exactly the statement
+        both fences saw, however the text is spelt; anything that cannot be prepared or
+        planned is refused, never run unchecked.
+        """
+        body = re.sub(r"^\s*(EXPLAIN(\s+LOGICAL)?|PROFILE)\b", "", statement, flags=re.I)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            prepared = self._conn.prepare(statement)
+            if not prepared.is_success():
+                raise QueryRejected(_prepare_error(prepared.get_error_message()))
+            explain = self._conn.prepare("EXPLAIN " + body)
+            if not explain.is_success():
+                raise QueryRejected(_prepare_error(explain.get_error_message()))
+            try:
+                plan = "".join(str(row[0]) for row in _rows(self._conn.execute(explain, params)))
+            except RuntimeError as exc:
+                if any(m in str(exc).lower() for m in _READ_ONLY_MARKERS):
+                    raise QueryRejected(WRITES) from None
+                raise QueryRejected(_short(str(exc))) from None
         operators = set(_PLAN_OPERATOR.findall(plan)) - _READ_OPERATORS_WITH_A_DENIED_WORD
         functions = _PLAN_FUNCTION.findall(plan)
         if (
             not operators  # a plan we cannot read: fail closed
             or any(_DENIED_OPERATOR_WORDS.intersection(re.split(r"[_ ]", op)) for op in operators)
-            or any(_DENIED_FUNCTIONS.search(fn.upper()) for fn in functions)
+            or any(fn.upper() not in _READ_FUNCTIONS for fn in functions)
         ):
             raise QueryRejected(WRITES)
+        return prepared
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         with self._exclusive():
@@ -287,6 +299,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _prepare_error(message: str) -> str:
+    """LadybugDB's reason a statement cannot be prepared, as one line."""
+    if "multiple statements" in message:
+        return "the query has several statements; a read-only query is one statement (or re-run with --write)"
+    return _short(message)
 
 
 def _first_line(exc: BaseException) -> str:

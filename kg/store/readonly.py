@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from kg.errors import QueryRejected
 
-__all__ = ["WRITES", "Statement", "parse", "check_read_only", "strip_bom"]
+__all__ = ["EMBEDDED_READ_CALLS", "WRITES", "Statement", "parse", "check_read_only", "parameter_names", "strip_bom"]
 
 #: The one message every refused read gives.
 WRITES = "this query writes; re-run with --write"
@@ -42,6 +42,16 @@ _DENY_COMMON = frozenset(
 )
 # LadybugDB: USE switches to an attached database.
 _DENY = {"embedded": _DENY_COMMON | {"USE"}, "neo4j": _DENY_COMMON}
+# LadybugDB table functions a read may CALL: they list the catalogue and settings. Others
+# read files (READ_CSV, ...; some crash the engine when merely prepared), create state
+# (PROJECT_GRAPH, CREATE_FTS_INDEX) or change settings (CALL threads=1).
+EMBEDDED_READ_CALLS = frozenset(
+    """
+    show_tables table_info show_connection db_version current_setting show_functions show_warnings
+    show_attached_databases show_sequences show_indexes show_projected_graphs show_macros
+    show_loaded_extensions show_official_extensions storage_info
+    """.split()
+)
 # LadybugDB statements that may open a read query (its parser lists every statement head;
 # these are the ones that do not write).
 _EMBEDDED_READ_HEADS = frozenset({"MATCH", "OPTIONAL", "RETURN", "UNWIND", "WITH", "CALL", "EXPLAIN", "PROFILE"})
@@ -84,17 +94,34 @@ class Statement:
         return self.tokens[0].text.upper() if self.tokens and self.tokens[0].kind == "word" else ""
 
     def clause_heads(self) -> list[Token]:
-        """Words in keyword position: not a property, label, parameter, map key or alias."""
+        """Words in keyword position: not a property, label, parameter, map key, alias or
+        a variable in a pattern or argument list (``(start:Entity)``, ``count(drop)``)."""
         heads = []
         for i, token in enumerate(self.tokens):
             if token.kind != "word":
                 continue
             before = self.tokens[i - 1].text.upper() if i else ""
             after = self.tokens[i + 1].text if i + 1 < len(self.tokens) else ""
-            if before in (".", ":", "$", "AS") or after == ":":
+            if before in (".", ":", "$", "AS", "(", "[", ",") or after in (":", "."):
                 continue
             heads.append(token)
         return heads
+
+    def calls(self) -> list[str]:
+        """Names of the functions the statement calls (a word followed by ``(``), lower case."""
+        return [
+            token.text.lower()
+            for token, after in zip(self.tokens, self.tokens[1:])
+            if token.kind == "word" and after.text == "("
+        ]
+
+    def called_procedures(self) -> list[str]:
+        """What each ``CALL`` calls: a name, or ``{``/``(`` for a subquery."""
+        names = []
+        for i, token in enumerate(self.tokens[:-1]):
+            if token.kind == "word" and token.text.upper() == "CALL":
+                names.append(self.tokens[i + 1].text.lower())
+        return names
 
 
 def strip_bom(text: str) -> str:
@@ -127,6 +154,17 @@ def parse(text: str) -> list[Statement]:
     return statements
 
 
+def parameter_names(text: str) -> set[str]:
+    """The ``$name`` parameters a Cypher text uses (not ``$`` inside strings or comments)."""
+    names = set()
+    for statement in parse(strip_bom(text)):
+        tokens = statement.tokens
+        for token, after in zip(tokens, tokens[1:]):
+            if token.text == "$" and after.kind in ("word", "quoted", "number") and after.start == token.start + 1:
+                names.add(after.text.strip("`"))
+    return names
+
+
 def check_read_only(text: str, dialect: str) -> Statement:
     """The one statement of ``text`` when its words allow a read; raises ``QueryRejected``.
 
@@ -142,7 +180,11 @@ def check_read_only(text: str, dialect: str) -> Statement:
     for statement in statements:
         if any(token.text.upper() in deny for token in statement.clause_heads()):
             raise QueryRejected(WRITES)
-        if dialect == "embedded" and statement.first_word not in _EMBEDDED_READ_HEADS:
+        if dialect == "embedded" and (
+            statement.first_word not in _EMBEDDED_READ_HEADS
+            or any(name not in EMBEDDED_READ_CALLS for name in statement.called_procedures())
+            or any(name.startswith("read_") for name in statement.calls())
+        ):
             raise QueryRejected(WRITES)
     if len(statements) > 1:
         raise QueryRejected(
