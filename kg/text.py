@@ -31,20 +31,33 @@ def match_key(name: str) -> str:
     return _KEY_DROP.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
+# Symbols right after a letter are part of a name (C++, C#, F#, A*, HumanEval+), not
+# punctuation; they stand in the key as their full-width forms, which NFKC folding has
+# already removed from the title. After a digit ("100+ languages") they stay punctuation.
+_NAME_SYMBOLS = re.compile(r"([^\W\d_])([+#*]+)")
+_SYMBOL_MARKS = str.maketrans("+#*", "\uff0b\uff03\uff0a")
+_MARKS = frozenset("\uff0b\uff03\uff0a")
+
+
 def title_id(title: str) -> str:
     """A stable id for a paper with no arXiv id: a hash of its normalised title.
 
     The key is the title's letters, marks and digits in any script (NFKC, case-folded),
-    runs of anything else as one space: "α-β pruning" and "γ-δ pruning" differ, while
-    case, spacing and punctuation do not count. For a title written in ASCII this is the
-    key (and id) of earlier versions, which kept only [0-9a-z]. A title with no letter or
+    and the symbols that name things (``C++``, ``C#``, ``A*``), runs of anything else as
+    one space: "α-β pruning" and "γ-δ pruning" differ, and so do "C++ for ML" and "C for
+    ML", while case, spacing and punctuation do not count. For a title written in ASCII
+    without such a name this is the key (and id) of earlier versions, which kept only
+    [0-9a-z]. A title with no letter or
     digit hashes its cleaned text instead (readers refuse such titles), so no id is the
     hash of an empty key; a blank title raises ValueError.
     """
     text = clean_text(title)
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     # Marks too: Devanagari or Thai words differ by their vowel signs.
-    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in folded)
+    marked = _NAME_SYMBOLS.sub(lambda m: m.group(1) + m.group(2).translate(_SYMBOL_MARKS), folded)
+    kept = "".join(
+        ch if ch.isalnum() or ch in _MARKS or unicodedata.category(ch)[0] == "M" else " " for ch in marked
+    )
     norm = " ".join(kept.split())
     if not norm:
         if not text:

@@ -199,7 +199,7 @@ ASCII_ISH = st.text(alphabet=st.sampled_from(list(string.printable) + list(NOT_L
 @SETTINGS
 @given(title=ASCII_ISH)
 def test_property_ascii_titles_keep_their_old_ids(title: str) -> None:
-    assume(title_key(title))
+    assume(title_key(title) and not re.search(r"[A-Za-z][+#*]", clean_text(title)))  # C++, C#, A* name things now
     assert title_id(title) == legacy_title_id(title)
 
 

@@ -213,3 +213,25 @@ def test_store_concurrency_neo4j_lease_of_a_killed_build_here_is_taken_over(neo)
     )
     assert _kg("stats").returncode == 0  # readers are not blocked by a dead build
     assert neo.write(sample_graph("sample-3")).papers_written == 10
+
+
+@pytest.mark.parametrize("via", ["symlink", "dotted path"])
+def test_store_concurrency_locks_hold_whatever_the_path_spelling(built: Path, via: str) -> None:
+    other = built.parent / "link.lbdb"
+    if via == "symlink":
+        other.symlink_to(built)
+    else:
+        other = built.parent / "." / ".." / built.parent.name / built.name
+    lock = hold_writer_lock(built)
+    try:
+        proc = _kg("build", EXAMPLE, "--db", other)
+        assert proc.returncode == 1 and "is writing the graph" in proc.stderr
+    finally:
+        lock.release()
+    data = FileLock(data_lock_path(built))
+    assert data.acquire()
+    try:
+        proc = _kg("stats", "--db", other)
+        assert proc.returncode == 1 and "a build is writing the graph" in proc.stderr
+    finally:
+        data.release()

@@ -142,13 +142,19 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper]:
     """Papers from every path (directories: the input files in them) in order.
 
-    A paper seen twice (same id or title) is yielded once.
+    A paper seen twice is yielded once: the same id, or the same title where one of the
+    two is known by its title only (one source may know the arXiv id and another only the
+    title). Two papers with one title and two arXiv ids are two papers.
     """
-    seen: set[str] = set()
+    seen_ids: set[str] = set()
+    ids_by_title: dict[str, set[str]] = {}  # title key -> arXiv ids seen with it ("" for none)
     for path in expand_paths(paths):
         for paper in read_path(path, fmt):
-            # One source may know the arXiv id and another only the title.
-            keys = {paper.id, title_id(paper.title)}
-            if not keys & seen:
-                seen |= keys
-                yield paper
+            tkey = title_id(paper.title)
+            arxiv = "" if paper.id == tkey else paper.id
+            known = ids_by_title.get(tkey)
+            if paper.id in seen_ids or (known is not None and (not arxiv or "" in known)):
+                continue
+            seen_ids.add(paper.id)
+            ids_by_title.setdefault(tkey, set()).add(arxiv)
+            yield paper

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_ABSTRACT",
     "MAX_FILE_BYTES",
     "MAX_TITLE",
+    "MAX_URL",
     "MONTHS",
     "JsonNumber",
     "arxiv_id",
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 #: Longer "abstracts" are a misread file (or a whole paper), not an abstract.
 MAX_ABSTRACT = 100_000
+#: Longer URLs (url, github) are not links.
+MAX_URL = 2_048
 #: Longer "titles" are an abstract or a whole file in the title's place.
 MAX_TITLE = 1_000
 #: Bigger files are not paper lists we can hold in memory (and /dev/zero never ends).
@@ -127,7 +130,7 @@ ARXIV_ID = re.compile(_ID, re.IGNORECASE | re.ASCII)
 # second word) means the value is not an arXiv id.
 _ARXIV_FORMS = re.compile(
     rf"""
-      (?:arxiv\s*:?\s*)?({_ID})(?:\s*\[[a-z.\-]+\])?                   # 2401.01234, arXiv:2401.01234v2 [cs.LG]
+      (?:arxiv(?:\s*:)?\s*)?({_ID})(?:\s*\[[a-z.\-]+\])?                   # 2401.01234, arXiv:2401.01234v2 [cs.LG]
     | (?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/({_ID})(?:\.pdf)?/?(?:[?\#]\S*)?
     | (?:https?://)?(?:www\.)?huggingface\.co/papers/({_ID})/?(?:[?\#]\S*)?
     | (?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.48550/arxiv\.({_ID})/?(?:[?\#]\S*)?   # arXiv's DOIs
@@ -143,6 +146,8 @@ _ARCHIVES = frozenset(
     "cond-mat cs dg-ga funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex "
     "nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con".split()
 )
+# No spelling of an arXiv id (a URL with a query string included) is longer.
+_MAX_ID_SPELLING = 500
 # Sentence punctuation and quotes around an id in running text.
 _WRAPPING = " \t\r\n\"'`<>()[]{}.,;:!?"
 
@@ -173,7 +178,7 @@ def arxiv_id(*candidates: str | None) -> str | None:
     it; anything else is no id, never part of one.
     """
     for value in candidates:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > _MAX_ID_SPELLING:
             continue
         for text in (value.strip(), value.strip(_WRAPPING)):
             m = _ARXIV_FORMS.fullmatch(text)
@@ -284,6 +289,9 @@ def make_paper(
         )
     url_text = _sane(text_field(url, "url", where) or "").strip() or None
     github_text = _sane(text_field(github, "github", where) or "").strip() or None
+    for name, value in (("url", url_text), ("github", github_text)):
+        if value and len(value) > MAX_URL:
+            raise InputError(f"{at}'{name}' has {len(value):,} characters (at most {MAX_URL:,}); is it a URL?")
     date_text = text_field(date, "date", where)
     date_iso = iso_date(date_text)
     if date_text and date_text.strip() and date_iso is None:

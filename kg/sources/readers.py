@@ -51,6 +51,20 @@ def _looks_like_abstract(para: str) -> bool:
     return len(para) > 300 or len(re.findall(r"[.!?](?:\s|$)", para)) >= 2
 
 
+def _title_before(para: str, following: str | None) -> bool:
+    """Whether a paragraph in title position is a title because an abstract follows it.
+
+    A title may hold two sentences ("X. Structure, not content, is what matters!") or be a
+    number ("1984"); what gives it away is one short line followed by a longer paragraph
+    that reads like an abstract. A continuation of an abstract is followed by the next
+    title, a short line.
+    """
+    if "\n" in para or len(para) > 300 or following is None:
+        return False
+    nxt = " ".join(following.split())
+    return "\n" not in following.strip() and not _is_date_line(nxt) and len(nxt) > len(para) and _looks_like_abstract(nxt)
+
+
 def _paragraphs(text: str) -> list[tuple[int, str]]:
     """Runs of non-blank lines, stripped, with the line each starts on."""
     found: list[tuple[int, str]] = []
@@ -78,8 +92,9 @@ def read_daily(text: str, name: str) -> Iterator[Paper]:
     pending: dict[str, str | None] | None = None  # the last paper, held until its abstract is surely complete
     seen_date = False
     paragraphs = _paragraphs(text)
-    for number, para in paragraphs:
+    for index, (number, para) in enumerate(paragraphs):
         line = " ".join(para.split())
+        following = paragraphs[index + 1][1] if index + 1 < len(paragraphs) else None
         if "\n" not in para and _is_date_line(line):
             if title is not None:
                 raise InputError(
@@ -90,9 +105,9 @@ def read_daily(text: str, name: str) -> Iterator[Paper]:
             if date is None:
                 log.warning("%s: line %d: %s is not a date; the papers after it get none", name, number, short(line))
             continue
-        if not seen_date or (title is None and _FURNITURE.match(line)):
+        if not seen_date or (title is None and _FURNITURE.match(line) and not _title_before(line, following)):
             continue
-        if title is None and pending is not None and _looks_like_abstract(para):
+        if title is None and pending is not None and _looks_like_abstract(para) and not _title_before(para, following):
             pending["abstract"] = f"{pending['abstract']}\n\n{para}"
         elif title is None:
             title, title_line = line, number

@@ -30,12 +30,14 @@ _PROCESS_LOCKS: dict[Path, "FileLock"] = {}
 
 
 def writer_lock_path(db: Path) -> Path:
-    """The lock a writable open holds for its whole life."""
+    """The lock a writable open holds for its whole life (beside the real file, symlinks resolved)."""
+    db = db.resolve()
     return db.with_name(db.name + ".kg-writer.lock")
 
 
 def data_lock_path(db: Path) -> Path:
-    """The lock readers share and a writer takes while it writes."""
+    """The lock readers share and a writer takes while it writes (beside the real file)."""
+    db = db.resolve()
     return db.with_name(db.name + ".kg-data.lock")
 
 
