@@ -359,12 +359,13 @@ class Neo4jStore(Store):
         except Exception as exc:
             raise self._translate(exc) from None
 
-    UPSERT_ENTITIES = (
-        "UNWIND $rows AS r MERGE (e:Entity {key: r.key}) "
-        "SET e.name = r.name, e.type = r.type, e.aliases = r.aliases, e.keys = r.keys, "
-        "e.alias_text = reduce(s = '', a IN r.aliases | "
-        "CASE WHEN s = '' THEN a ELSE s + ' | ' + a END) " + _label_statements()
+    _ENTITY_FIELDS = (
+        "e.name = r.name, e.type = r.type, e.aliases = r.aliases, e.keys = r.keys, "
+        "e.alias_text = reduce(s = '', a IN r.aliases | CASE WHEN s = '' THEN a ELSE s + ' | ' + a END) "
+        + _label_statements()
     )
+    UPDATE_ENTITIES = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) SET " + _ENTITY_FIELDS
+    CREATE_ENTITIES = "UNWIND $rows AS r CREATE (e:Entity {key: r.key}) SET " + _ENTITY_FIELDS
 
 
 def _dead_here(owner: str) -> bool:
