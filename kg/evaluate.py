@@ -33,7 +33,7 @@ from kg.extract.components.urls import canonical_url
 from kg.model import PaperMentions
 from kg.text import clean_text, match_key
 
-__all__ = ["Counts", "PaperResult", "Report", "align", "evaluate", "load_gold", "item_keys"]
+__all__ = ["Counts", "GoldError", "PaperResult", "Report", "align", "check_scorable", "evaluate", "load_gold", "item_keys"]
 
 TYPES = ("model", "method", "dataset", "benchmark", "github", "url")
 _URLISH = re.compile(r"^(?:https?://|www\.)|github\.com/", re.IGNORECASE)
@@ -121,27 +121,78 @@ class Report:
         }
 
 
+class GoldError(InputError):
+    """A gold set that cannot be scored: nothing annotated in it, or no paper in common with the input."""
+
+
 def load_gold(path: str | Path) -> list[dict]:
-    """Read a gold JSONL file; ``InputError`` for a missing file or a bad line (with its number)."""
+    """Read a gold JSONL file; ``InputError`` for a missing or unreadable file or a bad line (with its number)."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"gold file not found: {p} (give the path of a .jsonl gold set)")
     records: list[dict] = []
-    with p.open(encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{p}:{lineno}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("entities", []), list):
-                raise InputError(f"{p}:{lineno}: expected an object with an 'entities' list")
-            for k, ent in enumerate(rec.get("entities", [])):
-                if not isinstance(ent, dict) or "name" not in ent or "type" not in ent:
-                    raise InputError(f"{p}:{lineno}: entity {k + 1} needs 'name' and 'type'")
-            records.append(rec)
+    try:
+        with p.open(encoding="utf-8-sig") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{p}:{lineno}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
+                problem = _record_problem(rec)
+                if problem:
+                    raise InputError(f"{p}:{lineno}: {problem}")
+                records.append(rec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); a gold set is JSON Lines in UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read gold file {p}: {exc.strerror or exc}") from None
     return records
+
+
+def _record_problem(rec: object) -> str | None:
+    """What is wrong with one gold record, or None."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("entities", []), list):
+        return "expected an object with an 'entities' list"
+    if isinstance(rec.get("id"), (dict, list)):
+        return "'id' must be a string"
+    for field_name in ("title", "abstract"):
+        if field_name in rec and not isinstance(rec[field_name], str):
+            return f"'{field_name}' must be a string"
+    if rec.get("github") is not None and not isinstance(rec["github"], str):
+        return "'github' must be a string"
+    for k, ent in enumerate(rec.get("entities", [])):
+        if not isinstance(ent, dict) or "name" not in ent or "type" not in ent:
+            return f"entity {k + 1} needs 'name' and 'type'"
+        if not isinstance(ent["name"], str) or not ent["name"].strip():
+            return f"entity {k + 1}: 'name' must be a non-empty string"
+        if ent["type"] not in TYPES:
+            return f"entity {k + 1} ({ent['name']}): unknown type {ent['type']!r} (one of: {', '.join(TYPES)})"
+        aliases = ent.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            return f"entity {k + 1} ({ent['name']}): 'aliases' must be a list of strings"
+        alt = ent.get("alt_types", [])
+        if not isinstance(alt, list) or not all(isinstance(t, str) and t in TYPES for t in alt):
+            return f"entity {k + 1} ({ent['name']}): 'alt_types' must be a list of types (of: {', '.join(TYPES)})"
+    return None
+
+
+def check_scorable(gold: Sequence[dict], name: str = "the gold set") -> None:
+    """``GoldError`` unless the gold records annotate at least one entity that is not optional.
+
+    An empty file, papers with empty or missing ``entities`` lists, or only optional items
+    leave nothing to score: every count would be zero and every score a meaningless 1.0.
+    """
+    if not gold:
+        raise GoldError(f"{name} has no gold papers and no annotated entities; nothing to score")
+    entities = [e for r in gold for e in r.get("entities", [])]
+    if not entities:
+        raise GoldError(
+            f"{name} has no annotated entities (its {len(gold)} paper(s) have empty or missing 'entities'); nothing to score"
+        )
+    if all(e.get("optional") for e in entities):
+        raise GoldError(f"{name} has no annotated entities that are not optional ({len(entities)} optional); nothing to score")
 
 
 def _key(form: str) -> str:
@@ -184,11 +235,23 @@ def align(gold_records: Sequence[dict], predictions: Sequence[PaperMentions]) ->
     return out, missing
 
 
-def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions]) -> Report:
-    """Compare predictions with gold records (aligned by order, else by title) and score them."""
+def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions], *, gold_name: str = "the gold set") -> Report:
+    """Compare predictions with gold records (aligned by order, else by title) and score them.
+
+    ``GoldError`` (a ``KgError``) when there is nothing to score: no gold papers, no
+    annotated (non-optional) entity, or no gold paper among the predicted ones. The gold
+    set is checked before ``predictions`` is read, so a lazy extraction is not run for
+    nothing. ``gold_name`` names the gold set in those messages (the CLI gives its path).
+    """
     gold = list(gold_records)
+    check_scorable(gold, gold_name)
     preds = list(predictions)
     aligned, missing = align(gold, preds)
+    if len(missing) == len(gold):
+        raise GoldError(
+            f"none of the {len(gold)} paper(s) in {gold_name} is among the {len(preds)} input paper(s) "
+            "(papers are paired by order when the counts agree, else by title); nothing to score"
+        )
     typed, untyped = Counts(), Counts()
     per_type: dict[str, Counts] = {t: Counts() for t in TYPES}
     results: list[PaperResult] = []

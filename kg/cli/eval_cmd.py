@@ -28,12 +28,13 @@ def eval_command(
 
     Example:  kg eval gold.jsonl --input daily-papers.txt --verbose
     """
-    from kg.evaluate import evaluate, format_report, load_gold
+    from kg.evaluate import check_scorable, evaluate, format_report, load_gold
     from kg.extract import extract
     from kg.model import Paper
     from kg.text import clean_text
 
     records = load_gold(gold)
+    check_scorable(records, str(gold))  # before reading or extracting any paper
     if input:
         from kg.sources import read_papers
 
@@ -48,7 +49,7 @@ def eval_command(
             )
             for i, r in enumerate(records)
         ]
-    report = evaluate(records, extract(papers))
+    report = evaluate(records, extract(papers), gold_name=str(gold))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -38,7 +38,7 @@ from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIOR
 __all__ = ["EXTRACTOR_VERSION", "extract", "make_nlp"]
 
 #: Bump when the output for the same input changes; stored on papers so links rebuild.
-EXTRACTOR_VERSION = "1.5.0"
+EXTRACTOR_VERSION = "1.5.1"
 
 PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
 

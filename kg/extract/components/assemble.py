@@ -549,6 +549,14 @@ def _title_head_type(title_tail: str) -> str | None:
     return vocab.kw_type(head.rstrip("s") if head.lower().endswith("ss") else head) or vocab.kw_type(head)
 
 
+#: Evidence is the sentence that shows a role, up to this many characters (the longest
+#: sentence of the fixtures and the dev set has 508); a longer one is cut to a window of
+#: ``EVIDENCE_CONTEXT`` characters either side of the mention, so evidence never exceeds it.
+EVIDENCE_MAX = 600
+EVIDENCE_CONTEXT = 200
+_CUT_SPACES = (" ", "\n", "\t")
+
+
 class _Doc:
     """The per-document working state of the assembler."""
 
@@ -576,6 +584,7 @@ class _Doc:
         self._eval_pos: list[int] | None = None
         self._compare_pos: list[int] = []
         self._stext: dict[int, str] = {}  # sentence_text by sentence index
+        self._clause_start: dict[int, list[int]] = {}  # see _ends_opening_phrase
         self.known_type: dict[int, str] = {}
         self.cand: list[int] = []
         self.noun_list_type: dict[int, str] = {}
@@ -636,6 +645,43 @@ class _Doc:
             a, b = self.sents[k]
             got = self._stext[k] = "" if a >= b else self.text[self.starts[a] : self.ends[b - 1]].strip()
         return got
+
+    def evidence(self, k: int, a: int, b: int) -> str:
+        """The evidence for an occurrence of tokens ``a`` .. ``b`` in sentence ``k``.
+
+        The whole sentence, unless it is longer than ``EVIDENCE_MAX`` characters (one
+        sentence listing thousands of names): then a window of about ``EVIDENCE_CONTEXT``
+        characters either side of the occurrence, cut at spaces, with "…" where it cuts.
+        """
+        got = self._stext.get(k)
+        if got is None:
+            got = self.sentence_text(k)
+        if len(got) <= EVIDENCE_MAX:
+            return got
+        return self._window(k, a, b)
+
+    def _window(self, k: int, a: int, b: int) -> str:
+        sa, sb = self.sents[k]
+        text, starts, ends, n = self.text, self.starts, self.ends, self.n
+        lo0, hi0 = starts[sa], ends[sb - 1]
+        # the occurrence's characters, inside the sentence (a token past the end: its start)
+        ms = starts[a] if a < n else lo0
+        me = ends[b - 1] if a < b <= n else ms
+        ms = min(max(ms, lo0), hi0)
+        me = min(max(me, ms), hi0)
+        lo = max(lo0, ms - EVIDENCE_CONTEXT)
+        hi = min(hi0, me + EVIDENCE_CONTEXT, lo + EVIDENCE_MAX - 2)  # (room for two "…")
+        if lo > lo0 and not text[lo - 1].isspace():
+            # start at the next word (unless one word runs up to the occurrence)
+            cut = [p for p in map(text.find, _CUT_SPACES, repeat(lo), repeat(ms)) if p >= 0]
+            if cut:
+                lo = min(cut) + 1
+        if hi < hi0 and not text[hi].isspace():
+            # end after the last whole word (unless the occurrence itself is cut)
+            cut = max(map(text.rfind, _CUT_SPACES, repeat(me), repeat(hi)))
+            if cut >= 0:
+                hi = cut
+        return ("\u2026" if lo > lo0 else "") + text[lo:hi].strip() + ("\u2026" if hi < hi0 else "")
 
 
 def assemble(
@@ -1057,18 +1103,8 @@ def assemble(
         if "title:" + match_key(long) in own_keys:
             own_keys.add(match_key(short))
     # later mentions of a defined long form, anywhere (title included)
-    low_text = text.lower()
-    for sk, longs in def_long.items():
-        for long in longs:
-            ll = long.lower()
-            pos = low_text.find(ll)
-            while pos >= 0:
-                a, b1 = d.tok_at(pos), d.tok_ending(pos + len(ll))
-                if a >= 0 and b1 >= 0 and not any(o["start"] <= a < o["end"] and o["kind"] == "long" for o in occ):
-                    occ[:] = [o for o in occ if not (o["start"] <= b1 and a < o["end"] and o["kind"] not in ("long", "short", "own"))]
-                    o = add(a, b1 + 1, "long", surface=text[pos : pos + len(ll)])
-                    o["def_short"] = sk
-                pos = low_text.find(ll, pos + 1)
+    if def_long:
+        _long_form_mentions(d, text, occ, def_long, add)
     # a multi-word title prefix the abstract also names ("Align Anything" / "align-anything")
     for k in [k for k in own_keys if k.startswith("title:")]:
         pk = k[6:]
@@ -1210,12 +1246,81 @@ def assemble(
             "type": typ,
             "aliases": tuple(a for a in aliases if a != canon),
             "role": "code",
-            "evidence": d.sentence_text(d.sent_index(i)) if n else "",
+            "evidence": d.evidence(d.sent_index(i), i, i + 1) if n else "",
             "count": 1,
             "family": None,
         }
     mentions.extend(seen_urls.values())
     return tuple(mentions)
+
+
+def _long_form_mentions(d: _Doc, text: str, occ: list[dict], def_long: dict[str, list[str]], add) -> None:
+    """Later mentions of a defined long form, anywhere (title included).
+
+    Every place where a long form's lower-case text starts and ends on token boundaries is
+    an occurrence of it, unless an occurrence of a long form already holds its first token;
+    the names found there before (not definitions or the paper's own system) give way to it.
+
+    Linear in the hits: a long form is looked for once however often it is defined (a second
+    search finds only places the first one took), whether a long form holds a token is one
+    list lookup, and the names that give way are dropped in one pass at the end (only long
+    forms are added meanwhile, and only other kinds are dropped, so the result is the same
+    as dropping them at each hit).
+    """
+    n = d.n
+    in_long: set[int] = set()  # tokens an occurrence of a long form holds
+    for s, e in [(o["start"], o["end"]) for o in occ if o["kind"] == "long"]:
+        in_long.update(range(s, e))
+    dropped: list[tuple[int, int]] = []  # (a, b1): the token spans of the added occurrences
+    low_text = text.lower()
+    searched: set[str] = set()
+    tok_at, tok_ending = d.tok_at, d.tok_ending
+    for sk, longs in def_long.items():
+        for long in longs:
+            ll = long.lower()
+            if ll in searched or not ll:
+                continue
+            searched.add(ll)
+            size = len(ll)
+            pos = low_text.find(ll)
+            while pos >= 0:
+                a = tok_at(pos)
+                if a >= 0 and a not in in_long:
+                    b1 = tok_ending(pos + size)
+                    if b1 >= 0:
+                        dropped.append((a, b1))
+                        o = add(a, b1 + 1, "long", surface=text[pos : pos + size])
+                        o["def_short"] = sk
+                        in_long.update(range(a, b1 + 1))
+                pos = low_text.find(ll, pos + 1)
+    if not dropped:
+        return
+    keep_kinds = ("long", "short", "own")
+    if len(dropped) <= 8:
+        # a few spans (the usual case): the plain test
+        occ[:] = [
+            o for o in occ if o["kind"] in keep_kinds or not any(o["start"] <= b1 and a < o["end"] for a, b1 in dropped)
+        ]
+        return
+    # tokens inside any added span, as prefix counts: does an occurrence overlap one?
+    depth = [0] * (n + 2)
+    for a, b1 in dropped:
+        depth[a] += 1
+        depth[b1 + 1] -= 1
+    inside = [0] * (n + 1)
+    run = 0
+    for i in range(n):
+        run += depth[i]
+        inside[i + 1] = inside[i] + (run > 0)
+
+    def overlaps(o: dict) -> bool:
+        s, e = o["start"], o["end"]
+        if e > s:
+            s, e = max(s, 0), min(e, n)
+            return e > s and inside[e] > inside[s]
+        return any(s <= b1 and a < e for a, b1 in dropped)  # (an empty span: the plain test)
+
+    occ[:] = [o for o in occ if o["kind"] in keep_kinds or not overlaps(o)]
 
 
 _METRIC_NOUNS = frozenset("score scores error errors metric metrics distance rate rates".split())
@@ -1316,8 +1421,16 @@ def _may_retype(mentions: list[dict]) -> bool:
     texts have none: the chains need not be built.
     """
     weak = [m for m in mentions if m["_conf"] < 2 and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
-    return bool(weak) and any(
-        b["_conf"] >= 1.2 and b["type"] in _SIBLING_TYPES and any(w["type"] != b["type"] and w["_conf"] < b["_conf"] for w in weak)
+    if not weak:
+        return False
+    # the least confidence of a weak mention of each type: one pass, not weak x mentions
+    least: dict[str, float] = {}
+    for w in weak:
+        t, c = w["type"], w["_conf"]
+        if c < least.get(t, 2):
+            least[t] = c
+    return any(
+        b["_conf"] >= 1.2 and b["type"] in _SIBLING_TYPES and any(t != b["type"] and c < b["_conf"] for t, c in least.items())
         for b in mentions
     )
 
@@ -1360,26 +1473,31 @@ def _case_ok_forms(surface: str, forms: tuple[str, ...], exact: bool) -> bool:
 
 _CUE_NOUNS = vocab.DATA_KW | vocab.BENCH_KW
 _CTX_MAX_WORDS = 4  # capitalised words a "<name> dataset" name may have before its type noun
+_WALK_SEPS = frozenset((",", "and", "or", "&"))
 
 
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
+    te = d.title_end
+    # where a walk back from a token over separators and names found got to: tokens stay
+    # covered, so a later walk over the same list jumps instead of stepping (path
+    # compression: linear, not quadratic, in a list of thousands of names)
+    jump: dict[int, int] = {}
     for i in d.where(_CUE_NOUNS):
         t = _kw(lower[i])
-        if i >= d.title_end and lower[i] != "tasks" and i > 0:
+        if i >= te and lower[i] != "tasks" and i > 0:
             # walk back over a list of names: "the A, B, and C datasets"
             j = i - 1
-            while j >= d.title_end:
-                if words[j] in (",", "and", "or", "&"):
-                    j -= 1
-                    continue
-                if covered[j]:
-                    # an existing occurrence: skip to its start
-                    k = j
-                    while k - 1 >= 0 and covered[k - 1] and words[k - 1] not in (",", "and", "or"):
-                        k -= 1
-                    j = k - 1
+            while j >= te:
+                if words[j] in _WALK_SEPS or covered[j]:
+                    # separators and existing occurrences: skip to the word before them
+                    path = []
+                    while j >= te and (words[j] in _WALK_SEPS or covered[j]):
+                        path.append(j)
+                        j = jump.get(j, j - 1)
+                    for k in path:
+                        jump[k] = j
                     continue
                 b = j + 1
                 a = j
@@ -1910,10 +2028,20 @@ def _ends_opening_phrase(d: _Doc, i: int, comma: int) -> bool:
     if d.lower[s] not in _PHRASE_OPENERS:
         return False
     lower = d.lower
-    # "On top of X we train Y, a family of ...": a subject has started the main clause
-    return not any(
-        (lower[k] == "," and lower[k + 1] in ("a", "an", "the")) or lower[k] in _SUBJECT_PRONOUNS for k in range(s, comma)
-    )
+    # "On top of X we train Y, a family of ...": a subject has started the main clause.
+    # The first such token from the sentence start on does not depend on the comma: each
+    # sentence is scanned once, however many names it holds ([scanned up to, first hit])
+    got = d._clause_start.get(s)
+    if got is None:
+        got = d._clause_start[s] = [s, -1]
+    if got[1] < 0 and got[0] < comma:
+        for k in range(got[0], comma):
+            if (lower[k] == "," and lower[k + 1] in ("a", "an", "the")) or lower[k] in _SUBJECT_PRONOUNS:
+                got[1] = k
+                break
+        else:
+            got[0] = comma
+    return not (0 <= got[1] < comma)
 
 
 # "X, a held-out split of Y": a part of a dataset is data
@@ -2001,7 +2129,8 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
                 continue
             t = _method_or_eval(d, k, kt)
     # a parameter count in the phrase, or right after it ("with 28M parameters"), says model
-    end = min(n, k + 5) if lower[k] == "with" else k
+    # (k is n when the text ends right after the determiner: "We use X, the")
+    end = min(n, k + 5) if k < n and lower[k] == "with" else k
     if t in (None, "method") and _counts_parameters(d, j + 1, end):
         return "model"  # "X, a 1.4B-parameter diffusion transformer", "X, a transducer with 28M parameters"
     return t
@@ -2403,7 +2532,8 @@ _FIRST_PART = re.compile(r"-[^-]+$")
 _START = itemgetter("start")
 
 def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
-    """The strongest role any occurrence's sentence gives the entity, with that sentence.
+    """The strongest role any occurrence's sentence gives the entity, with that sentence as evidence
+    (a window of it around the occurrence when it is longer than ``EVIDENCE_MAX``).
 
     proposes (the paper's own system) > code > evaluates_on (a benchmark; a dataset in an
     evaluation sentence or after "on") > compares_to (after a comparison word) > uses.
@@ -2415,9 +2545,11 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
         items = sorted(items, key=lambda o: (o["start"] < te, o["start"]))
     if is_own or typ == "benchmark":
         # every occurrence gives the same role: the first one wins
-        s0 = items[0]["start"]
-        return ("proposes" if is_own else "evaluates_on"), d.sentence_text(d.sent_index(s0) if s0 < n else 0)
+        o = items[0]
+        s0 = o["start"]
+        return ("proposes" if is_own else "evaluates_on"), d.evidence(d.sent_index(s0) if s0 < n else 0, s0, o["end"])
     role, evidence = "uses", ""
+    at = (0, items[0])  # the sentence and occurrence the evidence comes from
     best_p = 0  # 2: compares_to, 1: uses
     sent_starts, cues = d.sent_starts, d._cues
     for o in items:
@@ -2426,12 +2558,15 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
         got = cues.get(k)
         ev, cmp = got if got is not None else d.sentence_cues(k)
         if typ == "dataset" and (ev or _eval_prior(d, a) == "benchmark"):
-            return "evaluates_on", d.sentence_text(k)  # nothing later can beat it
+            return "evaluates_on", d.evidence(k, a, o["end"])  # nothing later can beat it
         if cmp >= 0 and a > cmp:
             if best_p < 2:
-                best_p, role, evidence = 2, "compares_to", d.sentence_text(k)
+                best_p, role, evidence, at = 2, "compares_to", d.sentence_text(k), (k, o)
         elif not best_p:
-            best_p, role, evidence = 1, "uses", d.sentence_text(k)
+            best_p, role, evidence, at = 1, "uses", d.sentence_text(k), (k, o)
+    if len(evidence) > EVIDENCE_MAX:  # d.evidence(k, ...), once for the sentence that won
+        k, o = at
+        evidence = d._window(k, o["start"], o["end"])
     return role, evidence
 
 

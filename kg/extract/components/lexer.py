@@ -129,7 +129,12 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     del starts[len(ends) :]
     if may_hold_url(text):
         # a URL is one token, whatever punctuation it holds
-        for m in reversed(url_matches(text)):
+        matches = url_matches(text)
+        if len(matches) > 1:
+            merged = _merge_urls(matches, words, starts, ends)
+            if merged is not None:
+                return merged
+        for m in reversed(matches):
             a = bisect.bisect_right(starts, m.start()) - 1
             b = bisect.bisect_left(starts, m.end())
             if a < 0:
@@ -138,6 +143,45 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
             starts[a:b] = [m.start()]
             ends[a:b] = [m.end()]
     return words, starts, ends
+
+
+def _merge_urls(matches: list[re.Match], words: list[str], starts: list[int], ends: list[int]):
+    """``tokenize``'s URL merge for many URLs in one pass, or None to do it one URL at a time.
+
+    Replacing each URL's tokens in place moves the whole tail of the lists, once per URL
+    (quadratic in a text of thousands of URLs). When the token ranges of the URLs, found on
+    the unmerged lists, follow one another without overlap, the in-place merges (last URL
+    first) find the very same ranges, so the lists can be rebuilt once instead.
+    """
+    spans = []
+    prev_b = 0
+    for m in matches:
+        a = bisect.bisect_right(starts, m.start()) - 1
+        b = bisect.bisect_left(starts, m.end())
+        if a < 0:
+            if spans:
+                return None
+            continue  # (the in-place merge skips it too)
+        if a < prev_b or b <= a:
+            return None
+        spans.append((a, b, m))
+        prev_b = b
+    out_w: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    i = 0
+    for a, b, m in spans:
+        out_w += words[i:a]
+        out_s += starts[i:a]
+        out_e += ends[i:a]
+        out_w.append(m.group())
+        out_s.append(m.start())
+        out_e.append(m.end())
+        i = b
+    out_w += words[i:]
+    out_s += starts[i:]
+    out_e += ends[i:]
+    return out_w, out_s, out_e
 
 
 def split_sentences(text: str, words: list[str], starts: list[int], ends: list[int]) -> tuple[tuple[int, int], ...]:

@@ -55,28 +55,101 @@ def is_github(url: str) -> bool:
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of a URL: ``https://github.com/owner/repo`` for GitHub, else tidied."""
-    url = url.strip().strip("<>")
+    """The canonical form of a URL: ``https://github.com/owner/repo`` for GitHub, else tidied.
+
+    Idempotent: tidying can uncover more debris ("x.git.git", "a?#." once the dot is gone,
+    "< x >"), so the tidying is repeated until nothing changes (once for an ordinary URL).
+    """
+    out = _tidy_url(url)
+    for _ in range(_MAX_PASSES):
+        again = _tidy_url(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+_MAX_PASSES = 16
+
+
+def _tidy_url(url: str) -> str:
+    """One pass of ``canonical_url``."""
+    url = _strip_ends(url)
+    if not url:
+        return ""
     m = _GITHUB_RE.match(url)
     if m:
         owner, repo = m.group(1), m.group(2)
-        repo = _TEMPLATE_DEBRIS.sub("", repo)
-        repo = repo.rstrip(".")
-        if repo.lower().endswith(".git"):
-            repo = repo[:-4]
-        repo = repo.rstrip(".-_")
+        repo = _repo_without_tail(_drop_template_debris(repo))
         return f"https://github.com/{owner}/{repo}"
-    url = _TEMPLATE_DEBRIS.sub("", url)
+    url = _drop_template_debris(url)
     url = re.split(r"[?#]", url, maxsplit=1)[0] if re.search(r"[?#]$", url) else url
     if "://" not in url:
         url = "https://" + url  # "www.x.org", "lab.github.io": the address as a browser would open it
     scheme, sep, rest = url.partition("://")
+    keep = 0
     if sep:
         host, slash, path = rest.partition("/")
         url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
-    while url and url[-1] in _TRAILING:
-        url = url[:-1]
+        keep = len(scheme) + 3  # never strip into "scheme://"
+    if url[-1:] in _TRAILING_SET:
+        url = url[:keep] + url[keep:].rstrip(_TRAILING)
     return url
+
+
+_TRAILING_SET = frozenset(_TRAILING)
+
+
+def _strip_ends(url: str) -> str:
+    """``url`` without the white space and angle brackets around it ("<https://x.org>", "< x >")."""
+    a, b = 0, len(url)
+    while a < b and (url[a] in "<>" or url[a].isspace()):
+        a += 1
+    while b > a and (url[b - 1] in "<>" or url[b - 1].isspace()):
+        b -= 1
+    return url[a:b]
+
+
+def _repo_without_tail(repo: str) -> str:
+    """A repository name without trailing ".", "-", "_" and ".git" ("x.git", "x.git.git", "x-")."""
+    end = len(repo)
+    while end:
+        c = repo[end - 1]
+        if c in ".-_":
+            end -= 1
+        elif c in "tT" and end >= 4 and repo[end - 4 : end].lower() == ".git":
+            end -= 4
+        else:
+            break
+    return repo[:end]
+
+
+def _drop_template_debris(url: str) -> str:
+    """``_TEMPLATE_DEBRIS.sub("", url)`` in linear time.
+
+    The pattern drops a "{..." tail (with at most one "}", at the end) and any other brace;
+    the regex tries the tail at every "{", each try running on to the next "}": quadratic in
+    a long token of many "{". The tail starts at the first "{" whose next "}" is the last
+    character (or the one before a final newline, where ``$`` also matches), or that has no
+    "}" after it.
+    """
+    if "{" not in url and "}" not in url:
+        return url
+    closes = [i for i, c in enumerate(url) if c == "}"]
+    size = len(url)
+    cut, keep = size, ""
+    p = url.find("{")
+    while p >= 0:
+        k = bisect_right(closes, p)
+        f = closes[k] if k < len(closes) else -1
+        if f < 0 or f == size - 1:
+            cut = p
+            break
+        if f == size - 2 and url[-1] == "\n":
+            cut, keep = p, "\n"
+            break
+        p = url.find("{", p + 1)
+    return url[:cut].replace("{", "").replace("}", "") + keep
 
 
 def find_urls(text: str) -> tuple[tuple[int, int, str, str], ...]:
