@@ -191,3 +191,42 @@ def test_match_key_ignores_case_spaces_and_hyphens(parts: list[str], seps: list[
     key = match_key(plain)
     assert match_key(spaced) == key
     assert match_key(spaced.upper()) == match_key(spaced.lower()) == key
+
+
+# -- the linear-time rewrites give what the code they replace gave
+
+
+@SETTINGS
+@given(s=st.text(st.sampled_from("{}a\nx/."), max_size=30))
+@example(s="a{b}\n")
+@example(s="{a{b}c")
+def test_template_debris_drop_is_the_regex(s: str) -> None:
+    from kg.extract.components.urls import _TEMPLATE_DEBRIS, _drop_template_debris
+
+    assert _drop_template_debris(s) == _TEMPLATE_DEBRIS.sub("", s)
+
+
+@SETTINGS
+@given(
+    text=st.lists(
+        st.sampled_from(["http://", "https://", "www.", "github.com/", ".github.io", "a", "x", " ", "/", ".", ",", ")", "(", "'", "<", "\u00e9", "lab"]),
+        max_size=30,
+    ).map("".join)
+)
+@example(text="xhttp://a xhttp://b")
+def test_url_merge_matches_merging_one_url_at_a_time(text: str) -> None:
+    import bisect
+
+    from kg.extract.components import lexer
+
+    words, starts, ends = lexer.tokenize(text)
+    # the reference: split, then replace each URL's tokens in place, last URL first
+    parts = (lexer._ASCII_TOKEN_RE if text.isascii() else lexer.TOKEN_RE).split(text)
+    offsets = [sum(map(len, parts[: i + 1])) for i in range(len(parts))]
+    w, e, s = parts[1::2], offsets[1::2], offsets[0::2][: len(parts) // 2]
+    if lexer.may_hold_url(text):
+        for m in reversed(lexer.url_matches(text)):
+            a, b = bisect.bisect_right(s, m.start()) - 1, bisect.bisect_left(s, m.end())
+            if a >= 0:
+                w[a:b], s[a:b], e[a:b] = [m.group()], [m.start()], [m.end()]
+    assert (words, starts, ends) == (w, s, e)

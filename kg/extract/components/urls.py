@@ -23,6 +23,7 @@ _GITHUB_RE = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATE_DEBRIS = re.compile(r"\{[^}]*\}?$|[{}]")  # "{here}" left by a LaTeX \href
+# (_drop_template_debris applies it in linear time; the pattern stays as its specification)
 _is_url_token = re.compile(r"(?:https?://|www\.|github\.com/|[a-z0-9][a-z0-9-]*\.github\.io\b)", re.IGNORECASE).match
 _TRAILING = ".,;:!?)]}>'\"/"
 
@@ -60,9 +61,11 @@ def canonical_url(url: str) -> str:
     Idempotent: tidying can uncover more debris ("x.git.git", "a?#." once the dot is gone,
     "< x >"), so the tidying is repeated until nothing changes (once for an ordinary URL).
     """
-    out = _tidy_url(url)
+    out, final = _tidy_url(url)
     for _ in range(_MAX_PASSES):
-        again = _tidy_url(out)
+        if final:
+            break
+        again, final = _tidy_url(out)
         if again == out:
             break
         out = again
@@ -72,16 +75,19 @@ def canonical_url(url: str) -> str:
 _MAX_PASSES = 16
 
 
-def _tidy_url(url: str) -> str:
-    """One pass of ``canonical_url``."""
+def _tidy_url(url: str) -> tuple[str, bool]:
+    """One pass of ``canonical_url``, and whether another pass is known to change nothing.
+
+    (A repository URL with a name is final: the next pass matches the same owner and name.)
+    """
     url = _strip_ends(url)
     if not url:
-        return ""
+        return "", True
     m = _GITHUB_RE.match(url)
     if m:
         owner, repo = m.group(1), m.group(2)
         repo = _repo_without_tail(_drop_template_debris(repo))
-        return f"https://github.com/{owner}/{repo}"
+        return f"https://github.com/{owner}/{repo}", bool(repo)
     url = _drop_template_debris(url)
     url = re.split(r"[?#]", url, maxsplit=1)[0] if re.search(r"[?#]$", url) else url
     if "://" not in url:
@@ -94,7 +100,7 @@ def _tidy_url(url: str) -> str:
         keep = len(scheme) + 3  # never strip into "scheme://"
     if url[-1:] in _TRAILING_SET:
         url = url[:keep] + url[keep:].rstrip(_TRAILING)
-    return url
+    return url, False
 
 
 _TRAILING_SET = frozenset(_TRAILING)
