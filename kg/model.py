@@ -76,7 +76,7 @@ class Mention:
     type: EntityType
     aliases: tuple[str, ...] = ()
     role: Role = Role.USES
-    evidence: str = ""  # the sentence that best shows the role
+    evidence: str = ""  # the sentence that best shows the role (a window of it past 600 characters)
     count: int = 1
     family: str | None = None  # e.g. "Qwen2.5-VL" for "Qwen2.5-VL-7B"
 
