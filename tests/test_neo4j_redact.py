@@ -22,6 +22,7 @@ runner = CliRunner()
         ("bolt://neo4j@localhost:7687", ("bolt://localhost:7687", "neo4j", None)),
         ("bolt://localhost:7687", ("bolt://localhost:7687", None, None)),
         (f"bolt://a:{SECRET}@h:1/db?x=1", ("bolt://h:1/db?x=1", "a", SECRET)),
+        (f"bolt://neo4j:{SECRET}/x?y#z@127.0.0.1:7687", ("bolt://127.0.0.1:7687", "neo4j", SECRET + "/x?y#z")),
     ],
 )
 def test_neo4j_redact_split_userinfo(uri: str, expected: tuple) -> None:
@@ -37,6 +38,7 @@ def test_neo4j_redact_split_userinfo(uri: str, expected: tuple) -> None:
         f"bolt://neo4j:{SECRET}@127.0.0.1:notaport",
         f"bolt://neo4j:{SECRET}@:7687",
         f"neo4j://neo4j:{SECRET}@no-such-host.invalid:7687",
+        f"bolt://neo4j:{SECRET}/x@127.0.0.1:1",  # a raw "/" in the password
     ],
 )
 @pytest.mark.parametrize("command", [["stats"], ["query", "RETURN 1"], ["lookup", "x"]])

@@ -5,6 +5,7 @@ readable and unchanged; and a table of harmless look-alikes that still run."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,13 @@ EMBEDDED_ATTEMPTS = [
     ("read-parquet", "CALL read_parquet('secret.parquet') RETURN *"),
     ("project-graph", "CALL project_graph('g', ['Paper'], [])"),
     ("setting-call", "CALL progress_bar=true"),
+    # second red-team pass: the comment trick inside one statement, a digit glued to a
+    # keyword, a backticked function name, and nesting that crashes the parser
+    ("comment-trick-one-statement", "MATCH (p:Paper) /* **/ ' */ CALL read_csv_serial('secret.csv') RETURN * //'"),
+    ("digit-glued-call", "UNWIND [1] AS i WITH i WHERE i = 1CALL `read_csv_serial`('secret.csv') RETURN *"),
+    ("backticked-reader", "CALL `read_npy`('secret.csv') RETURN *"),
+    ("digit-glued-load", "UNWIND [1] AS i WITH i WHERE i = 1LOAD FROM 'secret.csv' RETURN *"),
+    ("deep-nesting", "RETURN " + "(" * 3000 + "1" + ")" * 3000 + " AS x"),
 ]
 
 NEO4J_ATTEMPTS = [
@@ -113,6 +121,12 @@ NEO4J_ATTEMPTS = [
     ("dbms-procedure", "CALL db.clearQueryCaches()"),
     ("tx-metadata", "CALL tx.setMetaData({a: 1})"),
     ("nodetach-delete", "MATCH (p:Paper) NODETACH DELETE p"),
+    # admin procedures that plan as reads (second red-team pass)
+    ("stats-collect", "CALL db.stats.collect('QUERIES')"),
+    ("stats-clear", "CALL db.stats.clear('QUERIES')"),
+    ("prepare-for-replanning", "CALL db.prepareForReplanning()"),
+    ("stats-retrieve", "CALL db.stats.retrieve('QUERIES')"),  # other users' queries and parameters
+    ("deep-nesting", "RETURN " + "(" * 300 + "1" + ")" * 300 + " AS x"),
 ]
 
 # Harmless look-alikes: they read, and must still run on both stores.
@@ -207,7 +221,7 @@ def test_query_readonly_embedded_refuses(embedded, name: str, query: str, monkey
     before_files = _snapshot(db.parent.parent)
     result = _kg("query", query.replace("{out}", f"out-{name}"), "--db", str(db))
     assert result.exit_code == 1, result.output
-    assert WRITES in result.output or "statements" in result.output
+    assert WRITES in result.output or "statements" in result.output or "nests brackets" in result.output
     assert _snapshot(db.parent.parent) == before_files  # no file written, no recovery work left
     assert _stats(db) == before_stats
 
@@ -256,7 +270,7 @@ def test_query_readonly_neo4j_refuses(neo, name: str, query: str) -> None:
     users = neo.query("SHOW USERS YIELD user RETURN user ORDER BY user").rows
     result = _kg("query", query)
     assert result.exit_code == 1, result.output
-    assert WRITES in result.output or "statements" in result.output
+    assert WRITES in result.output or "statements" in result.output or "nests brackets" in result.output
     assert neo.stats() == before
     assert neo.query("SHOW INDEXES YIELD name RETURN name ORDER BY name").rows == schema
     assert neo.query("SHOW USERS YIELD user RETURN user ORDER BY user").rows == users
@@ -299,7 +313,7 @@ _PLAN_ONLY_EMBEDDED = [
     (n, q) for n, q in EMBEDDED_ATTEMPTS
     # statements LadybugDB cannot EXPLAIN in a read-only open (it refuses them itself) or
     # whose EXPLAIN fails to bind here; the text fence alone covers those
-    if not n.startswith(("comment-trick", "read-")) and n not in {"import-database", "attach", "use", "load-extension", "uninstall-extension", "commit",
+    if not n.startswith(("comment-trick", "read-", "digit-", "backticked-", "deep-")) and n not in {"import-database", "attach", "use", "load-extension", "uninstall-extension", "commit",
                  "copy-second-statement", "copy-after-comment-with-semicolon", "copy-behind-string-escape",
                  "export-after-return", "copy-explained", "copy-profiled"}
 ]
@@ -321,7 +335,7 @@ def test_query_readonly_embedded_plan_fence_alone(embedded, name, query, monkeyp
         assert _snapshot(db.parent.parent) == before
 
 
-_PLAN_ONLY_NEO4J = [(n, q) for n, q in NEO4J_ATTEMPTS if ";" not in q]  # one statement: what the plan sees
+_PLAN_ONLY_NEO4J = [(n, q) for n, q in NEO4J_ATTEMPTS if ";" not in q and n != "deep-nesting"]  # one statement: what the plan sees
 
 
 @pytest.mark.neo4j
@@ -339,3 +353,13 @@ def test_query_readonly_neo4j_plan_fence_alone(neo, name, query, monkeypatch) ->
             store.query(query.lstrip("\ufeff"))
     assert neo.stats() == before
     assert neo.query("MATCH (n:Evil) RETURN count(n)").rows == [[0]]
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "fifo"])
+def test_query_readonly_query_file_must_be_a_regular_file(embedded, tmp_path: Path, path: str) -> None:
+    db, _ = embedded
+    if path == "fifo":
+        os.mkfifo(tmp_path / "q.fifo")
+        path = str(tmp_path / "q.fifo")
+    result = _kg("query", "-f", path, "--db", str(db))
+    assert result.exit_code == 1 and "is not a regular file" in result.output

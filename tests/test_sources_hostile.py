@@ -641,3 +641,21 @@ def test_hostile_long_id_and_url_fields_are_linear(tmp_path: Path, field: str) -
         assert "at most 2,048" in proc.stderr
     else:
         assert proc.returncode == 0 and proc.stdout.strip() == "1"
+
+
+def test_hostile_feb_29_without_a_year_is_the_last_leap_day() -> None:
+    import datetime as dt
+
+    assert iso_date("Feb 29", today=dt.date(2026, 12, 7)) == "2024-02-29"
+    assert iso_date("Feb 29, 2023") is None
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ('title,abstract\nT24,We propose FooNet, a transformer model.\n', "has 3 cells but the header 2; quote fields"),
+        ("title,abstract,title\nA,Some text.,B\n", "names the column 'title' twice"),
+    ],
+)
+def test_hostile_csv_never_cuts_a_field_silently(tmp_path: Path, content: str, message: str) -> None:
+    assert message in refused(tmp_path, "p.csv", content)

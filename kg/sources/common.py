@@ -227,14 +227,20 @@ def iso_date(value: object, *, today: dt.date | None = None) -> str | None:
     if m and m.group(1).lower() in MONTHS:
         month, day = MONTHS[m.group(1).lower()], int(m.group(2))
         today = today or dt.date.today()
-        year = int(m.group(3)) if m.group(3) else today.year
-        try:
-            date = dt.date(year, month, day)
-            if not m.group(3) and date > today:
-                date = dt.date(year - 1, month, day)
-        except ValueError:
-            return None
-        return date.isoformat()
+        if m.group(3):
+            try:
+                return dt.date(int(m.group(3)), month, day).isoformat()
+            except ValueError:
+                return None
+        # The most recent such day: Feb 29 may lie up to eight years back (2100 is no leap year).
+        for year in range(today.year, today.year - 9, -1):
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if date <= today:
+                return date.isoformat()
+        return None
     return None
 
 

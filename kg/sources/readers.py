@@ -267,8 +267,18 @@ def read_csv(text: str, name: str) -> Iterator[Paper]:
     if "title" not in fields or not fields & {"abstract", "summary"}:
         found = ", ".join(short(f, 30) for f in sorted(fields)[:12]) or "none"
         raise InputError(f"{name}: a CSV needs 'title' and 'abstract' columns (found: {found})")
+    doubled = sorted({f for f in header if f and header.count(f) > 1})
+    if doubled:
+        raise InputError(f"{name}: the CSV header names the column {short(doubled[0], 30)} twice")
+    for n, (line, row) in enumerate(rows[1:], 1):
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            # An unquoted comma split a field: keeping the first part would cut an abstract silently.
+            raise InputError(
+                f"{name}: record {n} (line {line}) has {len(row)} cells but the header {len(header)}; "
+                "quote fields that contain commas"
+            )
     records = (
-        # Empty cells are absent, as JSON null is; extra cells past the header are ignored.
+        # Empty cells are absent, as JSON null is.
         (f"record {n} (line {line})", {k: v for k, v in zip(header, row) if v.strip()})
         for n, (line, row) in enumerate(rows[1:], 1)
     )

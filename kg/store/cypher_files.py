@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ from typing import Any
 from kg.errors import InputError, QueryRejected
 
 __all__ = ["QueryFile", "read_query_file", "load_query", "parse_param", "parse_value", "check_params"]
+
+#: A query file is a statement and its header, not data (and /dev/zero never ends).
+MAX_QUERY_FILE = 1_000_000
 
 _PARAM = re.compile(r"^@param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _INT = re.compile(r"^[-+]?\d+$")
@@ -89,9 +93,16 @@ def read_query_file(path: str | Path) -> QueryFile:
     """Parse a ``.cypher`` file; raises ``InputError`` when it cannot be read."""
     path = Path(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"query file {path} is not a regular file")
+        if info.st_size > MAX_QUERY_FILE:
+            raise InputError(f"query file {path} has {info.st_size:,} bytes (at most {MAX_QUERY_FILE:,})")
         source = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read query file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"query file {path} is not UTF-8 text (byte {exc.start})") from None
     lines = source.splitlines()
     header: list[str] = []
     body_start = 0

@@ -14,7 +14,7 @@ from kg.errors import QueryRejected, StoreUnavailable
 from kg.model import Graph
 from kg.store.base import QueryResult, Store, WriteResult
 from kg.store.locks import FileLock, data_lock_path, process_lock, writer_lock_path
-from kg.store.readonly import EMBEDDED_READ_CALLS, WRITES, check_read_only, strip_bom
+from kg.store.readonly import EMBEDDED_READ_CALLS, WRITES, check_depth, check_read_only, parse, strip_bom
 
 __all__ = ["EmbeddedStore", "SCHEMA", "hold_writer_lock"]
 
@@ -197,6 +197,7 @@ class EmbeddedStore(Store):
         cypher = strip_bom(cypher)
         try:
             if write:
+                check_depth(parse(cypher))  # deeper nesting crashes the engine
                 with self._exclusive():
                     result = self._conn.execute(cypher, params or {})
             else:

@@ -21,7 +21,7 @@ from typing import Any
 from kg.errors import AuthFailed, KgError, QueryRejected, StoreUnavailable
 from kg.model import EntityType, Graph
 from kg.store.base import QueryResult, Store, WriteResult
-from kg.store.readonly import WRITES, Statement, check_read_only, strip_bom
+from kg.store.readonly import WRITES, Statement, check_depth, check_read_only, parse, strip_bom
 
 __all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT", "redact_uri", "split_userinfo"]
 
@@ -94,27 +94,26 @@ _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+s
 
 
 def split_userinfo(uri: str) -> tuple[str, str | None, str | None]:
-    """``bolt://user:pass@host:7687`` as (``bolt://host:7687``, user, password); None where absent."""
+    """``bolt://user:pass@host:7687`` as (``bolt://host:7687``, user, password); None where absent.
+
+    The userinfo ends at the last ``@`` (a password may hold ``/``, ``?`` or ``#``).
+    """
     scheme, sep, rest = uri.partition("://")
-    if not sep:
-        return uri, None, None
-    authority, slash, path = rest.partition("/")
-    userinfo, at, host = authority.rpartition("@")
-    if not at:
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at:
         return uri, None, None
     user, colon, password = userinfo.partition(":")
-    return f"{scheme}://{host}{slash}{path}", unquote(user) or None, unquote(password) if colon else None
+    return f"{scheme}://{host}", unquote(user) or None, unquote(password) if colon else None
 
 
 def redact_uri(uri: str) -> str:
     """The URI as messages show it: a password in it becomes ``***``."""
     scheme, sep, rest = uri.partition("://")
-    authority, slash, path = rest.partition("/")
-    userinfo, at, host = authority.rpartition("@")
+    userinfo, at, host = rest.rpartition("@")
     if not sep or not at:
         return uri
     user, colon, _ = userinfo.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
 
 
 def _label_statements() -> str:
@@ -258,6 +257,8 @@ class Neo4jStore(Store):
                 cypher = strip_bom(cypher)
                 if not write:
                     cypher = self._refuse_writes(session, cypher, params)
+                else:
+                    check_depth(parse(cypher))  # deeper nesting overflows the server's parser stack
                 # An auto-commit run, so `CALL { ... } IN TRANSACTIONS` works with --write.
                 result = session.run(cypher, params)
                 columns = list(result.keys())
@@ -289,6 +290,9 @@ class Neo4jStore(Store):
         except Exception as exc:
             raise self._translate(exc) from None
         operators = _plan_operators(summary.plan)
+        procedures = _plan_procedures(summary.plan)
+        if procedures and self._unsafe_procedures(session, procedures):
+            raise QueryRejected(WRITES)
         if summary.query_type == "s":
             if statement.first_word != "SHOW" or operators - {"AdministrationCommand"}:
                 raise QueryRejected(WRITES)
@@ -343,6 +347,18 @@ class Neo4jStore(Store):
         except Exception as exc:
             raise self._translate(exc) from None
 
+    def _unsafe_procedures(self, session: Any, names: set[str]) -> bool:
+        """Whether any of these procedures is an admin one or not a READ one, as the server lists them.
+
+        ``db.stats.collect`` plans as a read, yet starts a server-wide query log.
+        """
+        rows = session.run(
+            "SHOW PROCEDURES YIELD name, mode, admin WHERE name IN $names RETURN name, mode, admin",
+            {"names": sorted(names)},
+        ).values()
+        listed = {name: (mode, admin) for name, mode, admin in rows}
+        return any(name not in listed or listed[name][1] or listed[name][0] != "READ" for name in names)
+
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         """One ``UNWIND $rows`` statement in a managed write transaction (retried when transient)."""
         owner = self._lease_owner
@@ -390,6 +406,19 @@ def _plan_operators(plan: dict[str, Any] | None) -> set[str]:
     names = {str(plan.get("operatorType", "")).split("@", 1)[0]}
     for child in plan.get("children", []):
         names |= _plan_operators(child)
+    return names
+
+
+def _plan_procedures(plan: dict[str, Any] | None) -> set[str]:
+    """Names of the procedures an EXPLAIN plan calls (its ProcedureCall operators' details)."""
+    if not plan:
+        return set()
+    names: set[str] = set()
+    if str(plan.get("operatorType", "")).startswith("ProcedureCall"):
+        details = str((plan.get("args") or {}).get("Details", ""))
+        names.add(details.split("(", 1)[0].strip())
+    for child in plan.get("children", []):
+        names |= _plan_procedures(child)
     return names
 
 

@@ -25,7 +25,10 @@ from dataclasses import dataclass
 
 from kg.errors import QueryRejected
 
-__all__ = ["EMBEDDED_READ_CALLS", "WRITES", "Statement", "parse", "check_read_only", "parameter_names", "strip_bom"]
+__all__ = [
+    "EMBEDDED_READ_CALLS", "MAX_DEPTH", "WRITES", "Statement",
+    "parse", "check_depth", "check_read_only", "parameter_names", "strip_bom",
+]
 
 #: The one message every refused read gives.
 WRITES = "this query writes; re-run with --write"
@@ -60,11 +63,11 @@ _TOKEN = re.compile(
     r"""
       (?P<space>\s+)
     | (?P<line_comment>//[^\n]*)
-    | (?P<block_comment>/\*.*?(?:\*/|\Z))
+    | (?P<block_comment>/\*(?:[^*]|\*[^/])*(?:\*/|\Z))
     | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
     | (?P<quoted>`(?:[^`]|``)*(?:`|\Z))
     | (?P<word>[^\W\d]\w*)
-    | (?P<number>\d[\w.]*)
+    | (?P<number>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -110,9 +113,9 @@ class Statement:
     def calls(self) -> list[str]:
         """Names of the functions the statement calls (a word followed by ``(``), lower case."""
         return [
-            token.text.lower()
+            token.text.strip("`").lower()
             for token, after in zip(self.tokens, self.tokens[1:])
-            if token.kind == "word" and after.text == "("
+            if token.kind in ("word", "quoted") and after.text == "("
         ]
 
     def called_procedures(self) -> list[str]:
@@ -120,7 +123,7 @@ class Statement:
         names = []
         for i, token in enumerate(self.tokens[:-1]):
             if token.kind == "word" and token.text.upper() == "CALL":
-                names.append(self.tokens[i + 1].text.lower())
+                names.append(self.tokens[i + 1].text.strip("`").lower())
         return names
 
 
@@ -154,6 +157,25 @@ def parse(text: str) -> list[Statement]:
     return statements
 
 
+#: Deeper bracket nesting crashes LadybugDB's parser and hangs Neo4j's (stack overflow).
+MAX_DEPTH = 100
+# LadybugDB's file-reading table functions (READ_CSV_SERIAL, READ_NPY, ...), however quoted.
+_FILE_READER = re.compile(r"(?<![a-z])read_[a-z_]*", re.IGNORECASE)
+
+
+def check_depth(statements: list[Statement]) -> None:
+    """Refuse brackets nested deeper than ``MAX_DEPTH`` (raises ``QueryRejected``)."""
+    for statement in statements:
+        depth = 0
+        for token in statement.tokens:
+            if token.kind == "other" and token.text in "([{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise QueryRejected(f"the query nests brackets more than {MAX_DEPTH} deep")
+            elif token.kind == "other" and token.text in ")]}":
+                depth = max(0, depth - 1)
+
+
 def parameter_names(text: str) -> set[str]:
     """The ``$name`` parameters a Cypher text uses (not ``$`` inside strings or comments)."""
     names = set()
@@ -174,6 +196,11 @@ def check_read_only(text: str, dialect: str) -> Statement:
     statements = parse(strip_bom(text))
     if not statements:
         raise QueryRejected("the query is empty")
+    check_depth(statements)
+    if dialect == "embedded" and _FILE_READER.search(text):
+        # Anywhere, strings included: preparing a statement that calls one crashes LadybugDB,
+        # so no difference between our lexer and its parser may let one through.
+        raise QueryRejected(WRITES)
     deny = _DENY[dialect]
     if dialect == "neo4j" and len(statements) == 1 and statements[0].first_word == "EXPLAIN":
         return statements[0]  # Neo4j plans an EXPLAIN and runs nothing (LadybugDB's EXPORT makes its directory)
