@@ -19,7 +19,7 @@ from kg.sources import read_papers
 
 # Dies by SIGKILL when the store is about to run its (k+1)-th write transaction.
 _KILLER = """
-import os, signal, sys
+import atexit, os, signal, sys
 from kg.store.{module} import {cls} as Store
 k = int(os.environ["KG_TEST_KILL_AFTER"])
 calls = [0]
@@ -30,6 +30,7 @@ def dying(self, cypher, rows):
     calls[0] += 1
     original(self, cypher, rows)
 Store._write_rows = dying
+atexit.register(lambda: print("transactions", calls[0], file=sys.stderr))
 from kg.cli import main
 sys.argv = ["kg", *sys.argv[1:]]
 main()
@@ -63,6 +64,18 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             rest = p.abstract.split(". ", 1)[-1]
             b.write(json.dumps({**record, "abstract": f"We revisit an old idea. {rest}"}) + "\n")
     return original, changed
+
+
+@pytest.fixture(scope="module")
+def shrunk(inputs) -> Path:
+    """The example papers cut to their last sentence: most entities lose their last link."""
+    path = inputs[0].with_name("shrunk.jsonl")
+    with inputs[0].open() as src, path.open("w") as out:
+        for line in src:
+            record = json.loads(line)
+            record["abstract"] = record["abstract"].rstrip(".").rsplit(". ", 1)[-1] + "."
+            out.write(json.dumps(record) + "\n")
+    return path
 
 
 def _links(rows: list[list]) -> list[tuple]:
@@ -127,3 +140,36 @@ def test_build_crash_neo4j_rebuild_of_original_equals_clean_build(inputs, refere
     finally:
         wipe(store)
         store.close()
+
+
+def _transactions(args: list, store: str = "embedded", env: dict | None = None) -> int:
+    """How many write transactions a build of ``args`` runs (it is not killed)."""
+    proc = _kg(*args, env=env, kill_after=10**9, store=store)
+    assert proc.returncode == 0, proc.stderr
+    return int(proc.stderr.rsplit("transactions", 1)[1].split()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("from_end", [1, 3, 8, 16, 24])
+def test_build_crash_embedded_kill_near_the_end_then_same_input(
+    inputs, shrunk: Path, from_end: int, tmp_path: Path
+) -> None:
+    """Killed in its last transactions (orphan sweep, hashes), a rebuild of the same input
+    still equals a clean build of it: no entity that lost its last link stays behind."""
+    from kg.store.embedded import EmbeddedStore
+
+    original, changed = inputs[0], shrunk
+    clean = tmp_path / "clean.lbdb"
+    assert _kg("build", changed, "--db", clean).returncode == 0
+    db = tmp_path / "g.lbdb"
+    probe = tmp_path / "probe.lbdb"
+    assert _kg("build", original, "--db", probe).returncode == 0
+    total = _transactions(["build", changed, "--db", probe, "--batch-size", BATCH])
+    assert _kg("build", original, "--db", db).returncode == 0
+    killed = _kg("build", changed, "--db", db, "--batch-size", BATCH, kill_after=total - from_end)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _kg("build", changed, "--db", db).returncode == 0
+    expected = json.loads(_kg("stats", "--db", clean, "--json").stdout)
+    assert json.loads(_kg("stats", "--db", db, "--json").stdout) == expected
+    with EmbeddedStore(db) as a, EmbeddedStore(clean) as b:
+        assert _links(a.query(LINKS).rows) == _links(b.query(LINKS).rows)

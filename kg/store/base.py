@@ -180,7 +180,7 @@ class Store(ABC):
         started = time.perf_counter()
         version = graph.extractor_version
         _check_ids(graph)
-        graph = self._unify_paper_ids(graph)
+        graph, replaced = self._unify_paper_ids(graph)
         known = self._known_hashes([p.id for p in graph.papers])
         blanked = [p.id for p in graph.papers if not p.abstract.strip() and known.get(p.id, ("", "", False))[2]]
         if blanked:
@@ -195,12 +195,15 @@ class Store(ABC):
         used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
         # A variant's family must exist even when only the variant was mentioned.
         needed = used | {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
-        entities, stored_keys = self._merge_stored_aliases([e for e in graph.entities if e.key in needed])
+        # One row per key: entities new to the store are created, not merged.
+        unique = {e.key: e for e in reversed(graph.entities) if e.key in needed}
+        entities, stored_keys = self._merge_stored_aliases([unique[k] for k in dict.fromkeys(e.key for e in graph.entities) if k in unique])
         rewritten = [p.id for p in changed if p.id in known]
         # Entities that may lose their last link: those the rewritten papers mention now.
         # A paper left half-written by a crash (blank hash) means unknown candidates: sweep all.
-        crashed = any(not known[pid][0] for pid in rewritten)
-        candidates = [] if crashed else self._linked_entities(rewritten)
+        # Replaced papers (stored by title hash, now known by arXiv id) take their links along.
+        sweep_all = bool(replaced) or any(not known[pid][0] for pid in rewritten)
+        candidates = [] if sweep_all else self._linked_entities(rewritten)
 
         steps: list[tuple[str, list[dict[str, Any]]]] = [
             (self.UPDATE_PAPERS, [paper_row(p, version) for p in changed if p.id in known]),
@@ -210,17 +213,19 @@ class Store(ABC):
             (self.CREATE_ENTITIES, [entity_row(e) for e in entities if e.key not in stored_keys]),
             (self.CREATE_LINKS, [link_row(l) for l in links]),
             (self.MERGE_VARIANTS, [{"variant": v.variant_key, "family": v.family_key} for v in used_variants]),
-            (self.MARK_WRITTEN, [{"id": p.id, "hash": p.content_hash, "extractor": version} for p in changed]),
+            # After the successors exist (with blank hashes): a kill from here on is seen next time.
+            (self.DELETE_PAPERS, [{"id": pid} for pid in replaced]),
         ]
-        for cypher, rows in steps:
-            for chunk in batched(rows, batch_size):
-                self._write_rows(cypher, list(chunk))
-                if progress:
-                    progress(len(chunk))
-        if crashed:
-            self.query(self.DELETE_ORPHANS, write=True)
+        self._run_steps(steps, batch_size, progress)
+        # Orphans go before the hashes are set: a build killed before this point leaves
+        # blank hashes, and the next build sweeps the whole graph.
+        if sweep_all:
+            for _ in range(2):  # a family loses its last variant in the first round
+                self.query(self.DELETE_ORPHANS, write=True)
         else:
             self._delete_orphans(candidates, batch_size)
+        marks = [{"id": p.id, "hash": p.content_hash, "extractor": version} for p in changed]
+        self._run_steps([(self.MARK_WRITTEN, marks)], batch_size, progress)
         return WriteResult(
             papers_written=len(changed),
             papers_skipped=len(graph.papers) - len(changed),
@@ -254,18 +259,28 @@ class Store(ABC):
             keys.update(k for row in res.rows for k in row if k)
         return sorted(keys)
 
+    def _run_steps(
+        self, steps: list[tuple[str, list[dict[str, Any]]]], batch_size: int, progress: Callable[[int], None] | None
+    ) -> None:
+        for cypher, rows in steps:
+            for chunk in batched(rows, batch_size):
+                self._write_rows(cypher, list(chunk))
+                if progress:
+                    progress(len(chunk))
+
     def _delete_orphans(self, keys: list[str], batch_size: int) -> None:
         """Delete the entities among ``keys`` that nothing links any more (variants before families)."""
         for _ in range(2):  # a family loses its last variant in the first round
             for chunk in batched(keys, batch_size):
                 self._write_rows(self.DELETE_ORPHANS_AMONG, [{"key": k} for k in chunk])
 
-    def _unify_paper_ids(self, graph: Graph) -> Graph:
+    def _unify_paper_ids(self, graph: Graph) -> tuple[Graph, list[str]]:
         """One node per paper across builds: arXiv id beats title hash, whichever came first.
 
         A stored paper with the same title key but the other kind of id is
-        either replaced (stored by title hash, now known by arXiv id) or adopted
-        (stored by arXiv id, now read by title only: the new paper takes its id).
+        either replaced (stored by title hash, now known by arXiv id: its id is
+        returned, for ``write`` to delete) or adopted (stored by arXiv id, now
+        read by title only: the new paper takes its id).
         """
         tkeys = {title_id(p.title): p for p in graph.papers}
         stored: dict[str, str] = {}
@@ -292,16 +307,13 @@ class Store(ABC):
                 renamed[paper.id] = old
             elif old == tkey:  # the store only knew the title; we know the arXiv id
                 replaced.append(old)
-        if replaced:
-            self._write_rows("UNWIND $rows AS r MATCH (p:Paper {id: r.id}) DETACH DELETE p", [{"id": i} for i in replaced])
-            self.query(self.DELETE_ORPHANS, write=True)  # rare: what the replaced papers alone named
         if not renamed:
-            return graph
+            return graph, replaced
         return replace(
             graph,
             papers=[replace(p, id=renamed.get(p.id, p.id)) for p in graph.papers],
             links=[replace(l, paper_id=renamed.get(l.paper_id, l.paper_id)) for l in graph.links],
-        )
+        ), replaced
 
     def _merge_stored_aliases(self, entities: list[Entity]) -> tuple[list[Entity], set[str]]:
         """Entities with the aliases already stored for them added (a later build never forgets
@@ -328,6 +340,7 @@ class Store(ABC):
     )
     UPDATE_PAPERS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET " + _PAPER_FIELDS
     CREATE_PAPERS = "UNWIND $rows AS r CREATE (p:Paper {id: r.id}) SET " + _PAPER_FIELDS
+    DELETE_PAPERS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) DETACH DELETE p"
     # Last step of a paper's write: until it runs, the paper counts as changed.
     MARK_WRITTEN = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET p.hash = r.hash, p.extractor = r.extractor"
     # OPTIONAL: LadybugDB then follows the paper's own links instead of joining the whole
