@@ -14,7 +14,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as _date
 
@@ -39,6 +39,8 @@ __all__ = [
     "resolve_center",
     "ego_subgraph",
     "limit_nodes",
+    "induced_subgraph",
+    "most_common",
     "thin_edges",
     "communities",
     "community_labels",
@@ -142,6 +144,7 @@ def paper_graph(
     min_shared: int = 1,
     exclude: Collection[str] = (),
     max_pairs: int | None = MAX_PAIRS,
+    df: Mapping[str, int] | None = None,
 ) -> nx.Graph:
     """Papers linked when they share entities; weight = sum of the shared entities' rarity.
 
@@ -152,6 +155,12 @@ def paper_graph(
     When the entities would link more than ``max_pairs`` paper pairs, the most
     common ones (the least informative) link none; ``g.graph["dropped_common"]``
     lists them as ``(name, papers)``.
+
+    ``df`` is for a ``graph`` that holds only some papers of a larger one (what
+    ``kg.export.select`` read from a store): the number of papers of the larger
+    graph that mention each entity of ``types``. Weights and the common entities
+    left out are then those of the larger graph, so the result is its subgraph
+    induced on these papers.
     """
     if min_shared < 1:
         raise ExportError(f"--min-shared must be at least 1 (got {min_shared})")
@@ -161,8 +170,16 @@ def paper_graph(
         for link in by_paper[pid]:
             if link.entity_key not in exclude:
                 papers_of[link.entity_key].append(pid)
-    dropped = _drop_most_common(papers_of, max_pairs)
-    g = nx.Graph(view="papers", dropped_common=[(entities[k].name, n) for k, n in dropped])
+    if df is None:
+        counts = {key: len(pids) for key, pids in papers_of.items()}
+    else:
+        counts = {key: n for key, n in df.items() if key not in exclude}
+    dropped = most_common(counts, max_pairs)
+    for key, _ in dropped:
+        papers_of.pop(key, None)
+    g = nx.Graph(
+        view="papers", dropped_common=[(entities[k].name if k in entities else k, n) for k, n in dropped]
+    )
     _add_paper_nodes(g, graph)
     # Pair enumeration is O(sum df^2): keep the inner loop to plain dict/list operations.
     pairs: dict[tuple[str, str], list[str]] = {}
@@ -177,7 +194,7 @@ def paper_graph(
                     pairs[(a, b)] = [key]
                 else:
                     keys.append(key)
-    weight_of = {key: rarity(len(pids)) for key, pids in papers_of.items()}
+    weight_of = {key: rarity(len(pids) if df is None else df[key]) for key, pids in papers_of.items()}
     type_of = {key: entities[key].type.value for key in papers_of}
     name_of = {key: entities[key].name for key in papers_of}
 
@@ -198,32 +215,44 @@ def paper_graph(
     return g
 
 
-def _drop_most_common(papers_of: dict[str, list[str]], max_pairs: int | None) -> list[tuple[str, int]]:
-    """Remove the most common entities from ``papers_of`` until they link at most ``max_pairs`` pairs.
+def most_common(counts: Mapping[str, int], max_pairs: int | None) -> list[tuple[str, int]]:
+    """The most common entities (key, papers), most first, whose removal leaves at most ``max_pairs`` paper pairs.
 
-    An entity in df papers links df*(df-1)/2 pairs while weighing least
+    ``counts`` maps each entity to the number of papers mentioning it. An
+    entity in df papers links df*(df-1)/2 pairs while weighing least
     (``rarity``), so a few very common ones would cost most of the time.
     """
     if max_pairs is None:
         return []
-    total = sum(len(p) * (len(p) - 1) // 2 for p in papers_of.values())
+    total = sum(n * (n - 1) // 2 for n in counts.values())
     dropped: list[tuple[str, int]] = []
-    for key in sorted(papers_of, key=lambda k: (-len(papers_of[k]), k)):
+    for key in sorted(counts, key=lambda k: (-counts[k], k)):
         if total <= max_pairs:
             break
-        df = len(papers_of.pop(key))
+        df = counts[key]
         total -= df * (df - 1) // 2
         dropped.append((key, df))
     return dropped
 
 
-def bipartite_graph(graph: Graph, *, types: Iterable[EntityType | str] | None = None) -> nx.Graph:
-    """Papers and entities (of ``types``); an edge per mention, weight = the entity's rarity."""
+def bipartite_graph(
+    graph: Graph, *, types: Iterable[EntityType | str] | None = None, df: Mapping[str, int] | None = None
+) -> nx.Graph:
+    """Papers and entities (of ``types``); an edge per mention, weight = the entity's rarity.
+
+    ``df``, as for ``paper_graph``: mention counts in a larger graph of which
+    ``graph`` holds some papers; every entity of ``graph`` it counts is then a
+    node, linked or not, with the larger graph's ``df`` and weights.
+    """
     by_paper, entities = _links_by_paper(graph, _type_set(types))
-    df = Counter(link.entity_key for links in by_paper.values() for link in links)
+    if df is None:
+        df = Counter(link.entity_key for links in by_paper.values() for link in links)
+        keys = sorted(df)
+    else:
+        keys = sorted(key for key in entities if df.get(key, 0) > 0)
     g = nx.Graph(view="bipartite")
     _add_paper_nodes(g, graph, paper_node)
-    for key in sorted(df):
+    for key in keys:
         ent = entities[key]
         g.add_node(
             entity_node(key),
@@ -345,7 +374,18 @@ def ego_subgraph(g: nx.Graph, graph: Graph, center: Center, depth: int = 1) -> n
                 dist[nb] = dist[node] + 1
                 queue.append(nb)
     keep = [n for n, d in dist.items() if d <= depth]
-    return g.subgraph(keep).copy()
+    return induced_subgraph(g, keep)
+
+
+def induced_subgraph(g: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
+    """A copy of ``g`` restricted to ``nodes``, in ``g``'s node and edge order.
+
+    ``g.subgraph(nodes)`` iterates a small node set in set order, which follows
+    the process's string hash seed; Louvain depends on node order, so the same
+    input would not always give the same communities.
+    """
+    keep = set(nodes)
+    return nx.subgraph_view(g, filter_node=keep.__contains__).copy()
 
 
 def limit_nodes(g: nx.Graph, max_nodes: int | None) -> tuple[nx.Graph, list[Hashable]]:
@@ -356,7 +396,7 @@ def limit_nodes(g: nx.Graph, max_nodes: int | None) -> tuple[nx.Graph, list[Hash
         raise ExportError(f"--max-nodes must be at least 1 (got {max_nodes})")
     strength = dict(g.degree(weight="weight"))
     ranked = sorted(g.nodes, key=lambda n: (-strength[n], str(n)))
-    return g.subgraph(ranked[:max_nodes]).copy(), ranked[max_nodes:]
+    return induced_subgraph(g, ranked[:max_nodes]), ranked[max_nodes:]
 
 
 def thin_edges(g: nx.Graph, per_node: int) -> tuple[nx.Graph, int]:

@@ -29,21 +29,29 @@ checkpoint stays its own entity whether or not some paper also names its family.
 
 Links. One ``Link`` per (paper, entity): the strongest role (``ROLE_PRIORITY``) with
 its evidence, counts summed.
+
+Streaming. ``Resolver`` does the same in two passes with memory bounded by the distinct
+names, not by the corpus: ``add(paper_mentions)`` remembers each mention's name, type,
+aliases and family once per distinct combination (a "signature") plus two integers per
+mention; ``finish()`` groups the signatures into entities; ``links(chunk)`` then turns the
+same mentions, replayed in the same order (role, count and evidence only), into links.
+``resolve`` is the one-pass convenience over it; both give the same graph for any chunking.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import replace
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from kg.extract.components.urls import canonical_url
 from kg.extract.lexicon import load_lexicon
 from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Paper, PaperMentions, Role, Variant
 from kg.text import match_key
 
-__all__ = ["resolve"]
+__all__ = ["Resolver", "Resolution", "resolve", "mention_facts"]
 
 _TYPE_ORDER = {
     EntityType.MODEL: 0,
@@ -115,229 +123,400 @@ def _same_expansion(a: tuple[frozenset[str], ...], b: list[frozenset[str]]) -> b
 
 
 class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+    """Union-find over 0..n-1 where the smaller root wins: a set's root is its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
 
     def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
         return x
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller index is the root: deterministic
-            if ra < rb:
-                self.parent[rb] = ra
+        if ra < rb:
+            self.parent[rb] = ra
+        elif rb < ra:
+            self.parent[ra] = rb
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """What resolution needs of a mention, computed once per distinct (name, type, aliases, family)."""
+
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...]  # size/checkpoint variants of the name removed (see ``variant_aliases``)
+    family: str | None
+    url: bool
+    name_key: str
+    long_forms: tuple[frozenset[str], ...]
+    alias_keys: tuple[str, ...]
+    gazetteer: tuple[tuple[str, object], ...]  # (match key of the form, its record), same kind only
+    variant_aliases: tuple[str, ...]
+
+
+#: What pass two needs of a paper: its id and, per mention in order, (role, count, evidence).
+MentionFacts = tuple[str, tuple[tuple[Role, int, str], ...]]
+
+
+def mention_facts(pm: PaperMentions) -> MentionFacts:
+    """The part of a paper's mentions that ``Resolution.links`` reads (the rest was resolved)."""
+    return pm.paper.id, tuple((m.role, m.count, m.evidence) for m in pm.mentions)
+
+
+class Resolver:
+    """Pass one of resolution: ``add`` every paper's mentions in order, then ``finish``."""
+
+    def __init__(self, extractor_version: str, *, keep_papers: bool = False) -> None:
+        self.extractor_version = extractor_version
+        self.papers: list[Paper] = []  # only with keep_papers
+        self._keep_papers = keep_papers
+        self._lex = load_lexicon()
+        self._sig_ids: dict[tuple, int] = {}
+        self._sigs: list[_Signature] = []
+        self._mention_sig = array("q")
+        self._mention_paper = array("q")
+        self._paper_index: dict[str, int] = {}
+        # (size/checkpoint alias, name of the mention that had it), in first-seen order
+        self._variant_aliases: dict[tuple[str, str], None] = {}
+
+    @property
+    def mentions(self) -> int:
+        return len(self._mention_sig)
+
+    def add(self, pm: PaperMentions) -> None:
+        """Remember one paper's mentions (their evidence is not kept: ``links`` gets it again)."""
+        index = self._paper_index.get(pm.paper.id)
+        if index is None:
+            index = self._paper_index[pm.paper.id] = len(self._paper_index)
+            if self._keep_papers:
+                self.papers.append(pm.paper)
+        for m in pm.mentions:
+            raw = (m.name, m.type, m.aliases, m.family)
+            sid = self._sig_ids.get(raw)
+            if sid is None:
+                sid = self._sig_ids[raw] = len(self._sigs)
+                self._sigs.append(self._signature(m))
+            sig = self._sigs[sid]
+            for alias in sig.variant_aliases:
+                self._variant_aliases.setdefault((alias, sig.name), None)
+            self._mention_sig.append(sid)
+            self._mention_paper.append(index)
+
+    def _signature(self, m: Mention) -> _Signature:
+        url = _is_url_type(m.type)
+        var = () if url else tuple(a for a in m.aliases if _is_variant_of(a, m.name))
+        if var:
+            # "MusicGen-Large" as an alias of "MusicGen": the paper names the system; the
+            # checkpoint stays its own entity (a VARIANT_OF edge), not a bridge between papers
+            m = replace(m, aliases=tuple(a for a in m.aliases if a not in var))
+        gazetteer = []
+        if not url:
+            for f in (m.name, *m.aliases):
+                rec = self._lex.lookup(f)
+                # (a record of the other kind is another thing with the same name: a paper's own
+                # method "ABO" is not the ABO data set)
+                if rec is not None and _same_kind(rec.type, m.type):
+                    gazetteer.append((match_key(f), rec))
+        return _Signature(
+            name=m.name,
+            type=m.type,
+            aliases=m.aliases,
+            family=m.family,
+            url=url,
+            name_key=_form_key(m.name, url),
+            long_forms=_long_forms(m),
+            alias_keys=tuple(_form_key(a, url) for a in m.aliases),
+            gazetteer=tuple(gazetteer),
+            variant_aliases=var,
+        )
+
+    # -- finish -----------------------------------------------------------------------
+    def finish(self) -> Resolution:
+        """Group the mentions into entities and variants (pass one's end)."""
+        sigs = self._sigs
+        cluster_key, split_names = self._split_acronyms()
+        # nodes: distinct (signature, cluster key), numbered by first occurrence
+        node_ids: dict[tuple[int, str], int] = {}
+        nodes: list[tuple[int, str]] = []
+        node_count: list[int] = []
+        mention_node = array("q")
+        for i, sid in enumerate(self._mention_sig):
+            ck = cluster_key.get(i) or sigs[sid].name_key
+            nid = node_ids.get((sid, ck))
+            if nid is None:
+                nid = node_ids[(sid, ck)] = len(nodes)
+                nodes.append((sid, ck))
+                node_count.append(0)
+            node_count[nid] += 1
+            mention_node.append(nid)
+        del node_ids, cluster_key
+
+        # -- merge through shared keys: cluster keys, aliases and gazetteer records
+        uf = _UnionFind(len(nodes))
+        owner: dict[str, int] = {}
+        for nid, (sid, ck) in enumerate(nodes):
+            sig = sigs[sid]
+            keys = {ck}
+            # an ambiguous acronym used as an alias must not bridge two systems
+            keys.update(k for k in sig.alias_keys if k not in split_names)
+            keys.update("gaz:" + rec.key for mk, rec in sig.gazetteer if mk not in split_names)
+            for k in sorted(keys):
+                if k in owner:
+                    uf.union(owner[k], nid)
+                else:
+                    owner[k] = nid
+        del owner
+        groups: dict[int, list[int]] = defaultdict(list)
+        for nid in range(len(nodes)):
+            groups[uf.find(nid)].append(nid)
+        roots = sorted(groups)
+
+        # -- type, and the names each group is called by
+        plans = []
+        need_papers: set[int] = set()
+        for root in roots:
+            members = groups[root]
+            url = any(sigs[nodes[n][0]].url for n in members)
+            rec = None
+            if not url:
+                rec = next(
+                    (r for n in members for mk, r in sigs[nodes[n][0]].gazetteer if mk not in split_names), None
+                )
+            votes: Counter[EntityType] = Counter()
+            names: Counter[str] = Counter()
+            for n in members:
+                sig = sigs[nodes[n][0]]
+                votes[sig.type] += node_count[n]
+                names[canonical_url(sig.name) if url else sig.name] += node_count[n]
+            top = max(votes.values())
+            tied = [t for t, v in votes.items() if v == top]
+            etype = EntityType(rec.type) if rec is not None and EntityType(rec.type) in tied else min(tied, key=_TYPE_ORDER.get)
+            rec_name = None
+            if rec is not None:
+                rec_keys = {match_key(f) for f in rec.forms}
+                if any(match_key(sigs[nodes[n][0]].name) in rec_keys for n in members):
+                    rec_name = rec.name
+            most = max(names.values())
+            if not url and rec_name is None and sum(1 for v in names.values() if v == most) > 1:
+                need_papers.add(root)  # a tie on mentions: the name more papers use wins
+            plans.append((root, url, etype, rec_name, names))
+        papers_per = self._papers_per_name(need_papers, uf, nodes, mention_node)
+
+        # -- keys and entities, in the order of each group's first mention
+        entities: list[Entity] = []
+        group_key: dict[int, str] = {}
+        used_keys: set[str] = set()
+        alias_index: dict[str, str] = {}  # form key -> entity key (for family lookup)
+        for root, url, etype, rec_name, names in plans:
+            members = groups[root]
+            if url:
+                name = sorted(names, key=lambda s: (-names[s], s))[0]
+                key = name
             else:
-                self.parent[ra] = rb
+                if rec_name is not None:
+                    name = rec_name
+                else:
+                    per = papers_per.get(root, {})
+                    name = sorted(names, key=lambda s: (-names[s], -per.get(s, 0), len(s), s))[0]
+                own_keys = {nodes[n][1] for n in members}
+                key = match_key(name)
+                if key not in own_keys:
+                    split = sorted(k for k in own_keys if k.startswith(key + "~"))
+                    key = split[0] if split else key
+            base, k = key, 2
+            while key in used_keys:
+                key = f"{base}~{k}"
+                k += 1
+            used_keys.add(key)
+            group_key[root] = key
+            forms: dict[str, str] = {}
+            for n in members:
+                sig = sigs[nodes[n][0]]
+                for f in (sig.name, *sig.aliases):
+                    f = f.strip()
+                    if f and f.casefold() != name.casefold():
+                        forms.setdefault(f.casefold(), f)
+            aliases = tuple(sorted(forms.values(), key=lambda s: (s.casefold(), s)))
+            entities.append(Entity(key=key, name=name, type=etype, aliases=aliases))
+            for f in (name, *aliases):
+                alias_index.setdefault(_form_key(f, url), key)
+
+        variants = self._variants(entities, roots, groups, group_key, nodes, alias_index)
+        node_key = [group_key[uf.find(n)] for n in range(len(nodes))]
+        return Resolution(
+            entities=entities,
+            variants=variants,
+            extractor_version=self.extractor_version,
+            _node_key=node_key,
+            _mention_node=mention_node,
+            _paper_index=self._paper_index,
+        )
+
+    def _split_acronyms(self) -> tuple[dict[int, str], set[str]]:
+        """Cluster keys of mentions whose name is an acronym with long forms, and the names split.
+
+        Mentions of a name are clustered by their long forms in order; the largest cluster
+        keeps the plain key, the others get ``<key>~<stems>``. Names no mention defines
+        keep their key (not stored here).
+        """
+        sigs = self._sigs
+        defined = {s.name_key for s in sigs if s.long_forms}
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for i, sid in enumerate(self._mention_sig):
+            nk = sigs[sid].name_key
+            if nk in defined:
+                by_name[nk].append(i)
+        cluster_key: dict[int, str] = {}
+        split_names: set[str] = set()
+        for nk, idxs in by_name.items():
+            clusters: list[tuple[list[frozenset[str]], list[int]]] = []
+            plain: list[int] = []
+            for i in idxs:
+                lf = sigs[self._mention_sig[i]].long_forms
+                if not lf:
+                    plain.append(i)
+                    continue
+                for c_forms, c_idx in clusters:
+                    if _same_expansion(lf, c_forms):
+                        c_forms.extend(lf)
+                        c_idx.append(i)
+                        break
+                else:
+                    clusters.append((list(lf), [i]))
+            clusters.sort(key=lambda c: (-len(c[1]), c[1][0]))
+            clusters[0][1].extend(plain)
+            if len(clusters) > 1:
+                split_names.add(nk)
+            for ci, (forms, c_idx) in enumerate(clusters):
+                key = nk if ci == 0 else f"{nk}~{''.join(sorted(forms[0]))}"
+                if key != nk:
+                    for i in c_idx:
+                        cluster_key[i] = key
+        return cluster_key, split_names
+
+    def _papers_per_name(
+        self, roots: set[int], uf: _UnionFind, nodes: list[tuple[int, str]], mention_node: array
+    ) -> dict[int, dict[str, int]]:
+        """For the groups in ``roots``: how many distinct papers use each of their names."""
+        if not roots:
+            return {}
+        seen: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        sigs = self._sigs
+        for nid, paper in zip(mention_node, self._mention_paper):
+            root = uf.find(nid)
+            if root in roots:
+                seen[root][sigs[nodes[nid][0]].name].add(paper)
+        return {root: {name: len(ps) for name, ps in by_name.items()} for root, by_name in seen.items()}
+
+    def _variants(
+        self,
+        entities: list[Entity],
+        roots: list[int],
+        groups: dict[int, list[int]],
+        group_key: dict[int, str],
+        nodes: list[tuple[int, str]],
+        alias_index: dict[str, str],
+    ) -> list[Variant]:
+        """VARIANT_OF edges; family (and checkpoint) entities no paper names bare are appended to ``entities``."""
+        from kg.extract.components.assemble import family_of
+
+        sigs = self._sigs
+        variants: set[tuple[str, str]] = set()
+        ent_by_key = {e.key: e for e in entities}
+        for root in roots:
+            ek = group_key[root]
+            ent = ent_by_key[ek]
+            fams = {sigs[nodes[n][0]].family for n in groups[root] if sigs[nodes[n][0]].family}
+            if not fams and ent.type == EntityType.MODEL:
+                f = family_of(ent.name)
+                if f:
+                    fams.add(f)
+            for fam in sorted(fams):
+                fk = alias_index.get(match_key(fam))
+                if fk is None:
+                    fk = match_key(fam)
+                    if fk not in ent_by_key:
+                        fe = Entity(key=fk, name=fam, type=ent.type, aliases=())
+                        entities.append(fe)
+                        ent_by_key[fk] = fe
+                    alias_index[fk] = fk
+                if fk != ek:
+                    variants.add((ek, fk))
+        for alias, family_name in self._variant_aliases:
+            fk = alias_index.get(_form_key(family_name, False))
+            if fk is None:
+                continue
+            vk = alias_index.get(match_key(alias))
+            if vk is None:
+                vk = match_key(alias)
+                ve = Entity(key=vk, name=alias, type=ent_by_key[fk].type, aliases=())
+                entities.append(ve)
+                ent_by_key[vk] = ve
+                alias_index[vk] = vk
+            if vk != fk:
+                variants.add((vk, fk))
+        return [Variant(v, f) for v, f in sorted(variants)]
+
+
+@dataclass
+class Resolution:
+    """Pass one's result: the entities and variants, and what ``links`` needs for pass two."""
+
+    entities: list[Entity]
+    variants: list[Variant]
+    extractor_version: str
+    _node_key: list[str] = field(repr=False)
+    _mention_node: array = field(repr=False)
+    _paper_index: dict[str, int] = field(repr=False)
+    _cursor: int = field(default=0, repr=False)
+
+    def links(self, chunk: Iterable[MentionFacts]) -> list[Link]:
+        """The links of the next papers, given in the order ``Resolver.add`` saw them.
+
+        One link per (paper, entity): the strongest role with its evidence, counts summed;
+        ordered by paper (first seen), then entity key. A paper's mentions must all be in
+        one chunk.
+        """
+        best: dict[tuple[int, str], tuple[Role, str]] = {}
+        counts: dict[tuple[int, str], int] = defaultdict(int)
+        ids: dict[int, str] = {}
+        node_key, mention_node, cursor = self._node_key, self._mention_node, self._cursor
+        for pid, facts in chunk:
+            index = self._paper_index[pid]
+            ids[index] = pid
+            for role, count, evidence in facts:
+                lk = (index, node_key[mention_node[cursor]])
+                cursor += 1
+                counts[lk] += max(1, count)
+                cur = best.get(lk)
+                if cur is None or ROLE_PRIORITY[role] > ROLE_PRIORITY[cur[0]] or (
+                    ROLE_PRIORITY[role] == ROLE_PRIORITY[cur[0]] and not cur[1] and evidence
+                ):
+                    best[lk] = (role, evidence)
+        self._cursor = cursor
+        return [
+            Link(paper_id=ids[index], entity_key=ek, role=role, count=counts[(index, ek)], evidence=ev)
+            for (index, ek), (role, ev) in sorted(best.items(), key=lambda kv: kv[0])
+        ]
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
     """Merge per-paper mentions into one graph of papers, entities, links and variants."""
-    lex = load_lexicon()
-    papers: list[Paper] = []
-    seen_papers: set[str] = set()
-    flat: list[tuple[str, Mention]] = []  # (paper id, mention)
-    variant_aliases: list[tuple[str, Mention]] = []  # (size/checkpoint alias, the family's mention)
+    resolver = Resolver(extractor_version, keep_papers=True)
+    facts = []
     for pm in items:
-        if pm.paper.id not in seen_papers:
-            seen_papers.add(pm.paper.id)
-            papers.append(pm.paper)
-        for m in pm.mentions:
-            var = () if _is_url_type(m.type) else tuple(a for a in m.aliases if _is_variant_of(a, m.name))
-            if var:
-                # "MusicGen-Large" as an alias of "MusicGen": the paper names the system; the
-                # checkpoint stays its own entity (a VARIANT_OF edge), not a bridge between papers
-                m = replace(m, aliases=tuple(a for a in m.aliases if a not in var))
-                variant_aliases.extend((a, m) for a in var)
-            flat.append((pm.paper.id, m))
-
-    uf = _UnionFind()
-    # -- split names whose acronym long forms disagree between papers
-    by_name: dict[str, list[int]] = defaultdict(list)
-    for i, (_, m) in enumerate(flat):
-        by_name[_form_key(m.name, _is_url_type(m.type))].append(i)
-    name_key_of: dict[int, str] = {}
-    for nk, idxs in by_name.items():
-        clusters: list[tuple[list[frozenset[str]], list[int]]] = []
-        plain: list[int] = []
-        for i in idxs:
-            lf = _long_forms(flat[i][1])
-            if not lf:
-                plain.append(i)
-                continue
-            for c_forms, c_idx in clusters:
-                if _same_expansion(lf, c_forms):
-                    c_forms.extend(lf)
-                    c_idx.append(i)
-                    break
-            else:
-                clusters.append((list(lf), [i]))
-        clusters.sort(key=lambda c: (-len(c[1]), min(c[1])))
-        if clusters:
-            clusters[0][1].extend(plain)
-        else:
-            clusters = [(set(), plain)]
-        for ci, (forms, c_idx) in enumerate(clusters):
-            key = nk if ci == 0 else f"{nk}~{''.join(sorted(forms[0]))}"
-            for i in c_idx:
-                name_key_of[i] = key
-                uf.union(c_idx[0], i)
-    split_names = {nk for nk, idxs in by_name.items() if len({name_key_of[i] for i in idxs}) > 1}
-
-    # -- merge through shared aliases and gazetteer records
-    owner: dict[str, int] = {}
-    for i, (_, m) in enumerate(flat):
-        url = _is_url_type(m.type)
-        keys = {name_key_of[i]}
-        for a in m.aliases:
-            k = _form_key(a, url)
-            if k in split_names:
-                continue  # an ambiguous acronym used as an alias must not bridge two systems
-            keys.add(k)
-        if not url:
-            for f in (m.name, *m.aliases):
-                rec = lex.lookup(f)
-                # (a record of the other kind is another thing with the same name: a paper's own
-                # method "ABO" is not the ABO data set)
-                if rec is not None and match_key(f) not in split_names and _same_kind(rec.type, m.type):
-                    keys.add("gaz:" + rec.key)
-        for k in sorted(keys):
-            if k in owner:
-                uf.union(owner[k], i)
-            else:
-                owner[k] = i
-
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(flat)):
-        groups[uf.find(i)].append(i)
-
-    entities: list[Entity] = []
-    key_of_group: dict[int, str] = {}
-    used_keys: set[str] = set()
-    alias_index: dict[str, str] = {}  # form key -> entity key (for family lookup)
-    for root in sorted(groups):
-        idxs = groups[root]
-        ms = [flat[i][1] for i in idxs]
-        url = any(_is_url_type(m.type) for m in ms)
-        # type: majority vote
-        rec = None
-        if not url:
-            for m in ms:
-                for f in (m.name, *m.aliases):
-                    r = lex.lookup(f)
-                    if r is not None and match_key(f) not in split_names and _same_kind(r.type, m.type):
-                        rec = r
-                        break
-                if rec:
-                    break
-        votes = Counter(m.type for m in ms)
-        top = max(votes.values())
-        tied = [t for t, v in votes.items() if v == top]
-        if rec is not None and EntityType(rec.type) in tied:
-            etype = EntityType(rec.type)
-        else:
-            etype = min(tied, key=lambda t: _TYPE_ORDER[t])
-        # canonical name
-        if url:
-            names = Counter(canonical_url(m.name) for m in ms)
-            name = sorted(names, key=lambda s: (-names[s], s))[0]
-            key = name
-        else:
-            if rec is not None and any(match_key(m.name) in {match_key(f) for f in rec.forms} for m in ms):
-                name = rec.name
-            else:
-                names = Counter(m.name for m in ms)
-                papers_per: dict[str, set[str]] = defaultdict(set)
-                for i in idxs:
-                    papers_per[flat[i][1].name].add(flat[i][0])
-                name = sorted(names, key=lambda s: (-names[s], -len(papers_per[s]), len(s), s))[0]
-            own_keys = {name_key_of[i] for i in idxs}
-            key = match_key(name)
-            if key not in own_keys:
-                split = sorted(k for k in own_keys if k.startswith(key + "~"))
-                key = split[0] if split else key
-        base, n = key, 2
-        while key in used_keys:
-            key = f"{base}~{n}"
-            n += 1
-        used_keys.add(key)
-        key_of_group[root] = key
-        forms: dict[str, str] = {}
-        for m in ms:
-            for f in (m.name, *m.aliases):
-                f = f.strip()
-                if f and f.casefold() != name.casefold():
-                    forms.setdefault(f.casefold(), f)
-        aliases = tuple(sorted(forms.values(), key=lambda s: (s.casefold(), s)))
-        entities.append(Entity(key=key, name=name, type=etype, aliases=aliases))
-        for f in (name, *aliases):
-            alias_index.setdefault(_form_key(f, url), key)
-
-    # -- links
-    best: dict[tuple[str, str], tuple[Role, str]] = {}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for root, idxs in groups.items():
-        ek = key_of_group[root]
-        for i in idxs:
-            pid, m = flat[i]
-            lk = (pid, ek)
-            counts[lk] += max(1, m.count)
-            cur = best.get(lk)
-            if cur is None or ROLE_PRIORITY[m.role] > ROLE_PRIORITY[cur[0]] or (
-                ROLE_PRIORITY[m.role] == ROLE_PRIORITY[cur[0]] and not cur[1] and m.evidence
-            ):
-                best[lk] = (m.role, m.evidence)
-    paper_order = {p.id: k for k, p in enumerate(papers)}
-    links = [
-        Link(paper_id=pid, entity_key=ek, role=role, count=counts[(pid, ek)], evidence=ev)
-        for (pid, ek), (role, ev) in sorted(best.items(), key=lambda kv: (paper_order[kv[0][0]], kv[0][1]))
-    ]
-
-    # -- variants and family entities
-    variants: set[tuple[str, str]] = set()
-    ent_by_key = {e.key: e for e in entities}
-    from kg.extract.components.assemble import family_of
-
-    for root, idxs in sorted(groups.items()):
-        ek = key_of_group[root]
-        ent = ent_by_key[ek]
-        fams = {flat[i][1].family for i in idxs if flat[i][1].family}
-        if not fams and ent.type == EntityType.MODEL:
-            f = family_of(ent.name)
-            if f:
-                fams.add(f)
-        for fam in sorted(fams):
-            fk = alias_index.get(match_key(fam))
-            if fk is None:
-                fk = match_key(fam)
-                if fk not in ent_by_key:
-                    fe = Entity(key=fk, name=fam, type=ent.type, aliases=())
-                    entities.append(fe)
-                    ent_by_key[fk] = fe
-                alias_index[fk] = fk
-            if fk != ek:
-                variants.add((ek, fk))
-    for alias, m in variant_aliases:
-        fk = alias_index.get(_form_key(m.name, False))
-        if fk is None:
-            continue
-        vk = alias_index.get(match_key(alias))
-        if vk is None:
-            vk = match_key(alias)
-            ve = Entity(key=vk, name=alias, type=ent_by_key[fk].type, aliases=())
-            entities.append(ve)
-            ent_by_key[vk] = ve
-            alias_index[vk] = vk
-        if vk != fk:
-            variants.add((vk, fk))
+        resolver.add(pm)
+        facts.append(mention_facts(pm))
+    resolution = resolver.finish()
     return Graph(
-        papers=papers,
-        entities=entities,
-        links=links,
-        variants=[Variant(v, f) for v, f in sorted(variants)],
+        papers=resolver.papers,
+        entities=resolution.entities,
+        links=resolution.links(facts),
+        variants=resolution.variants,
         extractor_version=extractor_version,
     )

@@ -20,17 +20,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class _FakeStore:
-    """Stands in for a store where only the export's handling is under test."""
+    """Stands in for the store ``open_store`` would open: a real embedded store of ``graph``,
+    whatever the options say (``kg export`` reads it with queries, kg.export.select)."""
 
     closed = False
 
-    def __init__(self, graph):
-        self.graph = graph
+    def __init__(self, graph, path: Path):
+        from kg.store.embedded import EmbeddedStore
 
-    def load_graph(self):
-        return self.graph
+        if not path.exists():
+            with EmbeddedStore(path, writable=True) as store:
+                store.write(graph)
+        self.store = EmbeddedStore(path)
+
+    def query(self, cypher, params=None, *, write=False):
+        return self.store.query(cypher, params, write=write)
 
     def close(self):
+        self.store.close()
         _FakeStore.closed = True
 
     def __enter__(self):
@@ -40,13 +47,13 @@ class _FakeStore:
         self.close()
 
 
-def _app(graph=None) -> tuple[typer.Typer, list]:
+def _app(tmp_path: Path, graph=None) -> tuple[typer.Typer, list]:
     calls: list = []
     app = typer.Typer()
 
     def open_store(db, uri):
         calls.append((db, uri))
-        return _FakeStore(graph if graph is not None else demo_graph())
+        return _FakeStore(graph if graph is not None else demo_graph(), tmp_path / "fake.lbdb")
 
     register(app, open_store)
 
@@ -58,7 +65,7 @@ def _app(graph=None) -> tuple[typer.Typer, list]:
 
 
 def test_export_cli_summary_line(tmp_path: Path):
-    app, calls = _app()
+    app, calls = _app(tmp_path)
     out = tmp_path / "g.html"
     res = runner.invoke(app, ["export", "--html", str(out)])
     assert res.exit_code == 0, res.output
@@ -69,7 +76,7 @@ def test_export_cli_summary_line(tmp_path: Path):
 
 
 def test_export_cli_json_reports_cut(tmp_path: Path):
-    app, _ = _app()
+    app, _ = _app(tmp_path)
     res = runner.invoke(app, ["export", "--html", str(tmp_path / "g.html"), "--max-nodes", "10", "--json"])
     assert res.exit_code == 0, res.output
     report = json.loads(res.output)
@@ -79,7 +86,7 @@ def test_export_cli_json_reports_cut(tmp_path: Path):
 
 
 def test_export_cli_passes_every_filter(tmp_path: Path):
-    app, calls = _app()
+    app, calls = _app(tmp_path)
     args = [
         "export", "--html", str(tmp_path / "g.html"), "--view", "bipartite", "--type", "model", "--type", "dataset",
         "--entity", "LoRA", "--depth", "2", "--since", "2025-09-05", "--color-by", "community", "--json",
@@ -105,7 +112,7 @@ def test_export_cli_passes_every_filter(tmp_path: Path):
     ],
 )
 def test_export_cli_bad_parameters(tmp_path: Path, args, message):
-    app, calls = _app()
+    app, calls = _app(tmp_path)
     res = runner.invoke(app, ["export", "--html", str(tmp_path / "g.html"), *args])
     assert res.exit_code == 2
     assert message in " ".join(res.output.split()).replace("│", "").replace("  ", " ") or message in res.output

@@ -33,6 +33,7 @@ def pausing(self, cypher, rows):
     calls[0] += 1
     original(self, cypher, rows)
 Store._write_rows = pausing
+Store.bulk_load = False  # a first build row by row: transactions to pause between
 from kg.cli import main
 sys.argv = ["kg", *sys.argv[1:]]
 main()

@@ -57,7 +57,12 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
         ] = 1,
         max_nodes: Annotated[
             Optional[int],
-            typer.Option("--max-nodes", min=1, help="Keep the N most connected nodes; the rest is reported as cut.", show_default=False),
+            typer.Option(
+                "--max-nodes",
+                min=1,
+                help="Keep the N most connected nodes (default 5,000); the rest is reported as cut.",
+                show_default=False,
+            ),
         ] = None,
         since: Annotated[
             Optional[str], typer.Option("--since", help="Only papers dated on or after DATE (YYYY-MM-DD).", show_default=False)
@@ -75,7 +80,8 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
 
         Example:  kg export --html graph.html --type model --type dataset --max-nodes 500
         """
-        from kg.export.html import COLOR_BY, VIEWS, ExportOptions, export_html
+        from kg.export.html import COLOR_BY, VIEWS, ExportOptions, export_scope
+        from kg.export.select import DEFAULT_MAX_NODES, select_scope
         from kg.graph import parse_since, parse_types
 
         for value, hint in ((entity, "--entity"), (ego, "--ego"), (title, "--title")):
@@ -100,16 +106,17 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
             ego=ego,
             depth=depth,
             min_shared=min_shared,
-            max_nodes=max_nodes,
+            max_nodes=max_nodes or DEFAULT_MAX_NODES,
             since=since,
             color_by=color_by,
             title=title,
         )
         with Console(stderr=True).status("Reading the graph ..") as status:
             with open_store(db, neo4j_uri) as store:
-                graph = store.load_graph()
-            status.update(f"Drawing {len(graph.papers):,} papers ..")
-            report = export_html(graph, html, options)
+                # Only what is drawn is read: a big graph is cut in the store (kg.export.select).
+                scope = select_scope(store, options, default_cap=max_nodes is None)
+            status.update(f"Drawing {len(scope.graph.papers):,} papers ..")
+            report = export_scope(scope, html, options)
         if as_json:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             return

@@ -34,13 +34,18 @@ import networkx as nx
 
 from kg import graph as kgraph
 from kg.errors import ExportError
+from kg.export.select import Scope, select_scope
 from kg.model import EntityType, Graph
+from kg.store.base import Store
 
 __all__ = [
     "ExportOptions",
     "ExportReport",
     "export_html",
+    "export_scope",
+    "export_store",
     "render_html",
+    "render_scope",
     "json_for_script",
     "safe_url",
     "VIEWS",
@@ -190,10 +195,12 @@ def _vis_assets() -> tuple[str, str]:
 class _View:
     g: nx.Graph  # what is drawn
     parts: list[list[Hashable]]
-    cut_nodes: list[Hashable]
+    cut_nodes: int  # nodes of the view not drawn
     total_nodes: int
     cut_edges: int
     notes: list[str]
+    rule: str = "with the highest weighted degree"  # how the drawn nodes were chosen
+    default_cap: bool = False  # the cap was the CLI's default, not --max-nodes
 
 
 def _validate(options: ExportOptions) -> None:
@@ -215,25 +222,31 @@ def _validate(options: ExportOptions) -> None:
         raise ExportError(f"--min-shared must be at least 1 (got {options.min_shared})")
 
 
-def _project(graph: Graph, options: ExportOptions) -> _View:
-    notes: list[str] = []
-    if options.since:
+def _project(graph: Graph, options: ExportOptions, scope: Scope | None = None) -> _View:
+    """The view to draw: of the whole ``graph``, or (``scope`` not complete) of what the store chose."""
+    chosen = scope is not None and not scope.complete
+    notes: list[str] = list(scope.notes) if chosen else []  # the store applied --since
+    if options.since and not chosen:
         before = len(graph.papers)
         graph = kgraph.filter_since(graph, options.since)
         notes.append(f"{len(graph.papers)} of {before} papers dated on or after {kgraph.parse_since(options.since)}")
     types = options.types or None
     bipartite = options.view == "bipartite"
-    focus = kgraph.resolve_center(graph, options.entity, entities_only=True) if options.entity else None
+    if chosen:
+        focus = scope.focus
+    else:
+        focus = kgraph.resolve_center(graph, options.entity, entities_only=True) if options.entity else None
+    df = scope.df if chosen else None
     if bipartite:
         if focus and types:
             # The entity the page is about is drawn even when its type is not among --type.
             focus_types = {e.type.value for e in graph.entities if e.key in focus.entities}
             types = sorted({t.value for t in kgraph.parse_types(types)} | focus_types)
-        g = kgraph.bipartite_graph(graph, types=types)
+        g = kgraph.bipartite_graph(graph, types=types, df=df)
     else:
         # Around one entity every paper shares it: links show what else they share.
         g = kgraph.paper_graph(
-            graph, types=types, min_shared=options.min_shared, exclude=focus.entities if focus else ()
+            graph, types=types, min_shared=options.min_shared, exclude=focus.entities if focus else (), df=df
         )
     if g.graph.get("dropped_common"):
         dropped = g.graph["dropped_common"]
@@ -242,17 +255,23 @@ def _project(graph: Graph, options: ExportOptions) -> _View:
             f"{len(dropped)} very common entit{'y' if len(dropped) == 1 else 'ies'} not drawn as links: {examples}"
             f"{', ...' if len(dropped) > 3 else ''}"
         )
+    if chosen:
+        # The store chose the nodes (neighbourhoods included): the same subgraph, induced.
+        g = kgraph.induced_subgraph(g, scope.keep or ())
     if focus:
         depth = options.depth if options.depth is not None and not options.ego else (2 if bipartite else 1)
-        g = kgraph.ego_subgraph(g, graph, focus, depth)
+        if not chosen:
+            g = kgraph.ego_subgraph(g, graph, focus, depth)
         notes.append(f"around entity {options.entity!r}")
     if options.ego:
-        center = kgraph.resolve_center(graph, options.ego)
         depth = options.depth if options.depth is not None else 1
-        g = kgraph.ego_subgraph(g, graph, center, depth)
+        if not chosen:
+            center = kgraph.resolve_center(graph, options.ego)
+            g = kgraph.ego_subgraph(g, graph, center, depth)
         notes.append(f"within {depth} hop{'s' if depth != 1 else ''} of {options.ego!r}")
-    total = g.number_of_nodes()
-    g, cut = kgraph.limit_nodes(g, options.max_nodes)
+    total = scope.total_nodes if chosen else g.number_of_nodes()
+    g, _ = kgraph.limit_nodes(g, options.max_nodes)
+    cut = total - g.number_of_nodes()
     full_edges = g.number_of_edges()
     # Louvain on ~1M weak edges takes many seconds; each node's 25 strongest carry the structure.
     if full_edges > COMMUNITY_EDGES_PER_NODE * g.number_of_nodes():
@@ -262,7 +281,11 @@ def _project(graph: Graph, options: ExportOptions) -> _View:
         # Same result as thinning the full graph: a node's 6 strongest are among its 25 strongest.
         g, _ = kgraph.thin_edges(g, EDGES_PER_NODE)
     cut_edges = full_edges - g.number_of_edges()
-    return _View(g=g, parts=parts, cut_nodes=cut, total_nodes=total, cut_edges=cut_edges, notes=notes)
+    view = _View(g=g, parts=parts, cut_nodes=cut, total_nodes=total, cut_edges=cut_edges, notes=notes)
+    if chosen and scope.rule:
+        view.rule = scope.rule
+    view.default_cap = scope is not None and scope.default_cap
+    return view
 
 
 def _cut_message(view: _View, options: ExportOptions) -> str:
@@ -270,9 +293,10 @@ def _cut_message(view: _View, options: ExportOptions) -> str:
     msgs = []
     if view.cut_nodes:
         kept = view.g.number_of_nodes()
+        why = f"at most {options.max_nodes:,} {what} are drawn by default: " if view.default_cap else ""
         msgs.append(
-            f"kept the {kept:,} {what} with the highest weighted degree of {view.total_nodes:,} "
-            f"(cut {len(view.cut_nodes):,}; raise --max-nodes to see more)"
+            f"kept the {kept:,} {what} {view.rule} of {view.total_nodes:,} "
+            f"(cut {view.cut_nodes:,}; {why}raise --max-nodes to see more)"
         )
     if view.cut_edges:
         msgs.append(
@@ -487,13 +511,23 @@ def _default_title(options: ExportOptions) -> str:
     return base
 
 
-def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str, ExportReport]:
-    """The explorer page for ``graph`` as text, and the report (its ``path`` is None)."""
+def _checked(options: ExportOptions | None) -> ExportOptions:
     options = options or ExportOptions()
     if options.color_by is None:
         options = replace(options, color_by="community" if options.view == "papers" else "type")
     _validate(options)
-    view = _project(graph, options)
+    return options
+
+
+def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str, ExportReport]:
+    """The explorer page for ``graph`` as text, and the report (its ``path`` is None)."""
+    return render_scope(Scope(graph=graph), options)
+
+
+def render_scope(scope: Scope, options: ExportOptions | None = None) -> tuple[str, ExportReport]:
+    """The explorer page for what ``kg.export.select.select_scope`` read, and the report."""
+    options = _checked(options)
+    view = _project(scope.graph, options, scope)
     title = options.title or _default_title(options)
     cut_message = _cut_message(view, options)
     data, physics = _page_data(view, options, title, cut_message)
@@ -535,7 +569,7 @@ def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str
     report = ExportReport(
         nodes=len(data["nodes"]),
         edges=len(data["edges"]),
-        cut_nodes=len(view.cut_nodes),
+        cut_nodes=view.cut_nodes,
         cut_message=cut_message,
         path=None,
         cut_edges=view.cut_edges,
@@ -548,7 +582,21 @@ def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str
 
 def export_html(graph: Graph, out: Path, options: ExportOptions | None = None) -> ExportReport:
     """Write the interactive explorer for ``graph`` to ``out``; return what was drawn and cut."""
-    page, report = render_html(graph, options)
+    return export_scope(Scope(graph=graph), out, options)
+
+
+def export_store(store: Store, out: Path, options: ExportOptions | None = None, *, default_cap: bool = False) -> ExportReport:
+    """Write the explorer for the graph in ``store`` to ``out``, reading only what is drawn (see ``kg.export.select``).
+
+    ``default_cap``: ``options.max_nodes`` is a default, not the user's choice (the cut message says so).
+    """
+    options = _checked(options)
+    return export_scope(select_scope(store, options, default_cap=default_cap), out, options)
+
+
+def export_scope(scope: Scope, out: Path, options: ExportOptions | None = None) -> ExportReport:
+    """Write the explorer for what ``kg.export.select.select_scope`` read to ``out``."""
+    page, report = render_scope(scope, options)
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.errors import InputError
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
+from kg.store.writer import Writer, WriteResult
 from kg.text import match_key, title_id
 
 __all__ = [
     "QueryResult",
     "WriteResult",
+    "Writer",
     "LookupHit",
     "Store",
     "batched",
@@ -45,17 +48,6 @@ class QueryResult:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-@dataclass(frozen=True)
-class WriteResult:
-    """What a build wrote."""
-
-    papers_written: int
-    papers_skipped: int  # unchanged since the last build (same content hash and extractor)
-    entities: int
-    links: int
-    seconds: float
-
-
 @dataclass
 class LookupHit:
     """An entity found by ``lookup`` with the papers that mention it."""
@@ -67,25 +59,6 @@ class LookupHit:
     papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence, via}
     family: str | None = None  # the family this entity is a variant of
     variants: list[str] = field(default_factory=list)  # its own variants, by name
-
-
-def _check_ids(graph: Graph) -> None:
-    """Refuse a graph whose papers share an id or have an empty one: one would overwrite the other."""
-    seen: dict[str, str] = {}
-    for paper in graph.papers:
-        if not paper.id.strip() or paper.id == "t-":
-            raise InputError(f"the paper {paper.title[:60]!r} has an empty id")
-        other = seen.setdefault(paper.id, paper.title)
-        if other is not paper.title and other != paper.title:
-            raise InputError(f"two papers have the id {paper.id}: {other[:60]!r} and {paper.title[:60]!r}")
-
-
-def _unique_links(links: Iterable[Link]) -> list[Link]:
-    """One link per (paper, entity): the links are created, not merged."""
-    seen: dict[tuple[str, str], Link] = {}
-    for link in links:
-        seen.setdefault((link.paper_id, link.entity_key), link)
-    return list(seen.values())
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -161,6 +134,39 @@ class Store(ABC):
         self.close()
 
     # -- writing --------------------------------------------------------------------
+    @contextmanager
+    def _write_session(self) -> Iterator[None]:
+        """Held around a whole build's writes (the embedded data lock, the Neo4j lease)."""
+        yield
+
+    def _is_empty(self) -> bool:
+        """Whether the store holds no paper (a first build may then load in bulk)."""
+        return not self.query("MATCH (p:Paper) RETURN p.id LIMIT 1").rows
+
+    def _bulk_files(self) -> Any:
+        """Files for a bulk first load, or None where the store has no bulk path."""
+        return None
+
+    def _bulk_load(self, files: Any, variant_rows: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def writer(
+        self,
+        extractor_version: str,
+        *,
+        batch_size: int = 1000,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Writer]:
+        """A ``Writer`` for one build, inside the store's write session (see ``kg.store.writer``)."""
+        with self._write_session():
+            bulk = self._bulk_files() if self._is_empty() else None
+            try:
+                yield Writer(self, extractor_version, batch_size=batch_size, progress=progress, bulk=bulk)
+            finally:
+                if bulk is not None:
+                    bulk.close()
+
     def write(
         self,
         graph: Graph,
@@ -177,62 +183,21 @@ class Store(ABC):
         stored under its title hash and now known by its arXiv id (or the other
         way round) stays one node. ``progress`` gets the number of rows just written.
         """
-        started = time.perf_counter()
-        version = graph.extractor_version
-        _check_ids(graph)
-        graph, replaced = self._unify_paper_ids(graph)
-        known = self._known_hashes([p.id for p in graph.papers])
-        blanked = [p.id for p in graph.papers if not p.abstract.strip() and known.get(p.id, ("", "", False))[2]]
-        if blanked:
-            raise InputError(
-                f"{len(blanked)} paper(s) have no abstract but one is stored (first: {blanked[0]}); "
-                "a build never blanks a stored abstract: give the papers' text"
-            )
-        changed = [p for p in graph.papers if known.get(p.id, ("", "", False))[:2] != (p.content_hash, version)]
-        changed_ids = {p.id for p in changed}
-        links = _unique_links(l for l in graph.links if l.paper_id in changed_ids)
-        used = {l.entity_key for l in links}
-        used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
-        # A variant's family must exist even when only the variant was mentioned.
-        needed = used | {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
-        # One row per key: entities new to the store are created, not merged.
-        unique = {e.key: e for e in reversed(graph.entities) if e.key in needed}
-        entities, stored_keys = self._merge_stored_aliases([unique[k] for k in dict.fromkeys(e.key for e in graph.entities) if k in unique])
-        rewritten = [p.id for p in changed if p.id in known]
-        # Entities that may lose their last link: those the rewritten papers mention now.
-        # A paper left half-written by a crash (blank hash) means unknown candidates: sweep all.
-        # Replaced papers (stored by title hash, now known by arXiv id) take their links along.
-        sweep_all = bool(replaced) or any(not known[pid][0] for pid in rewritten)
-        candidates = [] if sweep_all else self._linked_entities(rewritten)
-
-        steps: list[tuple[str, list[dict[str, Any]]]] = [
-            (self.UPDATE_PAPERS, [paper_row(p, version) for p in changed if p.id in known]),
-            (self.CREATE_PAPERS, [paper_row(p, version) for p in changed if p.id not in known]),
-            (self.DELETE_LINKS, [{"id": pid} for pid in rewritten]),
-            (self.UPDATE_ENTITIES, [entity_row(e) for e in entities if e.key in stored_keys]),
-            (self.CREATE_ENTITIES, [entity_row(e) for e in entities if e.key not in stored_keys]),
-            (self.CREATE_LINKS, [link_row(l) for l in links]),
-            (self.MERGE_VARIANTS, [{"variant": v.variant_key, "family": v.family_key} for v in used_variants]),
-            # After the successors exist (with blank hashes): a kill from here on is seen next time.
-            (self.DELETE_PAPERS, [{"id": pid} for pid in replaced]),
-        ]
-        self._run_steps(steps, batch_size, progress)
-        # Orphans go before the hashes are set: a build killed before this point leaves
-        # blank hashes, and the next build sweeps the whole graph.
-        if sweep_all:
-            for _ in range(2):  # a family loses its last variant in the first round
-                self.query(self.DELETE_ORPHANS, write=True)
-        else:
-            self._delete_orphans(candidates, batch_size)
-        marks = [{"id": p.id, "hash": p.content_hash, "extractor": version} for p in changed]
-        self._run_steps([(self.MARK_WRITTEN, marks)], batch_size, progress)
-        return WriteResult(
-            papers_written=len(changed),
-            papers_skipped=len(graph.papers) - len(changed),
-            entities=len(entities),
-            links=len(links),
-            seconds=time.perf_counter() - started,
-        )
+        with self.writer(graph.extractor_version, batch_size=batch_size, progress=progress) as w:
+            changed, renamed = w.triage(graph.papers)
+            w.papers(changed)
+            changed_ids = {p.id for p in changed}
+            links = [
+                replace(l, paper_id=renamed[l.paper_id]) if l.paper_id in renamed else l for l in graph.links
+            ]
+            links = [l for l in links if l.paper_id in changed_ids]
+            used = {l.entity_key for l in links}
+            used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
+            # A variant's family must exist even when only the variant was mentioned.
+            needed = used | {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
+            w.entities([e for e in graph.entities if e.key in needed])
+            w.links(links)
+            return w.finish(used_variants)
 
     # Every lookup below is keyed (UNWIND + a primary-key MATCH), so its cost follows the
     # batch, not the graph: LadybugDB runs ``WHERE p.id IN $ids`` as a scan of the table.
@@ -259,30 +224,15 @@ class Store(ABC):
             keys.update(k for row in res.rows for k in row if k)
         return sorted(keys)
 
-    def _run_steps(
-        self, steps: list[tuple[str, list[dict[str, Any]]]], batch_size: int, progress: Callable[[int], None] | None
-    ) -> None:
-        for cypher, rows in steps:
-            for chunk in batched(rows, batch_size):
-                self._write_rows(cypher, list(chunk))
-                if progress:
-                    progress(len(chunk))
-
-    def _delete_orphans(self, keys: list[str], batch_size: int) -> None:
-        """Delete the entities among ``keys`` that nothing links any more (variants before families)."""
-        for _ in range(2):  # a family loses its last variant in the first round
-            for chunk in batched(keys, batch_size):
-                self._write_rows(self.DELETE_ORPHANS_AMONG, [{"key": k} for k in chunk])
-
-    def _unify_paper_ids(self, graph: Graph) -> tuple[Graph, list[str]]:
+    def _unify_paper_ids(self, papers: list[Paper]) -> tuple[dict[str, str], list[str]]:
         """One node per paper across builds: arXiv id beats title hash, whichever came first.
 
         A stored paper with the same title key but the other kind of id is
         either replaced (stored by title hash, now known by arXiv id: its id is
-        returned, for ``write`` to delete) or adopted (stored by arXiv id, now
-        read by title only: the new paper takes its id).
+        returned, for the writer to delete) or adopted (stored by arXiv id, now
+        read by title only: the new paper takes its id; returned as old id -> stored id).
         """
-        tkeys = {title_id(p.title): p for p in graph.papers}
+        tkeys = {title_id(p.title): p for p in papers}
         stored: dict[str, str] = {}
         # Papers with an arXiv id: is one stored under their title hash? (a keyed lookup)
         by_arxiv = [tkey for tkey, p in tkeys.items() if p.id != tkey]
@@ -307,13 +257,7 @@ class Store(ABC):
                 renamed[paper.id] = old
             elif old == tkey:  # the store only knew the title; we know the arXiv id
                 replaced.append(old)
-        if not renamed:
-            return graph, replaced
-        return replace(
-            graph,
-            papers=[replace(p, id=renamed.get(p.id, p.id)) for p in graph.papers],
-            links=[replace(l, paper_id=renamed.get(l.paper_id, l.paper_id)) for l in graph.links],
-        ), replaced
+        return renamed, replaced
 
     def _merge_stored_aliases(self, entities: list[Entity]) -> tuple[list[Entity], set[str]]:
         """Entities with the aliases already stored for them added (a later build never forgets

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryRejected, StoreUnavailable
-from kg.model import Graph
-from kg.store.base import QueryResult, Store, WriteResult
+from kg.store.base import QueryResult, Store
 from kg.store.locks import FileLock, data_lock_path, process_lock, writer_lock_path
 from kg.store.readonly import EMBEDDED_READ_CALLS, WRITES, check_depth, check_read_only, parse, strip_bom
 
-__all__ = ["EmbeddedStore", "SCHEMA", "hold_writer_lock"]
+__all__ = ["BulkFiles", "EmbeddedStore", "SCHEMA", "hold_writer_lock"]
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Paper(id STRING, title STRING, abstract STRING, date STRING, "
@@ -58,6 +59,9 @@ class EmbeddedStore(Store):
     """
 
     kind = "embedded"
+    #: A first build into an empty store loads with COPY in one transaction (tests of the
+    #: row-by-row path switch it off).
+    bulk_load = True
 
     def __init__(self, path: str | Path, *, writable: bool = False, create: bool | None = None) -> None:
         import ladybug  # imported here so `kg --help` stays fast
@@ -185,10 +189,26 @@ class EmbeddedStore(Store):
             if hasattr(self, "_data_lock"):
                 self._release_locks()
 
-    def write(self, graph: Graph, **kwargs: Any) -> WriteResult:
-        """``Store.write`` while holding the data lock exclusively (readers wait or are told)."""
+    def _write_session(self) -> Any:
+        """A build holds the data lock exclusively throughout (readers wait or are told)."""
+        return self._exclusive()
+
+    def _bulk_files(self) -> BulkFiles | None:
+        return BulkFiles.create() if self.bulk_load else None
+
+    def _bulk_load(self, files: BulkFiles, variant_rows: list[dict[str, Any]]) -> None:
+        """Load a first build's files with ``COPY``, variants with them, in ONE transaction."""
         with self._exclusive():
-            return super().write(graph, **kwargs)
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                for table, path in files.finished():
+                    self._conn.execute(f"COPY {table} FROM '{path}'")
+                for start in range(0, len(variant_rows), 5000):
+                    self._conn.execute(self.MERGE_VARIANTS, {"rows": variant_rows[start : start + 5000]})
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         """Run one Cypher statement; a write on a read-only open raises ``QueryRejected``."""
@@ -317,3 +337,75 @@ def _first_line(exc: BaseException) -> str:
 
 def _short(message: str) -> str:
     return " ".join(message.split())
+
+
+# Columns of the COPY files, in the tables' property order (SCHEMA); MENTIONS starts with
+# the two ends, by primary key.
+_BULK_COLUMNS = {
+    "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor"),
+    "Entity": ("key", "name", "type", "aliases", "keys"),
+    "MENTIONS": ("paper", "entity", "role", "count", "evidence"),
+}
+_SAFE_PATH = re.compile(r"[\w./+-]+")
+
+
+class BulkFiles:
+    """Parquet files a first build streams its rows into, for one ``COPY`` each at the end."""
+
+    def __init__(self, directory: Path) -> None:
+        import pyarrow as pa
+
+        self.dir = directory
+        self._writers: dict[str, Any] = {}
+        text, strings = pa.string(), pa.list_(pa.string())
+        types = {"aliases": strings, "keys": strings, "count": pa.int64()}
+        self._schemas = {
+            table: pa.schema([(name, types.get(name, text)) for name in columns])
+            for table, columns in _BULK_COLUMNS.items()
+        }
+
+    @classmethod
+    def create(cls) -> BulkFiles | None:
+        """Files in a new temporary directory; None when its path cannot be written into a COPY."""
+        directory = Path(tempfile.mkdtemp(prefix="kg-bulk-"))
+        if not _SAFE_PATH.fullmatch(str(directory)):  # the path is spelt inside the statement
+            shutil.rmtree(directory, ignore_errors=True)
+            return None
+        return cls(directory)
+
+    def add_papers(self, rows: list[dict[str, Any]]) -> None:
+        self._add("Paper", rows)
+
+    def add_entities(self, rows: list[dict[str, Any]]) -> None:
+        self._add("Entity", rows)
+
+    def add_links(self, rows: list[dict[str, Any]]) -> None:
+        self._add("MENTIONS", rows)
+
+    def _add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = self._schemas[table]
+        batch = pa.Table.from_pylist(rows, schema=schema)
+        writer = self._writers.get(table)
+        if writer is None:
+            writer = self._writers[table] = pq.ParquetWriter(str(self.dir / f"{table}.parquet"), schema)
+        writer.write_table(batch)
+
+    def finished(self) -> list[tuple[str, Path]]:
+        """(table, file) to load, nodes before links; the files are closed first."""
+        for writer in self._writers.values():
+            writer.close()
+        return [(t, self.dir / f"{t}.parquet") for t in ("Paper", "Entity", "MENTIONS") if t in self._writers]
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:
+                pass
+        self._writers.clear()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -16,11 +16,13 @@ import re
 import socket
 import uuid
 from urllib.parse import unquote
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kg.errors import AuthFailed, KgError, QueryRejected, StoreUnavailable
 from kg.model import EntityType, Graph
-from kg.store.base import QueryResult, Store, WriteResult
+from kg.store.base import QueryResult, Store
 from kg.store.readonly import WRITES, Statement, check_depth, check_read_only, parse, strip_bom
 
 __all__ = ["Neo4jStore", "SCHEMA", "TYPE_LABELS", "START_HINT", "redact_uri", "split_userinfo"]
@@ -301,8 +303,9 @@ class Neo4jStore(Store):
         return text
 
     # -- the write lease: one build at a time, readers told to wait --------------------
-    def write(self, graph: Graph, **kwargs: Any) -> WriteResult:
-        """``Store.write`` under the database's write lease.
+    @contextmanager
+    def _write_session(self) -> Iterator[None]:
+        """A build writes under the database's write lease.
 
         A ``(:KgWriteLease)`` node names the build that is writing; readers that open the
         store meanwhile are told to try again, and a second build fails. Each write
@@ -323,7 +326,7 @@ class Neo4jStore(Store):
                 )
         self._lease_owner = owner
         try:
-            return super().write(graph, **kwargs)
+            yield
         finally:
             self._lease_owner = None
             self._run_write(_DROP_LEASE, owner=owner)
