@@ -162,6 +162,7 @@ def test_store_embedded_lookup_family_through_its_variants(tmp_path: Path) -> No
 def test_store_embedded_interrupted_build_is_redone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "g.lbdb"
     with EmbeddedStore(path, writable=True) as store:
+        store.bulk_load = False  # the row-by-row path (a bulk first load is one transaction)
         real = store._write_rows
 
         def dies_at_links(cypher: str, rows: list) -> None:
