@@ -190,20 +190,24 @@ class Resolver:
 
     def add(self, pm: PaperMentions) -> None:
         """Remember one paper's mentions (their evidence is not kept: ``links`` gets it again)."""
-        index = self._paper_index.get(pm.paper.id)
+        self.add_raw(pm.paper.id, [(m.name, m.type, m.aliases, m.family) for m in pm.mentions], pm.paper)
+
+    def add_raw(self, paper_id: str, mentions: Iterable[Sequence], paper: Paper | None = None) -> None:
+        """``add`` from plain tuples starting (name, type, aliases, family, ...), as workers return them."""
+        index = self._paper_index.get(paper_id)
         if index is None:
-            index = self._paper_index[pm.paper.id] = len(self._paper_index)
-            if self._keep_papers:
-                self.papers.append(pm.paper)
-        for m in pm.mentions:
-            raw = (m.name, m.type, m.aliases, m.family)
-            sid = self._sig_ids.get(raw)
+            index = self._paper_index[paper_id] = len(self._paper_index)
+            if self._keep_papers and paper is not None:
+                self.papers.append(paper)
+        sig_ids, sigs = self._sig_ids, self._sigs
+        for m in mentions:
+            raw = (m[0], m[1], m[2], m[3])
+            sid = sig_ids.get(raw)
             if sid is None:
-                sid = self._sig_ids[raw] = len(self._sigs)
-                self._sigs.append(self._signature(m))
-            sig = self._sigs[sid]
-            for alias in sig.variant_aliases:
-                self._variant_aliases.setdefault((alias, sig.name), None)
+                sid = sig_ids[raw] = len(sigs)
+                sigs.append(self._signature(Mention(m[0], m[1], m[2], family=m[3])))
+                for alias in sigs[sid].variant_aliases:
+                    self._variant_aliases.setdefault((alias, m[0]), None)
             self._mention_sig.append(sid)
             self._mention_paper.append(index)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import html
 import re
 import unicodedata
@@ -12,18 +13,31 @@ __all__ = ["clean_text", "match_key", "title_id"]
 # Zero-width characters and the BOM carry no meaning and break matching.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ASCII_SPACES = re.compile(r"[ \t]{2,}|\t")
 _KEY_DROP = re.compile(r"[\s\-_\u2010-\u2015]+")
 
 
 def clean_text(text: str) -> str:
     """Normalise one field: NFC, HTML entities, CRLF, NBSP and zero-width chars."""
+    if text.isascii() and "&" not in text:  # (the usual case) nothing to normalise or unescape
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _ASCII_SPACES.sub(" ", text)
+    else:
+        text = _normalise(text)
+    if "\n" not in text:
+        return text.strip()
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _normalise(text: str) -> str:
+    """``clean_text`` before the lines are stripped, for any text (the ASCII path is a shortcut)."""
     text = unicodedata.normalize("NFC", text)
     if "&" in text:
         text = html.unescape(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+    return _SPACES.sub(" ", text)
 
 
 def match_key(name: str) -> str:
@@ -37,8 +51,10 @@ def match_key(name: str) -> str:
 _NAME_SYMBOLS = re.compile(r"([^\W\d_])([+#*]+)")
 _SYMBOL_MARKS = str.maketrans("+#*", "\uff0b\uff03\uff0a")
 _MARKS = frozenset("\uff0b\uff03\uff0a")
+_ASCII_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 
+@lru_cache(maxsize=8192)
 def title_id(title: str) -> str:
     """A stable id for a paper with no arXiv id: a hash of its normalised title.
 
@@ -55,9 +71,8 @@ def title_id(title: str) -> str:
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     # Marks too: Devanagari or Thai words differ by their vowel signs.
     marked = _NAME_SYMBOLS.sub(lambda m: m.group(1) + m.group(2).translate(_SYMBOL_MARKS), folded)
-    kept = "".join(
-        ch if ch.isalnum() or ch in _MARKS or unicodedata.category(ch)[0] == "M" else " " for ch in marked
-    )
+    # ASCII (the usual case): the same as _kept, letters and digits kept, the rest a space
+    kept = _ASCII_NON_ALNUM.sub(" ", marked) if marked.isascii() else _kept(marked)
     norm = " ".join(kept.split())
     if not norm:
         if not text:
@@ -65,3 +80,8 @@ def title_id(title: str) -> str:
         # Prefixed so it cannot equal the key of a title with letters.
         norm = "\x00" + " ".join(text.casefold().split())
     return "t-" + hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _kept(folded: str) -> str:
+    """Letters, digits, marks and name symbols of ``folded``; any other character a space."""
+    return "".join(ch if ch.isalnum() or ch in _MARKS or unicodedata.category(ch)[0] == "M" else " " for ch in folded)

@@ -288,3 +288,23 @@ def test_property_arxiv_id_of_any_text_is_clean_or_none(text: str) -> None:
     assert found is None or re.fullmatch(r"[0-9a-z.\-/]+", found)
     if found is not None:
         assert arxiv_id(found) == found  # canonical ids are fixed points
+
+
+# -- the ASCII shortcuts of clean_text and title_id are the general path ------------------
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_clean_text_ascii_shortcut_equals_general_path(text: str) -> None:
+    from kg.text import _normalise, clean_text
+
+    general = _normalise(text)
+    assert clean_text(text) == "\n".join(line.strip() for line in general.split("\n")).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_title_key_ascii_shortcut_equals_general_path(text: str) -> None:
+    import re
+
+    from kg.text import _ASCII_NON_ALNUM, _kept
+
+    folded = text.casefold()
+    assert _ASCII_NON_ALNUM.sub(" ", folded).split() == _kept(folded).split()
+    assert re.sub(r"\s+", " ", _kept(folded)).strip() == " ".join(_ASCII_NON_ALNUM.sub(" ", folded).split())

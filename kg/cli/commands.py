@@ -84,28 +84,39 @@ def build(
     ] = None,
     input_format: InputFormat = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per write transaction.")] = 1000,
+    workers: Annotated[
+        Optional[int],
+        typer.Option("--workers", "-w", min=1, help="Extraction processes (default: the number of cores).", show_default=False),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Papers read, checked and written per step; memory follows it.")
+    ] = 2000,
     as_json: AsJson = False,
 ) -> None:
     """Read papers, extract entities and write them into the graph (re-running changes nothing).
 
+    The input is streamed in chunks: papers whose text and extractor are unchanged since
+    the last build are skipped before extraction, the rest are extracted on all cores.
+
     Example:  kg build examples/sample-papers.txt --html graph.html
     """
-    from kg.extract import EXTRACTOR_VERSION
-    from kg.resolve import resolve
+    from kg.build import build as run_build
 
     # A second build of the same embedded graph fails here, before reading anything.
     with writer_lock(db, neo4j_uri):
-        with _timer() as t_read:
-            items = _read(papers, input_format)
-        with _timer() as t_extract:
-            mentions = _extract_all(items)
-        graph = resolve(mentions, EXTRACTOR_VERSION)
         export = None
         with open_store(db, neo4j_uri, writable=True, create=True) as store:
-            rows = len(graph.papers) + len(graph.entities) + len(graph.links) + len(graph.variants)
             with _progress() as bar:
-                task = bar.add_task("Writing", total=rows)
-                written = store.write(graph, batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+                reading = bar.add_task("Reading and extracting papers", total=None)
+                writing = bar.add_task("Writing rows", total=None, visible=False)
+
+                def rows(n: int) -> None:
+                    bar.update(writing, advance=n, visible=True)
+
+                done = run_build(
+                    papers, store, fmt=input_format, chunk_size=chunk_size, workers=workers,
+                    batch_size=batch_size, on_papers=lambda n: bar.advance(reading, n), on_rows=rows,
+                )
             stats = store.stats()
             if html:
                 from kg.export.html import export_html
@@ -114,13 +125,16 @@ def build(
                     export = export_html(store.load_graph(), html)
     summary = {
         "store": store_label(db, neo4j_uri),
-        "papers_read": len(items),
-        "papers_written": written.papers_written,
-        "papers_unchanged": written.papers_skipped,
-        "read_seconds": round(t_read[0], 3),
-        "extract_seconds": round(t_extract[0], 3),
-        "abstracts_per_second": round(len(items) / t_extract[0], 1) if t_extract[0] else None,
-        "write_seconds": round(written.seconds, 3),
+        "papers_read": done.papers_read,
+        "papers_extracted": done.papers_extracted,
+        "papers_written": done.papers_written,
+        "papers_unchanged": done.papers_unchanged,
+        "workers": done.workers,
+        "read_seconds": round(done.read_seconds, 3),
+        "extract_seconds": round(done.extract_seconds, 3),
+        "abstracts_per_second": done.abstracts_per_second,
+        "write_seconds": round(done.write_seconds, 3),
+        "seconds": round(done.seconds, 3),
         "stats": stats,
         "html": str(html) if html else None,
     }
@@ -131,11 +145,18 @@ def build(
         return
     by_type = ", ".join(f"{n} {t}" for t, n in sorted(stats["entities_by_type"].items()))
     n_files = len(expand_paths(papers))
-    out.print(f"Read {len(items)} papers from {n_files} file{'s' if n_files != 1 else ''} in {t_read[0]:.2f} s")
-    out.print(f"Extracted entities in {t_extract[0]:.2f} s ({summary['abstracts_per_second']} abstracts/s)")
     out.print(
-        f"Wrote {written.papers_written} papers ({written.papers_skipped} unchanged), "
-        f"{written.entities} entities, {written.links} mentions in {written.seconds:.2f} s"
+        f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} "
+        f"({done.papers_unchanged} unchanged since the last build)"
+    )
+    if done.papers_extracted:
+        out.print(
+            f"Extracted entities from {done.papers_extracted} papers in {done.extract_seconds:.2f} s "
+            f"({summary['abstracts_per_second']} abstracts/s, {done.workers} worker{'s' if done.workers != 1 else ''})"
+        )
+    out.print(
+        f"Wrote {done.papers_written} papers, {done.entities} entities, {done.links} mentions "
+        f"in {done.write_seconds:.2f} s ({done.seconds:.2f} s in all)"
     )
     out.print(f"Graph ({summary['store']}): {stats['papers']} papers, {stats['entities']} entities ({by_type}), "
               f"{stats['mentions']} mentions, {stats['variants']} variant links")
@@ -154,8 +175,12 @@ def extract(
         Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.", show_default=False)
     ] = None,
     input_format: InputFormat = None,
+    workers: Annotated[
+        Optional[int],
+        typer.Option("--workers", "-w", min=1, help="Extraction processes (default: the number of cores).", show_default=False),
+    ] = None,
 ) -> None:
-    """Extract entities without storing anything: one JSON record a paper.
+    """Extract entities without storing anything: one JSON record a paper, streamed.
 
     Each record: {"id", "title", "entities": [{"name", "type", "aliases", "role", "evidence"}]}.
 
@@ -163,35 +188,47 @@ def extract(
     """
     if output_format not in ("jsonl", "json"):
         raise typer.BadParameter("choose jsonl or json", param_hint="--format")
-    records = [
-        {
-            "id": item.paper.id,
-            "title": item.paper.title,
-            "entities": [
-                {
-                    "name": m.name,
-                    "type": m.type.value,
-                    "aliases": list(m.aliases),
-                    "role": m.role.value,
-                    "evidence": m.evidence,
-                }
-                for m in item.mentions
-            ],
-        }
-        for item in _extract_all(_read(papers, input_format))
-    ]
-    if output_format == "jsonl":
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    else:
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    from kg.build import extract_stream
+    from kg.sources import read_papers
+
+    def records() -> Iterator[str]:
+        for paper, raw in extract_stream(read_papers(papers, input_format), workers=workers):
+            record = {
+                "id": paper.id,
+                "title": paper.title,
+                "entities": [
+                    {"name": name, "type": etype.value, "aliases": list(aliases), "role": role.value, "evidence": evidence}
+                    for name, etype, aliases, _family, role, _count, evidence in raw
+                ],
+            }
+            yield json.dumps(record, ensure_ascii=False) if output_format == "jsonl" else json.dumps(
+                record, ensure_ascii=False, indent=2
+            )
+
+    # Streamed: one record is written as soon as it is extracted; nothing holds the corpus.
+    try:
+        sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:
+        raise KgError(f"cannot write {output}: {exc.strerror}") from None
+    count = 0
+    try:
+        for text in records():
+            if output_format == "jsonl":
+                sink.write(text + "\n")
+            else:
+                sink.write(("[\n" if count == 0 else ",\n") + "\n".join("  " + line for line in text.splitlines()))
+            count += 1
+        if count == 0:
+            raise InputError(f"no papers found in {', '.join(map(str, papers))}")
+        if output_format == "json":
+            sink.write("\n]\n")
+    except OSError as exc:
+        raise KgError(f"cannot write {output or 'stdout'}: {exc.strerror}") from None
+    finally:
+        if output:
+            sink.close()
     if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise KgError(f"cannot write {output}: {exc.strerror}") from None
-        err.print(f"Wrote {len(records)} papers to {output}")
-    else:
-        sys.stdout.write(text)
+        err.print(f"Wrote {count} papers to {output}")
 
 
 @app.command()

@@ -59,6 +59,7 @@ class LookupHit:
     papers: list[dict[str, Any]] = field(default_factory=list)  # {id, title, role, evidence, via}
     family: str | None = None  # the family this entity is a variant of
     variants: list[str] = field(default_factory=list)  # its own variants, by name
+    total: int = 0  # papers in all (own and via variants); ``papers`` holds the first page
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -314,41 +315,99 @@ class Store(ABC):
     )
 
     # -- reading --------------------------------------------------------------------
-    def lookup(self, name: str, type: str | None = None) -> list[LookupHit]:
-        """Entities whose name or an alias equals ``name`` (case, space and hyphen blind)."""
-        res = self.query(
-            "MATCH (e:Entity) WHERE $k IN e.keys AND ($type = '' OR e.type = $type) "
-            "OPTIONAL MATCH (p:Paper)-[m:MENTIONS]->(e) "
-            "RETURN e.key, e.name, e.type, e.aliases, p.id, p.title, m.role, m.evidence "
-            "ORDER BY e.name, e.key, p.id",
-            {"k": match_key(name), "type": type or ""},
-        )
+    # A lookup pages in the store: counts come from COUNT, pages from ORDER BY ... LIMIT, so
+    # an entity 14k papers mention costs one page, not 14k rows held in Python.
+    def lookup(self, name: str, type: str | None = None, *, limit: int = 50) -> list[LookupHit]:
+        """Entities whose name or an alias equals ``name`` (case, space and hyphen blind).
+
+        Each hit holds its first ``limit`` papers (0: all), those mentioning it by paper id,
+        then those mentioning one of its variants (``via``), and in ``total`` how many there
+        are in all.
+        """
+        if limit < 0:
+            raise InputError(f"the limit must be 0 (all) or more, not {limit}")
         hits: dict[str, LookupHit] = {}
-        for key, ename, etype, aliases, pid, title, role, evidence in res.rows:
+        for key, ename, etype, aliases, family in self.query(
+            "MATCH (e:Entity) WHERE $k IN e.keys AND ($type = '' OR e.type = $type) "
+            "OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) "
+            "RETURN e.key, e.name, e.type, e.aliases, f.name ORDER BY e.name, e.key, f.name",
+            {"k": match_key(name), "type": type or ""},
+        ).rows:
             hit = hits.setdefault(key, LookupHit(key, ename, etype, list(aliases or [])))
-            if pid is not None:
-                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": None})
+            hit.family = family or hit.family
         if not hits:
             return []
-        # A family (Qwen2.5) is found through the papers that name its variants (Qwen2.5-7B).
+        # Totals: the entity's own papers plus, for a family (Qwen2.5), those of its variants
+        # (Qwen2.5-7B); one paper naming both counts once each way, as it is listed.
         keys = list(hits)
-        for key, family in self.query(
-            "MATCH (e:Entity)-[:VARIANT_OF]->(f:Entity) WHERE e.key IN $keys RETURN e.key, f.name ORDER BY e.key, f.name",
+        for key, n in self.query(
+            "UNWIND $keys AS k MATCH (e:Entity {key: k}) RETURN k, COUNT { MATCH (e)<-[:MENTIONS]-(:Paper) }",
             {"keys": keys},
         ).rows:
-            hits[key].family = family
-        for key, vname, pid, title, role, evidence in self.query(
-            "MATCH (v:Entity)-[:VARIANT_OF]->(e:Entity) WHERE e.key IN $keys "
-            "OPTIONAL MATCH (p:Paper)-[m:MENTIONS]->(v) "
-            "RETURN e.key, v.name, p.id, p.title, m.role, m.evidence ORDER BY e.key, v.name, p.id",
+            hits[key].total += int(n)
+        for key, vname, n in self.query(
+            "UNWIND $keys AS k MATCH (e:Entity {key: k}) MATCH (v:Entity)-[:VARIANT_OF]->(e) "
+            "RETURN k, v.name, COUNT { MATCH (v)<-[:MENTIONS]-(:Paper) } ORDER BY k, v.name",
             {"keys": keys},
         ).rows:
             hit = hits[key]
+            hit.total += int(n)
             if vname not in hit.variants:
                 hit.variants.append(vname)
-            if pid is not None:
-                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": vname})
+        for hit in hits.values():
+            self._lookup_page(hit, limit)
         return list(hits.values())
+
+    _LOOKUP_OWN = (
+        "MATCH (e:Entity {key: $key}) MATCH (p:Paper)-[m:MENTIONS]->(e) "
+        "RETURN p.id, p.title, m.role, m.evidence, NULL ORDER BY p.id"
+    )
+    _LOOKUP_VIA = (
+        "MATCH (e:Entity {key: $key}) MATCH (v:Entity)-[:VARIANT_OF]->(e) MATCH (p:Paper)-[m:MENTIONS]->(v) "
+        "RETURN p.id, p.title, m.role, m.evidence, v.name ORDER BY v.name, p.id"
+    )
+
+    def _lookup_page(self, hit: LookupHit, limit: int) -> None:
+        """Fill ``hit.papers`` with its first ``limit`` papers (0: all): its own, then via its variants."""
+        for cypher in (self._LOOKUP_OWN, *([self._LOOKUP_VIA] if hit.variants else [])):
+            params: dict[str, Any] = {"key": hit.key}
+            if limit:
+                if len(hit.papers) >= limit:
+                    return
+                cypher, params["limit"] = cypher + " LIMIT $limit", limit - len(hit.papers)
+            for pid, title, role, evidence, via in self.query(cypher, params).rows:
+                hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": via})
+
+    def suggest(self, name: str, n: int = 3, *, candidates: int = 5000) -> list[str]:
+        """Names of up to ``n`` entities whose name or an alias is close to ``name``, closest first.
+
+        Bounded on any graph: the store picks at most ``candidates`` match keys sharing a
+        start or an end with ``name``'s key (longest shared first), and difflib ranks only those.
+        """
+        import difflib
+
+        key = match_key(name)
+        if not key:
+            return []
+        # A score per candidate: how many of the key's heads and tails (1, 2, 3, 4, 6, 8
+        # characters) it shares; a typo keeps one end of a name intact.
+        sizes = (1, 2, 3, 4, 6, 8)
+        params: dict[str, Any] = {f"h{i}": key[:i] for i in sizes}
+        params.update({f"t{i}": key[-i:] for i in sizes})
+        params.update(size=len(key), cap=candidates)
+        shared = " + ".join(
+            f"CASE WHEN k {op} ${p}{i} THEN 1 ELSE 0 END" for op, p in (("STARTS WITH", "h"), ("ENDS WITH", "t")) for i in sizes
+        )
+        rows = self.query(
+            f"MATCH (e:Entity) UNWIND e.keys AS k WITH e, k, {shared} AS shared WHERE shared > 0 "
+            "RETURN k, e.name ORDER BY shared DESC, abs(size(k) - $size), k, e.name LIMIT $cap",
+            params,
+        ).rows
+        names: dict[str, list[str]] = {}
+        for k, ename in rows:
+            names.setdefault(k, []).append(ename)
+        close = difflib.get_close_matches(key, list(names), n=n, cutoff=0.6)
+        return list(dict.fromkeys(ename for k in close for ename in names[k]))[:n]
 
     def stats(self) -> dict[str, Any]:
         """Counts of papers, entities (by type), mentions (by role) and variant links."""

@@ -1,0 +1,151 @@
+"""The streaming build: the same graph whatever the chunk size, the number of workers or the
+write path (bulk COPY into an empty store, row by row otherwise); unchanged papers are not
+extracted again; a bulk load killed half-way leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+from kg.bench import synthetic_papers
+from kg.build import build
+from kg.store.embedded import EmbeddedStore
+
+DEV = ROOT.parent / "shared" / "data" / "daily-papers-sep-02.txt"
+
+
+def dump(path: Path) -> dict:
+    """Everything stored, as sorted plain data (hashes and extractor versions included)."""
+    with EmbeddedStore(path) as store:
+        q = store.query
+        return {
+            "papers": q("MATCH (p:Paper) RETURN p.id, p.title, p.abstract, p.date, p.url, p.source, p.tkey, p.hash, "
+                        "p.extractor ORDER BY p.id").rows,
+            "entities": q("MATCH (e:Entity) RETURN e.key, e.name, e.type, e.aliases, e.keys ORDER BY e.key").rows,
+            "links": q("MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count, m.evidence "
+                       "ORDER BY p.id, e.key").rows,
+            "variants": q("MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key").rows,
+        }
+
+
+def built(path: Path, inputs: list[Path], *, bulk: bool = True, **options) -> dict:
+    with EmbeddedStore(path, writable=True) as store:
+        store.bulk_load = bulk
+        result = build(inputs, store, **options)
+    return {"result": result, "dump": dump(path)}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Our example papers, plus 700 synthetic ones as JSONL (enough to start worker processes)."""
+    root = tmp_path_factory.mktemp("stream")
+    synthetic = root / "synthetic.jsonl"
+    with synthetic.open("w", encoding="utf-8") as f:
+        for i, p in enumerate(synthetic_papers(700, seed=11)):
+            f.write(json.dumps({"id": f"2410.{i + 1:05d}", "title": f"{p.title} ({i})", "abstract": p.abstract}) + "\n")
+    inputs = [EXAMPLE, synthetic]
+    if DEV.exists():
+        inputs.insert(1, DEV)
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return built(tmp_path_factory.mktemp("ref") / "g.lbdb", corpus, workers=1)
+
+
+# (chunk size, workers, bulk): each must store exactly the reference graph
+VARIANTS = [
+    (3, 1, True),  # tiny chunks: the resolver sees every paper, the writer a few at a time
+    (1, 1, False),  # one paper a step, row by row
+    (2000, 2, True),  # two worker processes
+    (50, 2, False),  # workers and small chunks, row by row
+    (100000, 1, False),  # one chunk, row by row
+]
+
+
+@pytest.mark.parametrize("chunk_size, workers, bulk", VARIANTS)
+def test_build_stream_same_graph_for_any_chunking_workers_or_path(
+    corpus: list[Path], reference: dict, tmp_path: Path, chunk_size: int, workers: int, bulk: bool
+) -> None:
+    got = built(tmp_path / "g.lbdb", corpus, bulk=bulk, chunk_size=chunk_size, workers=workers, batch_size=7)
+    assert got["dump"] == reference["dump"]
+    assert got["result"].papers_written == reference["result"].papers_written > 700
+    assert got["result"].links == len(reference["dump"]["links"])
+
+
+def test_build_stream_reference_has_content(reference: dict) -> None:
+    dumped = reference["dump"]
+    assert len(dumped["papers"]) > 700 and len(dumped["links"]) > 5000 and dumped["variants"]
+    assert all(row[7] for row in dumped["papers"])  # every hash written
+
+
+def test_build_stream_unchanged_rebuild_extracts_nothing(corpus: list[Path], tmp_path: Path) -> None:
+    path = tmp_path / "g.lbdb"
+    first = built(path, corpus, workers=2)
+    again = built(path, corpus, workers=2)
+    assert again["result"].papers_extracted == 0
+    assert again["result"].papers_unchanged == first["result"].papers_read
+    assert again["result"].papers_written == 0
+    assert again["dump"] == first["dump"]
+
+
+def test_build_stream_one_changed_paper_is_the_only_one_extracted(corpus: list[Path], tmp_path: Path) -> None:
+    path = tmp_path / "g.lbdb"
+    built(path, corpus[-1:], workers=1)
+    lines = corpus[-1].read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[5])
+    record["abstract"] += " We also evaluate on the ZorbleBench benchmark."
+    lines[5] = json.dumps(record)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = built(path, [changed], workers=2)["result"]
+    assert (again.papers_extracted, again.papers_written, again.papers_unchanged) == (1, 1, len(lines) - 1)
+    with EmbeddedStore(path) as store:
+        (hit,) = store.lookup("ZorbleBench")
+        assert [p["id"] for p in hit.papers] == [record["id"]]
+
+
+# Dies by SIGKILL in the middle of the bulk load's transaction (after the papers' COPY).
+_KILL_IN_COPY = """
+import os, signal, sys
+import ladybug
+original = ladybug.Connection.execute
+def dying(self, query, *args, **kwargs):
+    if isinstance(query, str) and query.startswith("COPY MENTIONS"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(self, query, *args, **kwargs)
+ladybug.Connection.execute = dying
+from kg.cli import main
+sys.argv = ["kg", *sys.argv[1:]]
+main()
+"""
+
+
+def test_build_stream_bulk_load_killed_mid_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "g.lbdb"
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_COPY, "build", str(EXAMPLE), "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+    )
+    assert killed.returncode == -signal.SIGKILL
+    stats = subprocess.run(
+        [sys.executable, "-m", "kg", "stats", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["papers"] == 0  # the papers' COPY was rolled back with the rest
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(db), "--json"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    clean = tmp_path / "clean.lbdb"
+    assert subprocess.run([sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(clean)], cwd=ROOT).returncode == 0
+    assert dump(db) == dump(clean)
