@@ -5,12 +5,15 @@
 1. each chunk of papers is triaged against the store (one keyed lookup): papers whose
    text and extractor version are unchanged are counted and dropped *before* extraction,
    so rebuilding unchanged input costs reading plus a hash check;
-2. the others are written (hash still blank) and extracted, by ``workers`` processes that
-   return plain tuples, in input order (any number of workers gives the same graph);
+2. the others are extracted by ``workers`` processes that return plain tuples, in input
+   order (any number of workers gives the same graph);
 3. the resolver remembers what it needs of each mention (a signature id and two
-   integers); role, count and evidence go to a spool file on disk;
-4. once the input is read, entities are resolved over every paper extracted, written,
-   and the spool is replayed chunk by chunk into links; the hashes are written last.
+   integers); the papers and their mentions' role, count and evidence go to a spool file
+   on disk;
+4. only once the whole input is read and extracted does anything get written (an input
+   error half-way changes nothing): the papers from the spool (hashes blank), the
+   entities resolved over every paper extracted, the links from the spool again, and
+   the hashes last.
 
 Memory follows the chunk and the number of distinct names, not the corpus. A first build
 into an empty embedded store loads everything with ``COPY`` in one transaction.
@@ -58,7 +61,7 @@ class BuildResult:
     entities: int = 0
     links: int = 0
     mentions: int = 0
-    workers: int = 1
+    workers: int = 1  # extraction processes used (1: in this process)
     read_seconds: float = 0.0  # reading and triage (the hash check), in the main process
     extract_seconds: float = 0.0  # from the first paper handed to extraction to the last result
     write_seconds: float = 0.0  # resolving and writing after the input was read
@@ -102,33 +105,39 @@ def build(
     result = BuildResult(workers=workers or default_workers())
     resolver = Resolver(EXTRACTOR_VERSION)
     with _Spool() as spool, store.writer(EXTRACTOR_VERSION, batch_size=batch_size, progress=on_rows) as writer:
+        # Pass one reads only: an input error half-way leaves the graph as it was.
         extractor = _Extractor(result.workers)
+        waiting: dict[str, Paper] = {}  # handed to extraction, result not back yet
         try:
             reading = time.perf_counter()
             for chunk in _chunks(read_papers(paths, fmt), chunk_size):
                 result.papers_read += len(chunk)
                 changed, _renamed = writer.triage(chunk)
-                writer.papers(changed)
+                waiting.update((p.id, p) for p in changed)
                 result.read_seconds += time.perf_counter() - reading
                 for pid, raw in extractor.submit(changed):
-                    _remember(resolver, spool, pid, raw)
+                    _remember(resolver, spool, waiting.pop(pid), raw)
                 if on_papers:
                     on_papers(len(chunk))
                 reading = time.perf_counter()
             for pid, raw in extractor.drain():
-                _remember(resolver, spool, pid, raw)
+                _remember(resolver, spool, waiting.pop(pid), raw)
         finally:
             extractor.close()
         if not result.papers_read:
             raise InputError(f"no papers found in {', '.join(map(str, paths))}")
         result.extract_seconds = extractor.seconds
+        result.workers = extractor.used
         result.papers_extracted = extractor.papers
         result.mentions = resolver.mentions
+        # Pass two writes: papers first (hashes blank), so a kill from here on is redone.
         writing = time.perf_counter()
+        for items in spool.replay():
+            writer.papers([paper for paper, _ in items])
         resolution = resolver.finish()
         writer.entities(resolution.entities)
-        for facts in spool.replay():
-            writer.links(resolution.links(facts))
+        for items in spool.replay():
+            writer.links(resolution.links([facts for _, facts in items]))
         written = writer.finish(resolution.variants)
         result.write_seconds = time.perf_counter() - writing
     result.papers_written = written.papers_written
@@ -139,9 +148,9 @@ def build(
     return result
 
 
-def _remember(resolver: Any, spool: _Spool, pid: str, raw: tuple[RawMention, ...]) -> None:
-    resolver.add_raw(pid, raw)
-    spool.add((pid, tuple((m[4], m[5], m[6]) for m in raw)))
+def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...]) -> None:
+    resolver.add_raw(paper.id, raw)
+    spool.add((paper, (paper.id, tuple((m[4], m[5], m[6]) for m in raw))))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -166,6 +175,7 @@ class _Extractor:
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
+        self.used = 1  # processes that extracted: the pool starts only when there is enough work
         self.papers = 0
         self.seconds = 0.0
         self._pool: Any = None
@@ -183,6 +193,7 @@ class _Extractor:
         if self._pool is None and self.workers > 1 and (self._pending or len(papers) >= _POOL_THRESHOLD):
             ctx = multiprocessing.get_context("spawn")  # no store connection or lock is inherited
             self._pool = ctx.Pool(self.workers, initializer=_warm_worker)
+            self.used = self.workers
         if self._pool is None:
             yield from self._done(_extract_raw(papers))
             return

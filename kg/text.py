@@ -13,7 +13,7 @@ __all__ = ["clean_text", "match_key", "title_id"]
 # Zero-width characters and the BOM carry no meaning and break matching.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ASCII_SPACES = re.compile(r"[ \t]{2,}|\t")
+_ASCII_SPACES = re.compile(r"[ \t]+")
 _KEY_DROP = re.compile(r"[\s\-_\u2010-\u2015]+")
 
 
@@ -22,7 +22,8 @@ def clean_text(text: str) -> str:
     if text.isascii() and "&" not in text:  # (the usual case) nothing to normalise or unescape
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = _ASCII_SPACES.sub(" ", text)
+        if "  " in text or "\t" in text:
+            text = _ASCII_SPACES.sub(" ", text)
     else:
         text = _normalise(text)
     if "\n" not in text:

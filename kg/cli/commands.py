@@ -145,18 +145,18 @@ def build(
         return
     by_type = ", ".join(f"{n} {t}" for t, n in sorted(stats["entities_by_type"].items()))
     n_files = len(expand_paths(papers))
-    out.print(
-        f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} "
-        f"({done.papers_unchanged} unchanged since the last build)"
-    )
+    workers_note = f", {done.workers} workers" if done.workers > 1 else ""
+    out.print(f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} in {done.read_seconds:.2f} s")
     if done.papers_extracted:
         out.print(
             f"Extracted entities from {done.papers_extracted} papers in {done.extract_seconds:.2f} s "
-            f"({summary['abstracts_per_second']} abstracts/s, {done.workers} worker{'s' if done.workers != 1 else ''})"
+            f"({summary['abstracts_per_second']} abstracts/s{workers_note})"
         )
+    else:
+        out.print("Extracted nothing: every paper is unchanged since the last build")
     out.print(
-        f"Wrote {done.papers_written} papers, {done.entities} entities, {done.links} mentions "
-        f"in {done.write_seconds:.2f} s ({done.seconds:.2f} s in all)"
+        f"Wrote {done.papers_written} papers ({done.papers_unchanged} unchanged), {done.entities} entities, "
+        f"{done.links} mentions in {done.write_seconds:.2f} s"
     )
     out.print(f"Graph ({summary['store']}): {stats['papers']} papers, {stats['entities']} entities ({by_type}), "
               f"{stats['mentions']} mentions, {stats['variants']} variant links")

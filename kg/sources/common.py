@@ -253,6 +253,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def _sane(text: str) -> str:
     """Text every store and encoder accepts: lone surrogates as U+FFFD, controls as spaces."""
+    if text.isascii() and text.isprintable():  # (the usual case) neither can occur
+        return text
     return _CONTROL.sub(" ", _SURROGATE.sub("\ufffd", text))
 
 

@@ -197,10 +197,9 @@ def _loads(text: str) -> Any:
 
 
 def read_jsonl(text: str, name: str) -> Iterator[Paper]:
-    """One JSON object a line; blank lines are skipped."""
-    records: list[tuple[str, Any]] = []
-    # Only "\n" ends a line: JSON strings may hold a raw U+2028 that splitlines() would cut.
-    for line_number, line in enumerate(text.split("\n"), 1):
+    """One JSON object a line; blank lines are skipped. Lazy: a line is parsed when its paper is due."""
+    n = 0
+    for line_number, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
@@ -209,9 +208,22 @@ def read_jsonl(text: str, name: str) -> Iterator[Paper]:
             raise InputError(f"{name}: line {line_number} is not valid JSON ({exc.msg})") from None
         except RecursionError:
             raise InputError(f"{name}: line {line_number}: JSON nested too deeply") from None
-        n = len(records) + 1
-        records.append((f"record {n}" if n == line_number else f"record {n} (line {line_number})", rec))
-    yield from _numbered(records, name)
+        n += 1
+        label = f"record {n}" if n == line_number else f"record {n} (line {line_number})"
+        yield _record_to_paper(rec, name, f"{name}: {label}")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` split at "\n" only (JSON strings may hold a raw U+2028 that
+    splitlines() would cut), one at a time: no list of every line."""
+    start, end = 0, len(text)
+    while start <= end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop]
+        start = stop + 1
 
 
 def read_json(text: str, name: str) -> Iterator[Paper]:

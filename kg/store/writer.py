@@ -68,7 +68,7 @@ class Writer:
         self._replaced: list[str] = []
         self._candidates: set[str] = set()  # entities that may lose their last link
         self._sweep_all = False
-        self._known: set[str] = set()  # ids of the last triaged chunk's papers already stored
+        self._stored: set[str] = set()  # ids of the changed papers that are stored (to rewrite)
         self.skipped = 0
         self.entities_written = 0
         self.links_written = 0
@@ -107,7 +107,7 @@ class Writer:
         # Replaced papers (stored by title hash, now known by arXiv id) take their links along.
         if replaced or any(p.id in known and not known[p.id][0] for p in changed):
             self._sweep_all = True
-        self._known = {p.id for p in changed if p.id in known}
+        self._stored.update(p.id for p in changed if p.id in known)
         return changed, renamed
 
     def _unify_ids(self, papers: list[Paper]) -> tuple[list[Paper], dict[str, str], list[str]]:
@@ -137,7 +137,7 @@ class Writer:
             self._marks.extend((p.id, p.content_hash) for p in changed)
             self._tick(len(changed))
             return
-        known = self._known
+        known = self._stored
         rewritten = [p.id for p in changed if p.id in known]
         if rewritten and not self._sweep_all:
             self._candidates.update(self.store._linked_entities(rewritten))
