@@ -149,3 +149,29 @@ def test_build_stream_bulk_load_killed_mid_transaction_leaves_nothing(tmp_path: 
     clean = tmp_path / "clean.lbdb"
     assert subprocess.run([sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(clean)], cwd=ROOT).returncode == 0
     assert dump(db) == dump(clean)
+
+
+@pytest.mark.parametrize("stored_first", [False, True])
+def test_build_stream_input_error_half_way_changes_nothing(tmp_path: Path, stored_first: bool) -> None:
+    """A bad record after many good ones: the build fails before its first write."""
+    from kg.errors import InputError
+
+    papers = synthetic_papers(40, seed=5)
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_text("".join(
+        json.dumps({"id": f"2411.{i + 1:05d}", "title": f"{p.title} ({i})", "abstract": p.abstract}) + "\n"
+        for i, p in enumerate(papers)), encoding="utf-8")
+    bad.write_text("".join(
+        json.dumps({"id": f"2411.{i + 1:05d}", "title": f"{p.title} ({i})", "abstract": p.abstract + " Changed."}) + "\n"
+        for i, p in enumerate(papers)) + "{not json\n", encoding="utf-8")
+    path = tmp_path / "g.lbdb"
+    if stored_first:
+        built(path, [good], workers=1)
+    else:
+        EmbeddedStore(path, writable=True).close()
+    before = dump(path)
+    with EmbeddedStore(path, writable=True) as store:
+        with pytest.raises(InputError, match="line 41 is not valid JSON"):
+            build([bad], store, chunk_size=7, workers=1, batch_size=3)
+    assert dump(path) == before
+    assert len(before["papers"]) == (40 if stored_first else 0)
