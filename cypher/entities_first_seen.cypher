@@ -2,11 +2,11 @@
 // with the papers of that day that mention them. Papers without a date are ignored.
 // @param date = "2024-03-01" -- an ISO date, YYYY-MM-DD
 // @example kg query -f cypher/entities_first_seen.cypher --param date=2024-09-02
-MATCH (p:Paper)-[:MENTIONS]->(e:Entity)
-WHERE p.date <> ''
-WITH e, min(p.date) AS first_seen
-WHERE first_seen = $date
-MATCH (q:Paper)-[m:MENTIONS]->(e)
-WHERE q.date = first_seen
-RETURN e.name AS entity, e.type AS type, q.id AS paper, m.role AS role
+MATCH (q:Paper)-[m:MENTIONS]->(e:Entity)
+WHERE q.date = $date AND q.date <> ''
+// Only the entities of that day's papers, each kept unless an earlier paper mentions it.
+WITH e, collect({paper: q.id, role: m.role}) AS mentions
+WHERE NOT EXISTS { MATCH (e)<-[:MENTIONS]-(o:Paper) WHERE o.date <> '' AND o.date < $date }
+UNWIND mentions AS x
+RETURN e.name AS entity, e.type AS type, x.paper AS paper, x.role AS role
 ORDER BY type, entity, paper

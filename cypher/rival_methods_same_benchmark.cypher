@@ -2,11 +2,14 @@
 // rivals of that paper, with the shared benchmark.
 // @param paper = "2405.00044" -- the paper id
 // @example kg query -f cypher/rival_methods_same_benchmark.cypher --param paper=2409.01234
-MATCH (a:Paper)-[ea:MENTIONS]->(b:Entity)
-WHERE a.id = $paper AND b.type = 'benchmark' AND ea.role = 'evaluates_on'
-MATCH (q:Paper)-[eq:MENTIONS]->(b)
-WHERE q.id <> a.id AND eq.role = 'evaluates_on'
+MATCH (a:Paper {id: $paper})-[ea:MENTIONS]->(b:Entity)
+WHERE b.type = 'benchmark'
+MATCH (b)<-[eq:MENTIONS]-(q:Paper)
 MATCH (q)-[pr:MENTIONS]->(m:Entity)
-WHERE pr.role = 'proposes' AND m.type = 'method'
+// All filters in one WITH after the MATCHes, on purpose: LadybugDB 0.22 drops rows when a
+// MATCH that filters a relationship property is followed by a MATCH from its nodes.
+WITH a, ea, b, eq, q, pr, m
+WHERE ea.role = 'evaluates_on' AND q.id <> a.id AND eq.role = 'evaluates_on'
+  AND pr.role = 'proposes' AND m.type = 'method'
 RETURN q.id AS paper, q.title AS title, m.name AS method, b.name AS benchmark
 ORDER BY paper, method, benchmark

@@ -3,11 +3,16 @@
 // @param paper = "2403.00101" -- the paper id to compare against
 // @param k = 2 -- minimum number of shared entities
 // @example kg query -f cypher/similar_papers.cypher --param paper=2409.01234 --param k=3
-MATCH (a:Paper)-[:MENTIONS]->(e:Entity)<-[:MENTIONS]-(b:Paper)
-WHERE a.id = $paper AND b.id <> a.id
+MATCH (a:Paper {id: $paper})-[:MENTIONS]->(e:Entity)
 MATCH (e)<-[:MENTIONS]-(q:Paper)
-WITH b, e, count(q) AS df
-WITH b, count(e) AS shared, sum(1.0 / df) AS weight
+// Each shared entity's papers are found once: how many there are is its weight, and they
+// are the candidates (the paper itself is among them, as it is in the count).
+WITH a, e, collect(q.id) AS papers
+UNWIND papers AS other
+WITH a, other, e, size(papers) AS df
+WHERE other <> a.id
+WITH other, count(e) AS shared, sum(1.0 / df) AS weight
 WHERE shared >= $k
+MATCH (b:Paper {id: other})
 RETURN b.id AS paper, b.title AS title, shared, round(weight, 4) AS score
 ORDER BY score DESC, shared DESC, paper

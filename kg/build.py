@@ -21,6 +21,7 @@ into an empty embedded store loads everything with ``COPY`` in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -62,6 +63,8 @@ class BuildResult:
     links: int = 0
     mentions: int = 0
     workers: int = 1  # extraction processes used (1: in this process)
+    files_skipped: int = 0  # input files the graph holds as they are: not read at all
+    papers_unchanged_files: int = 0  # the papers in those
     read_seconds: float = 0.0  # reading and triage (the hash check), in the main process
     extract_seconds: float = 0.0  # from the first paper handed to extraction to the last result
     write_seconds: float = 0.0  # resolving and writing after the input was read
@@ -99,19 +102,28 @@ def build(
     """
     from kg.extract import EXTRACTOR_VERSION
     from kg.resolve import Resolver
-    from kg.sources import read_papers
+    from kg.sources import expand_paths, read_papers
 
     started = time.perf_counter()
     result = BuildResult(workers=workers or default_workers())
     resolver = Resolver(EXTRACTOR_VERSION)
     with _Spool() as spool, store.writer(EXTRACTOR_VERSION, batch_size=batch_size, progress=on_rows) as writer:
+        # Files the graph holds as they are (same bytes, format and extractor) are not read.
+        reading = time.perf_counter()
+        files = {path: input_key(path, fmt, EXTRACTOR_VERSION) for path in expand_paths(paths)}
+        known = store.known_inputs(sorted(set(files.values())))
+        to_read = [path for path, key in files.items() if key not in known]
+        result.files_skipped = len(files) - len(to_read)
+        result.papers_read = result.papers_unchanged_files = sum(known.values())
+        per_source: dict[str, int] = {}
         # Pass one reads only: an input error half-way leaves the graph as it was.
         extractor = _Extractor(result.workers)
         waiting: dict[str, Paper] = {}  # handed to extraction, result not back yet
         try:
-            reading = time.perf_counter()
-            for chunk in _chunks(read_papers(paths, fmt), chunk_size):
+            for chunk in _chunks(read_papers(to_read, fmt) if to_read else (), chunk_size):
                 result.papers_read += len(chunk)
+                for paper in chunk:
+                    per_source[paper.source] = per_source.get(paper.source, 0) + 1
                 changed, _renamed = writer.triage(chunk)
                 waiting.update((p.id, p) for p in changed)
                 result.read_seconds += time.perf_counter() - reading
@@ -126,6 +138,9 @@ def build(
             extractor.close()
         if not result.papers_read:
             raise InputError(f"no papers found in {', '.join(map(str, paths))}")
+        if not to_read:
+            result.read_seconds = time.perf_counter() - reading
+        writer.inputs = {key: known.get(key) or per_source.get(str(path), 0) for path, key in files.items()}
         result.extract_seconds = extractor.seconds
         result.workers = extractor.used
         result.papers_extracted = extractor.papers
@@ -141,11 +156,21 @@ def build(
         written = writer.finish(resolution.variants)
         result.write_seconds = time.perf_counter() - writing
     result.papers_written = written.papers_written
-    result.papers_unchanged = written.papers_skipped
+    result.papers_unchanged = written.papers_skipped + result.papers_unchanged_files
     result.entities = written.entities
     result.links = written.links
     result.seconds = time.perf_counter() - started
     return result
+
+
+def input_key(path: Path, fmt: str | None, extractor_version: str) -> str:
+    """A fingerprint of one input file as a build reads it: its bytes, the format asked
+    for and the extractor version (the same content under another name is the same input)."""
+    from kg.sources import _read_bytes
+
+    digest = hashlib.sha256(_read_bytes(Path(path)))
+    digest.update(f"\x00{fmt or ''}\x00{extractor_version}".encode())
+    return "sha256:" + digest.hexdigest()
 
 
 def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...]) -> None:

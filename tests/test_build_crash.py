@@ -25,6 +25,8 @@ k = int(os.environ["KG_TEST_KILL_AFTER"])
 calls = [0]
 original = Store._write_rows
 def dying(self, cypher, rows):
+    if cypher == Store.FORGET_INPUTS:  # bookkeeping before the first write: not counted
+        return original(self, cypher, rows)
     if calls[0] == k:
         os.kill(os.getpid(), signal.SIGKILL)
     calls[0] += 1

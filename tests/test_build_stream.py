@@ -175,3 +175,82 @@ def test_build_stream_input_error_half_way_changes_nothing(tmp_path: Path, store
             build([bad], store, chunk_size=7, workers=1, batch_size=3)
     assert dump(path) == before
     assert len(before["papers"]) == (40 if stored_first else 0)
+
+
+# -- input files the graph holds as they are are not read again --------------------------
+def test_build_stream_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.sources
+
+    path = tmp_path / "g.lbdb"
+    first = built(path, [EXAMPLE], workers=1)["result"]
+    calls: list = []
+    real = kg.sources.read_path
+    monkeypatch.setattr(kg.sources, "read_path", lambda *a, **k: (calls.append(a), real(*a, **k))[1])
+    again = built(path, [EXAMPLE], workers=1)
+    assert calls == []  # not parsed at all
+    assert again["result"].files_skipped == 1
+    assert (again["result"].papers_read, again["result"].papers_unchanged) == (first.papers_read, first.papers_read)
+    # The same bytes under another name are the same input; another format asked for is not.
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    assert built(path, [copy], workers=1)["result"].files_skipped == 1
+    assert built(path, [copy], workers=1, fmt="daily")["result"].files_skipped == 0
+    assert calls  # read this time
+
+
+# Every kind of write forgets the inputs; the next build reads them again and repairs.
+FORGETTING_WRITES = [
+    ("query --write", lambda store: store.query("MATCH (p:Paper) WITH p LIMIT 1 SET p.hash = ''", write=True)),
+    ("a write of another graph", lambda store: store.write(
+        __import__("kg.resolve", fromlist=["resolve"]).resolve(
+            __import__("kg.extract", fromlist=["extract"]).extract(synthetic_papers(3, seed=9)), "other"))),
+]
+
+
+@pytest.mark.parametrize("label, change", FORGETTING_WRITES, ids=[w[0] for w in FORGETTING_WRITES])
+def test_build_stream_any_write_forgets_the_inputs(tmp_path: Path, label: str, change) -> None:
+    path = tmp_path / "g.lbdb"
+    reference = built(path, [EXAMPLE], workers=1)["dump"]
+    with EmbeddedStore(path, writable=True) as store:
+        change(store)
+        assert store.query("MATCH (i:KgInput) RETURN count(i)").rows == [[0]]
+    again = built(path, [EXAMPLE], workers=1)
+    assert again["result"].files_skipped == 0
+    assert again["result"].papers_read == len(reference["papers"])
+    if label == "query --write":  # the blanked paper was rebuilt: the graph is whole again
+        assert again["result"].papers_written == 1
+        assert again["dump"] == reference
+
+
+def test_build_stream_killed_build_forgets_the_inputs(tmp_path: Path) -> None:
+    """A build of changed input killed after its first writes: the original file is read again."""
+    db = tmp_path / "g.lbdb"
+    run = lambda *args, **kw: subprocess.run(  # noqa: E731
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, **kw)
+    assert run("-m", "kg", "build", str(EXAMPLE), "--db", str(db)).returncode == 0
+    changed = tmp_path / "changed.txt"
+    changed.write_text(EXAMPLE.read_text(encoding="utf-8").replace(" the ", " a ", 5), encoding="utf-8")
+    killer = _KILL_AT_LINKS
+    killed = run("-c", killer, "build", str(changed), "--db", str(db), "--batch-size", "2")
+    assert killed.returncode == -signal.SIGKILL
+    rebuilt = run("-m", "kg", "build", str(EXAMPLE), "--db", str(db), "--json")
+    summary = json.loads(rebuilt.stdout)
+    assert summary["files_unchanged"] == 0 and summary["papers_written"] > 0
+    clean = tmp_path / "clean.lbdb"
+    assert run("-m", "kg", "build", str(EXAMPLE), "--db", str(clean)).returncode == 0
+    assert dump(db) == dump(clean)
+
+
+_KILL_AT_LINKS = """
+import os, signal, sys
+from kg.store.embedded import EmbeddedStore
+original = EmbeddedStore._write_rows
+def dying(self, cypher, rows):
+    if cypher == self.CREATE_LINKS:
+        os.kill(os.getpid(), signal.SIGKILL)
+    original(self, cypher, rows)
+EmbeddedStore._write_rows = dying
+from kg.cli import main
+sys.argv = ["kg", *sys.argv[1:]]
+main()
+"""

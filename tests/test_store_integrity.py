@@ -61,6 +61,8 @@ def test_store_integrity_failed_write_is_redone(store, monkeypatch: pytest.Monke
     original = type(store)._write_rows
 
     def failing(self, cypher, rows):
+        if cypher == self.FORGET_INPUTS:  # bookkeeping before the first write: not counted
+            return original(self, cypher, rows)
         calls[0] += 1
         if calls[0] == 4:
             raise RuntimeError("power cut")

@@ -129,6 +129,7 @@ def build(
         "papers_extracted": done.papers_extracted,
         "papers_written": done.papers_written,
         "papers_unchanged": done.papers_unchanged,
+        "files_unchanged": done.files_skipped,
         "workers": done.workers,
         "read_seconds": round(done.read_seconds, 3),
         "extract_seconds": round(done.extract_seconds, 3),
@@ -146,7 +147,13 @@ def build(
     by_type = ", ".join(f"{n} {t}" for t, n in sorted(stats["entities_by_type"].items()))
     n_files = len(expand_paths(papers))
     workers_note = f", {done.workers} workers" if done.workers > 1 else ""
-    out.print(f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} in {done.read_seconds:.2f} s")
+    skipped = (
+        f" ({done.files_skipped} unchanged since the last build, not read again)" if done.files_skipped else ""
+    )
+    out.print(
+        f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} "
+        f"in {done.read_seconds:.2f} s{skipped}"
+    )
     if done.papers_extracted:
         out.print(
             f"Extracted entities from {done.papers_extracted} papers in {done.extract_seconds:.2f} s "
@@ -237,6 +244,9 @@ def lookup(
     type: Annotated[
         Optional[EntityType], typer.Option("--type", "-t", help="Only entities of this type.", show_default=False)
     ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="Papers to list per entity (0: all); the total is always shown.")
+    ] = 50,
     db: Db = None,
     neo4j_uri: Neo4jUri = None,
     as_json: AsJson = False,
@@ -246,16 +256,13 @@ def lookup(
     Example:  kg lookup CALVIN
     """
     with open_store(db, neo4j_uri) as store:
-        hits = store.lookup(name, type.value if type else None)
+        hits = store.lookup(name, type.value if type else None, limit=limit)
         if not hits:
-            other_types = store.lookup(name) if type else []
+            other_types = store.lookup(name, limit=1) if type else []
             if other_types:
                 found = ", ".join(f"{h.name} ({h.type})" for h in other_types)
                 raise KgError(f"no entity named {name!r} of type {type.value}; there is {found}")
-            import difflib
-
-            names = [r[0] for r in store.query("MATCH (e:Entity) RETURN e.name").rows]
-            close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+            close = store.suggest(name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KgError(f"no entity named {name!r}{hint}")
     if as_json:
@@ -271,7 +278,10 @@ def lookup(
         for p in hit.papers:
             table.add_row(p["id"], p["title"], p["role"], *([p["via"] or ""] if via else []))
         out.print(table)
-        out.print(f"{len(hit.papers)} paper(s)\n")
+        if len(hit.papers) < hit.total:
+            out.print(f"showing {len(hit.papers):,} of {hit.total:,} papers; --limit 0 for all\n")
+        else:
+            out.print(f"{len(hit.papers)} paper(s)\n")
 
 
 @app.command()

@@ -314,9 +314,22 @@ class Store(ABC):
         "DETACH DELETE e"
     )
 
+    # Input files whose papers are all stored as they are: a build skips reading them. Any
+    # write forgets them all (a build before its first write, ``query(write=True)`` always);
+    # a build that finishes records its own.
+    FORGET_INPUTS = "MATCH (i:KgInput) DELETE i"
+    REMEMBER_INPUTS = "UNWIND $rows AS r MERGE (i:KgInput {key: r.key}) SET i.papers = r.papers"
+
+    def known_inputs(self, keys: list[str]) -> dict[str, int]:
+        """Of these input fingerprints, those the graph holds as they are, with their paper counts."""
+        if not keys:
+            return {}
+        res = self.query("UNWIND $keys AS k MATCH (i:KgInput {key: k}) RETURN i.key, i.papers", {"keys": keys})
+        return {key: int(n) for key, n in res.rows}
+
     # -- reading --------------------------------------------------------------------
-    # A lookup pages in the store: counts come from COUNT, pages from ORDER BY ... LIMIT, so
-    # an entity 14k papers mention costs one page, not 14k rows held in Python.
+    # A lookup pages in the store: totals come from count(), pages from ORDER BY ... LIMIT, so
+    # an entity that 14k papers mention costs one page, not 14k rows held in Python.
     def lookup(self, name: str, type: str | None = None, *, limit: int = 50) -> list[LookupHit]:
         """Entities whose name or an alias equals ``name`` (case, space and hyphen blind).
 
@@ -338,16 +351,16 @@ class Store(ABC):
         if not hits:
             return []
         # Totals: the entity's own papers plus, for a family (Qwen2.5), those of its variants
-        # (Qwen2.5-7B); one paper naming both counts once each way, as it is listed.
+        # (Qwen2.5-7B); a paper naming both is listed, and counted, once for each.
         keys = list(hits)
         for key, n in self.query(
-            "UNWIND $keys AS k MATCH (e:Entity {key: k}) RETURN k, COUNT { MATCH (e)<-[:MENTIONS]-(:Paper) }",
+            "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)<-[:MENTIONS]-(p:Paper) RETURN k, count(p)",
             {"keys": keys},
         ).rows:
             hits[key].total += int(n)
-        for key, vname, n in self.query(
+        for key, _, vname, n in self.query(
             "UNWIND $keys AS k MATCH (e:Entity {key: k}) MATCH (v:Entity)-[:VARIANT_OF]->(e) "
-            "RETURN k, v.name, COUNT { MATCH (v)<-[:MENTIONS]-(:Paper) } ORDER BY k, v.name",
+            "OPTIONAL MATCH (v)<-[:MENTIONS]-(p:Paper) RETURN k, v.key, v.name, count(p) ORDER BY k, v.name, v.key",
             {"keys": keys},
         ).rows:
             hit = hits[key]
@@ -378,28 +391,32 @@ class Store(ABC):
             for pid, title, role, evidence, via in self.query(cypher, params).rows:
                 hit.papers.append({"id": pid, "title": title, "role": role, "evidence": evidence, "via": via})
 
-    def suggest(self, name: str, n: int = 3, *, candidates: int = 5000) -> list[str]:
+    def suggest(self, name: str, n: int = 3, *, candidates: int = 2000) -> list[str]:
         """Names of up to ``n`` entities whose name or an alias is close to ``name``, closest first.
 
-        Bounded on any graph: the store picks at most ``candidates`` match keys sharing a
-        start or an end with ``name``'s key (longest shared first), and difflib ranks only those.
+        Bounded on any graph: the store picks at most ``candidates`` match keys of about the
+        same length that share a start or an end with ``name``'s key (longest shared first),
+        and difflib ranks only those.
         """
         import difflib
 
         key = match_key(name)
         if not key:
             return []
-        # A score per candidate: how many of the key's heads and tails (1, 2, 3, 4, 6, 8
-        # characters) it shares; a typo keeps one end of a name intact.
+        # Candidates keep the first or the last character and about the length (a typo keeps
+        # one end of a name intact); they are ranked by how many of the key's heads and tails
+        # (1, 2, 3, 4, 6, 8 characters) they share. The cheapest filter goes first: on
+        # LadybugDB string lengths and the score cost more than the scan.
         sizes = (1, 2, 3, 4, 6, 8)
         params: dict[str, Any] = {f"h{i}": key[:i] for i in sizes}
         params.update({f"t{i}": key[-i:] for i in sizes})
-        params.update(size=len(key), cap=candidates)
+        params.update(size=len(key), slack=max(3, len(key) // 2), cap=candidates)
         shared = " + ".join(
             f"CASE WHEN k {op} ${p}{i} THEN 1 ELSE 0 END" for op, p in (("STARTS WITH", "h"), ("ENDS WITH", "t")) for i in sizes
         )
         rows = self.query(
-            f"MATCH (e:Entity) UNWIND e.keys AS k WITH e, k, {shared} AS shared WHERE shared > 0 "
+            "MATCH (e:Entity) UNWIND e.keys AS k WITH e, k WHERE k STARTS WITH $h1 OR k ENDS WITH $t1 "
+            f"WITH e, k WHERE abs(size(k) - $size) <= $slack WITH e, k, {shared} AS shared "
             "RETURN k, e.name ORDER BY shared DESC, abs(size(k) - $size), k, e.name LIMIT $cap",
             params,
         ).rows

@@ -26,6 +26,8 @@ SCHEMA = (
     "keys STRING[], PRIMARY KEY(key))",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING)",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
+    # Input files known to be in the graph as they are (kg.build skips reading them).
+    "CREATE NODE TABLE IF NOT EXISTS KgInput(key STRING, papers INT64, PRIMARY KEY(key))",
 )
 
 # Messages of a read-only open of a database whose writer died mid-checkpoint.
@@ -201,6 +203,7 @@ class EmbeddedStore(Store):
         with self._exclusive():
             self._conn.execute("BEGIN TRANSACTION")
             try:
+                self._conn.execute(self.FORGET_INPUTS)
                 for table, path in files.finished():
                     self._conn.execute(f"COPY {table} FROM '{path}'")
                 for start in range(0, len(variant_rows), 5000):
@@ -219,6 +222,8 @@ class EmbeddedStore(Store):
             if write:
                 check_depth(parse(cypher))  # deeper nesting crashes the engine
                 with self._exclusive():
+                    # Whatever it changes, no input file is known to be in the graph any more.
+                    self._conn.execute(self.FORGET_INPUTS)
                     result = self._conn.execute(cypher, params or {})
             else:
                 # A read-only database still lets COPY ... TO write files, LOAD read them and

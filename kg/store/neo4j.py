@@ -46,11 +46,14 @@ SCHEMA = (
     "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)",
     "CREATE INDEX entity_type IF NOT EXISTS FOR (e:Entity) ON (e.type)",
     "CREATE INDEX paper_tkey IF NOT EXISTS FOR (p:Paper) ON (p.tkey)",
+    # cypher/entities_first_seen.cypher seeks the papers of one date.
+    "CREATE INDEX paper_date IF NOT EXISTS FOR (p:Paper) ON (p.date)",
     # Full-text indexes only read string properties, hence ``alias_text`` next to the list ``aliases``.
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.alias_text]",
     "CREATE FULLTEXT INDEX paper_titles IF NOT EXISTS FOR (p:Paper) ON EACH [p.title]",
     # One write lease per database (see Neo4jStore.write); the constraint makes MERGE on it atomic.
     "CREATE CONSTRAINT kg_write_lease IF NOT EXISTS FOR (l:KgWriteLease) REQUIRE l.id IS UNIQUE",
+    "CREATE CONSTRAINT kg_input IF NOT EXISTS FOR (i:KgInput) REQUIRE i.key IS UNIQUE",
 )
 
 #: How long a build's lease lasts unless renewed (each write transaction renews it), so a
@@ -261,6 +264,8 @@ class Neo4jStore(Store):
                     cypher = self._refuse_writes(session, cypher, params)
                 else:
                     check_depth(parse(cypher))  # deeper nesting overflows the server's parser stack
+                    # Whatever it changes, no input file is known to be in the graph any more.
+                    session.run(self.FORGET_INPUTS).consume()
                 # An auto-commit run, so `CALL { ... } IN TRANSACTIONS` works with --write.
                 result = session.run(cypher, params)
                 columns = list(result.keys())

@@ -69,6 +69,9 @@ class Writer:
         self._candidates: set[str] = set()  # entities that may lose their last link
         self._sweep_all = False
         self._stored: set[str] = set()  # ids of the changed papers that are stored (to rewrite)
+        self._forgotten = False
+        #: fingerprints of this build's input files, recorded when it finishes (kg.build)
+        self.inputs: dict[str, int] = {}
         self.skipped = 0
         self.entities_written = 0
         self.links_written = 0
@@ -185,7 +188,7 @@ class Writer:
         store = self.store
         variant_rows = [{"variant": v.variant_key, "family": v.family_key} for v in variants]
         if self.bulk is not None:
-            store._bulk_load(self.bulk, variant_rows)
+            store._bulk_load(self.bulk, variant_rows)  # (forgets the inputs in its transaction)
             self._tick(len(variant_rows))
         else:
             self._run(store.MERGE_VARIANTS, variant_rows)
@@ -201,6 +204,9 @@ class Writer:
                     self._run(store.DELETE_ORPHANS_AMONG, [{"key": k} for k in sorted(self._candidates)], count=False)
             marks = [{"id": pid, "hash": h, "extractor": self.version} for pid, h in self._marks]
             self._run(store.MARK_WRITTEN, marks)
+        if self.inputs:
+            rows = [{"key": k, "papers": n} for k, n in sorted(self.inputs.items())]
+            store._write_rows(store.REMEMBER_INPUTS, rows)
         return WriteResult(
             papers_written=len(self._marks),
             papers_skipped=self.skipped,
@@ -214,6 +220,10 @@ class Writer:
             self.progress(n)
 
     def _run(self, cypher: str, rows: list[dict[str, Any]], *, count: bool = True) -> None:
+        if rows and not self._forgotten:
+            # Before the first write: from here on the graph may differ from any input file.
+            self.store._write_rows(self.store.FORGET_INPUTS, [])
+            self._forgotten = True
         size = max(1, self.batch_size)
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
