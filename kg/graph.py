@@ -109,9 +109,15 @@ def entity_rarity(graph: Graph, *, types: Iterable[EntityType | str] | None = No
     return {key: rarity(n) for key, n in df.items()}
 
 
-def _paper_entities(graph: Graph) -> dict[str, dict[str, list[str]]]:
-    """Each paper's entity names grouped by type value, strongest role first (all types: for tooltips)."""
-    by_paper, entities = _links_by_paper(graph, None)
+def _paper_entities(graph: Graph, by_paper: dict[str, list[Link]] | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each paper's entity names grouped by type value, strongest role first (all types: for tooltips).
+
+    ``by_paper``: ``_links_by_paper(graph, None)``'s links, when the caller has them.
+    """
+    if by_paper is None:
+        by_paper, entities = _links_by_paper(graph, None)
+    else:
+        entities = {e.key: e for e in graph.entities}
     type_of = {key: e.type.value for key, e in entities.items()}  # Enum.value is slow in a hot loop
     rank = {role: -n for role, n in ROLE_PRIORITY.items()}
     out: dict[str, dict[str, list[str]]] = {}
@@ -124,8 +130,8 @@ def _paper_entities(graph: Graph) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def _add_paper_nodes(g: nx.Graph, graph: Graph, node_id=lambda pid: pid) -> None:
-    ents = _paper_entities(graph)
+def _add_paper_nodes(g: nx.Graph, graph: Graph, node_id=lambda pid: pid, by_paper=None) -> None:
+    ents = _paper_entities(graph, by_paper)
     for paper in sorted(graph.papers, key=lambda p: p.id):
         g.add_node(
             node_id(paper.id),
@@ -188,7 +194,7 @@ def paper_graph(
     g = nx.Graph(
         view="papers", dropped_common=[(entities[k].name if k in entities else k, n) for k, n in dropped]
     )
-    _add_paper_nodes(g, graph)
+    _add_paper_nodes(g, graph, by_paper=by_paper if types is None else None)
     # Pair enumeration is O(sum df^2): keep the inner loop to plain dict/list operations.
     pairs: dict[tuple[str, str], list[str]] = {}
     for key in sorted(papers_of):
@@ -209,6 +215,9 @@ def paper_graph(
     weight1 = {key: round(w, 6) for key, w in weight_of.items()}
     shared1 = {key: {type_of[key]: [name_of[key]]} for key in papers_of}
 
+    def weigh(keys: list[str]) -> float:
+        return weight1[keys[0]] if len(keys) == 1 else round(sum(weight_of[k] for k in keys), 6)
+
     def edge(keys: list[str]) -> dict[str, object]:
         if len(keys) == 1:
             k = keys[0]
@@ -224,15 +233,15 @@ def paper_graph(
 
     linked = [(pair, keys) for pair, keys in pairs.items() if len(keys) >= min_shared]
     if strongest is not None and len(linked) > strongest * g.number_of_nodes() + 100:
-        g.graph["thinned"] = len(linked) - _add_strongest(g, linked, edge, strongest)
+        g.graph["thinned"] = len(linked) - _add_strongest(g, linked, edge, weigh, strongest)
         return g
     g.add_edges_from((a, b, edge(keys)) for (a, b), keys in linked)
     return g
 
 
-def _add_strongest(g: nx.Graph, linked: list, edge, per_node: int) -> int:
-    """Add to ``g`` each node's ``per_node`` strongest of the ``linked`` pairs, as ``thin_edges`` keeps them; return how many."""
-    weight = [edge(keys)["weight"] for _, keys in linked]
+def _add_strongest(g: nx.Graph, linked: list, edge, weigh, per_node: int) -> int:
+    """Add each node's ``per_node`` strongest ``linked`` pairs to ``g``, as ``thin_edges`` keeps them; return how many."""
+    weight = [weigh(keys) for _, keys in linked]
     around: dict[str, list[tuple[float, str, int]]] = defaultdict(list)
     for i, ((a, b), _) in enumerate(linked):
         around[a].append((-weight[i], b, i))

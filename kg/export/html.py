@@ -486,9 +486,10 @@ def _page_data(view: _View, options: ExportOptions, title: str, cut_message: str
             )
         nodes.append(item)
 
-    max_w = max((w or 0 for _, _, w in g.edges(data="weight")), default=0) or 1
+    edge_list = sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
+    max_w = max((data.get("weight") or 0 for _, _, data in edge_list), default=0) or 1
     edges: list[dict[str, Any]] = []
-    for a, b, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+    for a, b, data in edge_list:
         w = float(data.get("weight") or 0)
         edge: dict[str, Any] = {"from": ids[a], "to": ids[b], "weight": round(w, 3), "width": round(1 + 4 * w / max_w, 2)}
         if "shared" in data:
@@ -608,7 +609,9 @@ def export_html(graph: Graph, out: Path, options: ExportOptions | None = None) -
     return export_scope(Scope(graph=graph), out, options)
 
 
-def export_store(store: Store, out: Path, options: ExportOptions | None = None, *, default_cap: bool = False) -> ExportReport:
+def export_store(
+    store: Store, out: Path, options: ExportOptions | None = None, *, default_cap: bool = False
+) -> ExportReport:
     """Write the explorer for the graph in ``store`` to ``out``, reading only what is drawn (see ``kg.export.select``).
 
     ``default_cap``: ``options.max_nodes`` is a default, not the user's choice (the cut message says so).

@@ -68,6 +68,7 @@ _MENTION_UNITS = "round(1000000.0 * log10(2.0) / log10(df + 1.0), 0)"
 _NO_LIMIT = 1 << 62
 #: Ids or keys per keyed lookup.
 _CHUNK = 5000
+_ROLES = {role.value: role for role in Role}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Scope:
 
 
 def link_units(df: int) -> int:
-    """Papers view: what an entity mentioned by ``df`` papers adds to each one's strength, ``(df - 1) * rarity(df)``, in millionths."""
+    """Papers view: what an entity in ``df`` papers adds to each one's strength, ``(df - 1) * rarity(df)``, in millionths."""
     return int(round((df - 1) * 1000000.0 * math.log10(2.0) / math.log10(df + 1.0)))
 
 
@@ -134,9 +135,11 @@ def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = Fa
     bipartite = options.view == "bipartite"
     cap = options.max_nodes
     all_papers = _scalar(store, "MATCH (p:Paper) RETURN count(p)")
-    kept = _scalar(store, "MATCH (p:Paper) WHERE true" + flt.on("p") + " RETURN count(p)", flt.params()) if since else all_papers
+    kept = all_papers
+    if since:
+        kept = _scalar(store, "MATCH (p:Paper) WHERE true" + flt.on("p") + " RETURN count(p)", flt.params())
     complete = Scope(graph=Graph([], [], []), default_cap=default_cap, stats={"papers_read": all_papers})
-    if cap is None or kept <= cap and not bipartite:
+    if cap is None or (kept <= cap and not bipartite):
         return replace(complete, graph=_read_all(store), total_nodes=kept)
     focus = _resolve(store, flt, options.entity, entities_only=True) if options.entity else None
     types = _types(options, focus, store)
@@ -149,7 +152,6 @@ def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = Fa
     center = _resolve(store, flt, options.ego) if options.ego else None
     linking = _linking_weights(df, bipartite, options, focus)
     reader = _Reader(store, flt, types, df, linking)
-    what = "papers" if not bipartite else "nodes"
     if focus or center:
         dist = reader.neighbourhood(focus, center, options, bipartite)
         total = len(dist)
@@ -179,7 +181,7 @@ def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = Fa
         notes=notes,
         rule=rule if len(chosen) < total else "",
         default_cap=default_cap,
-        stats={"papers_read": len(papers), "links_read": len(graph.links), "what": what},
+        stats={"papers_read": len(papers), "links_read": len(graph.links)},
     )
 
 
@@ -341,7 +343,9 @@ class _Reader:
             dist = self._bfs(center, depth, options.min_shared, bipartite, within)
         return dist
 
-    def _bfs(self, c: kgraph.Center, depth: int, min_shared: int, bipartite: bool, within: set[str] | None) -> dict[str, int]:
+    def _bfs(
+        self, c: kgraph.Center, depth: int, min_shared: int, bipartite: bool, within: set[str] | None
+    ) -> dict[str, int]:
         if depth < 0:
             raise ExportError(f"--depth must be 0 or more (got {depth})")
         dist: dict[str, int] = {}
@@ -456,7 +460,7 @@ class _Reader:
 
     # Reading -----------------------------------------------------------------------------
     def read(self, ids: list[str], extra_entities: set[str]) -> Graph:
-        """The papers ``ids`` with all their links, the entities those name, and ``extra_entities``."""
+        """The papers ``ids`` with all their links (role only), the entities those name, and ``extra_entities``."""
         papers: list[Paper] = []
         links: list[Link] = []
         for chunk in batched(ids, _CHUNK):
@@ -468,10 +472,10 @@ class _Reader:
                 ).rows
             ]
             links += [
-                Link(paper_id=r[0], entity_key=r[1], role=Role(r[2]), count=int(r[3] or 1))
+                Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]])
                 for r in self.store.query(
                     "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) "
-                    "RETURN i, e.key, m.role, m.count",
+                    "RETURN i, e.key, m.role",
                     {"ids": list(chunk)},
                 ).rows
                 if r[1] is not None
@@ -493,7 +497,7 @@ def _read_entities(store: Store, keys: list[str]) -> list[Entity]:
 
 
 def _read_all(store: Store) -> Graph:
-    """Every paper (without its abstract), entity and link (without evidence): what an export draws from."""
+    """Every paper (without its abstract), entity and link (without evidence and count): what an export draws from."""
     papers = [
         Paper(id=r[0], title=r[1], abstract="", date=r[2] or None, url=r[3] or None, source=r[4] or "")
         for r in store.query("MATCH (p:Paper) RETURN p.id, p.title, p.date, p.url, p.source ORDER BY p.id").rows
@@ -503,9 +507,9 @@ def _read_all(store: Store) -> Graph:
         for r in store.query("MATCH (e:Entity) RETURN e.key, e.name, e.type, e.aliases ORDER BY e.key").rows
     ]
     links = [
-        Link(paper_id=r[0], entity_key=r[1], role=Role(r[2]), count=int(r[3] or 1))
+        Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]])
         for r in store.query(
-            "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count ORDER BY p.id, e.key"
+            "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role ORDER BY p.id, e.key"
         ).rows
     ]
     return Graph(papers=papers, entities=entities, links=links)
