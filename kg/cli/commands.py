@@ -119,10 +119,13 @@ def build(
                 )
             stats = store.stats()
             if html:
-                from kg.export.html import export_html
+                from kg.export.html import ExportOptions, export_store
+                from kg.export.select import DEFAULT_MAX_NODES
 
                 with err.status("Drawing the HTML graph .."):
-                    export = export_html(store.load_graph(), html)
+                    # as `kg export --html` draws it: at most DEFAULT_MAX_NODES, the cut said
+                    options = ExportOptions(max_nodes=DEFAULT_MAX_NODES)
+                    export = export_store(store, html, options, default_cap=True)
     summary = {
         "store": store_label(db, neo4j_uri),
         "papers_read": done.papers_read,
