@@ -108,6 +108,9 @@ def build(
     result = BuildResult(workers=workers or default_workers())
     resolver = Resolver(EXTRACTOR_VERSION)
     with _Spool() as spool, store.writer(EXTRACTOR_VERSION, batch_size=batch_size, progress=on_rows) as writer:
+        # A first build into an empty embedded store loads files at the end: its papers go
+        # to them at once, and the spool keeps only their mentions.
+        early = writer.bulk is not None
         # Files the graph holds as they are (same bytes, format and extractor) are not read.
         reading = time.perf_counter()
         files = {path: input_key(path, fmt, EXTRACTOR_VERSION) for path in expand_paths(paths)}
@@ -125,15 +128,17 @@ def build(
                 for paper in chunk:
                     per_source[paper.source] = per_source.get(paper.source, 0) + 1
                 changed, _renamed = writer.triage(chunk)
+                if early:
+                    writer.papers(changed)  # (to a file: the store is written at the end)
                 waiting.update((p.id, p) for p in changed)
                 result.read_seconds += time.perf_counter() - reading
                 for pid, raw in extractor.submit(changed):
-                    _remember(resolver, spool, waiting.pop(pid), raw)
+                    _remember(resolver, spool, waiting.pop(pid), raw, early)
                 if on_papers:
                     on_papers(len(chunk))
                 reading = time.perf_counter()
             for pid, raw in extractor.drain():
-                _remember(resolver, spool, waiting.pop(pid), raw)
+                _remember(resolver, spool, waiting.pop(pid), raw, early)
         finally:
             extractor.close()
         if not result.papers_read:
@@ -147,12 +152,13 @@ def build(
         result.mentions = resolver.mentions
         # Pass two writes: papers first (hashes blank), so a kill from here on is redone.
         writing = time.perf_counter()
-        for items in spool.replay():
-            writer.papers([paper for paper, _ in items])
+        if not early:
+            for items in spool.replay():
+                writer.papers([paper for paper, _ in items])
         resolution = resolver.finish()
         writer.entities(resolution.entities)
         for items in spool.replay():
-            writer.links(resolution.links([facts for _, facts in items]))
+            writer.link_rows(resolution.link_rows([facts for _, facts in items]))
         written = writer.finish(resolution.variants)
         result.write_seconds = time.perf_counter() - writing
     result.papers_written = written.papers_written
@@ -173,9 +179,9 @@ def input_key(path: Path, fmt: str | None, extractor_version: str) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...]) -> None:
+def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...], written: bool) -> None:
     resolver.add_raw(paper.id, raw)
-    spool.add((paper, (paper.id, tuple((m[4], m[5], m[6]) for m in raw))))
+    spool.add((None if written else paper, (paper.id, tuple((m[4], m[5], m[6]) for m in raw))))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

@@ -486,9 +486,24 @@ class Resolution:
         ordered by paper (first seen), then entity key. A paper's mentions must all be in
         one chunk.
         """
+        return [
+            Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev)
+            for pid, ek, role, count, ev in self._link_tuples(chunk)
+        ]
+
+    def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
+        """``links`` as the parameter rows a store writes (``kg.store.base.link_row``), without
+        building ``Link`` objects: what a big build does."""
+        return [
+            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev}
+            for pid, ek, role, count, ev in self._link_tuples(chunk)
+        ]
+
+    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str]]:
         best: dict[tuple[int, str], tuple[Role, str]] = {}
         counts: dict[tuple[int, str], int] = defaultdict(int)
         ids: dict[int, str] = {}
+        priority = ROLE_PRIORITY
         node_key, mention_node, cursor = self._node_key, self._mention_node, self._cursor
         for pid, facts in chunk:
             index = self._paper_index[pid]
@@ -498,15 +513,12 @@ class Resolution:
                 cursor += 1
                 counts[lk] += max(1, count)
                 cur = best.get(lk)
-                if cur is None or ROLE_PRIORITY[role] > ROLE_PRIORITY[cur[0]] or (
-                    ROLE_PRIORITY[role] == ROLE_PRIORITY[cur[0]] and not cur[1] and evidence
+                if cur is None or priority[role] > priority[cur[0]] or (
+                    priority[role] == priority[cur[0]] and not cur[1] and evidence
                 ):
                     best[lk] = (role, evidence)
         self._cursor = cursor
-        return [
-            Link(paper_id=ids[index], entity_key=ek, role=role, count=counts[(index, ek)], evidence=ev)
-            for (index, ek), (role, ev) in sorted(best.items(), key=lambda kv: kv[0])
-        ]
+        return [(ids[lk[0]], lk[1], role, counts[lk], ev) for lk, (role, ev) in sorted(best.items())]
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:

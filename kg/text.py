@@ -55,7 +55,7 @@ _MARKS = frozenset("\uff0b\uff03\uff0a")
 _ASCII_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)  # a build asks for each title's id three times
 def title_id(title: str) -> str:
     """A stable id for a paper with no arXiv id: a hash of its normalised title.
 

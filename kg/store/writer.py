@@ -182,6 +182,16 @@ class Writer:
             return
         self._run(self.store.CREATE_LINKS, rows)
 
+    def link_rows(self, rows: list[dict[str, Any]]) -> None:
+        """``links`` from rows already in ``link_row`` form and unique per (paper, entity)
+        (``Resolution.link_rows``): a big build skips the ``Link`` objects."""
+        self.links_written += len(rows)
+        if self.bulk is not None:
+            self.bulk.add_links(rows)
+            self._tick(len(rows))
+            return
+        self._run(self.store.CREATE_LINKS, rows)
+
     # -- 4. the end --------------------------------------------------------------------
     def finish(self, variants: Iterable[Variant]) -> WriteResult:
         """Variants, replaced papers, orphans, then the hashes that mark the papers written."""
