@@ -175,12 +175,7 @@ class Writer:
             if (link.paper_id, link.entity_key) not in seen:
                 seen.add((link.paper_id, link.entity_key))
                 rows.append(link_row(link))
-        self.links_written += len(rows)
-        if self.bulk is not None:
-            self.bulk.add_links(rows)
-            self._tick(len(rows))
-            return
-        self._run(self.store.CREATE_LINKS, rows)
+        self.link_rows(rows)
 
     def link_rows(self, rows: list[dict[str, Any]]) -> None:
         """``links`` from rows already in ``link_row`` form and unique per (paper, entity)
