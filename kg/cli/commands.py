@@ -89,14 +89,16 @@ def build(
         typer.Option("--workers", "-w", min=1, help="Extraction processes (default: the number of cores).", show_default=False),
     ] = None,
     chunk_size: Annotated[
-        int, typer.Option("--chunk-size", min=1, help="Papers read, checked and written per step; memory follows it.")
+        int, typer.Option("--chunk-size", min=1, help="Papers read, checked and extracted per step; memory follows it.")
     ] = 2000,
     as_json: AsJson = False,
 ) -> None:
     """Read papers, extract entities and write them into the graph (re-running changes nothing).
 
-    The input is streamed in chunks: papers whose text and extractor are unchanged since
-    the last build are skipped before extraction, the rest are extracted on all cores.
+    The input is streamed in chunks: files the graph already holds as they are are not read
+    again, papers whose text and extractor are unchanged are skipped before extraction, and
+    the rest are extracted on all cores. Nothing is written until the whole input has been
+    read and extracted, so a bad record anywhere leaves the graph as it was.
 
     Example:  kg build examples/sample-papers.txt --html graph.html
     """
