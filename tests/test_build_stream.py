@@ -136,6 +136,9 @@ def test_build_stream_bulk_load_killed_mid_transaction_leaves_nothing(tmp_path: 
         cwd=ROOT, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
     )
     assert killed.returncode == -signal.SIGKILL
+    from kg.store.embedded import bulk_dir
+
+    assert (bulk_dir(db) / "Paper.parquet").exists()  # the load files the kill left behind
     stats = subprocess.run(
         [sys.executable, "-m", "kg", "stats", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True
     )
@@ -146,9 +149,23 @@ def test_build_stream_bulk_load_killed_mid_transaction_leaves_nothing(tmp_path: 
         cwd=ROOT, capture_output=True, text=True,
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
+    assert not bulk_dir(db).exists()  # removed by the next writer
     clean = tmp_path / "clean.lbdb"
     assert subprocess.run([sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(clean)], cwd=ROOT).returncode == 0
     assert dump(db) == dump(clean)
+
+
+@pytest.mark.parametrize("name, bulk", [("plain.lbdb", True), ("with space.lbdb", True), ("it's.lbdb", False)])
+def test_build_stream_bulk_files_beside_the_store(tmp_path: Path, name: str, bulk: bool) -> None:
+    """Load files go beside the database (a path a COPY cannot spell: row by row) and are gone after."""
+    from kg.store.embedded import bulk_dir
+
+    path = tmp_path / name
+    with EmbeddedStore(path, writable=True) as store:
+        assert (store._bulk_files() is not None) == bulk
+    reference = built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
+    assert built(path, [EXAMPLE], workers=1)["dump"] == reference
+    assert not bulk_dir(path).exists()
 
 
 @pytest.mark.parametrize("stored_first", [False, True])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +94,8 @@ class EmbeddedStore(Store):
             with self._exclusive():
                 for statement in SCHEMA:
                     self._conn.execute(statement)
+            # load files a build killed mid-load left behind (we hold the writer lock)
+            shutil.rmtree(bulk_dir(self.path), ignore_errors=True)
 
     # -- opening: locks, recovery ------------------------------------------------------
     def _hold_writer_lock(self) -> FileLock:
@@ -196,7 +197,7 @@ class EmbeddedStore(Store):
         return self._exclusive()
 
     def _bulk_files(self) -> BulkFiles | None:
-        return BulkFiles.create() if self.bulk_load else None
+        return BulkFiles.create(self.path) if self.bulk_load else None
 
     def _bulk_load(self, files: BulkFiles, variant_rows: list[dict[str, Any]]) -> None:
         """Load a first build's files with ``COPY``, variants with them, in ONE transaction."""
@@ -351,7 +352,13 @@ _BULK_COLUMNS = {
     "Entity": ("key", "name", "type", "aliases", "keys"),
     "MENTIONS": ("paper", "entity", "role", "count", "evidence"),
 }
-_SAFE_PATH = re.compile(r"[\w./+-]+")
+_SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
+
+
+def bulk_dir(db: Path) -> Path:
+    """Where a first build into ``db`` puts its load files."""
+    db = Path(db).resolve()
+    return db.parent / f".{db.name}.kg-bulk"
 
 
 class BulkFiles:
@@ -370,11 +377,17 @@ class BulkFiles:
         }
 
     @classmethod
-    def create(cls) -> BulkFiles | None:
-        """Files in a new temporary directory; None when its path cannot be written into a COPY."""
-        directory = Path(tempfile.mkdtemp(prefix="kg-bulk-"))
+    def create(cls, db: Path) -> BulkFiles | None:
+        """Files in ``.NAME.kg-bulk`` beside the database ``db`` (one a build killed mid-load
+        left there is removed first: the caller holds the writer lock); None when that path
+        cannot be spelt inside a COPY statement (then the build writes row by row)."""
+        directory = bulk_dir(db)
         if not _SAFE_PATH.fullmatch(str(directory)):  # the path is spelt inside the statement
-            shutil.rmtree(directory, ignore_errors=True)
+            return None
+        shutil.rmtree(directory, ignore_errors=True)
+        try:
+            directory.mkdir(parents=True)
+        except OSError:
             return None
         return cls(directory)
 
