@@ -216,3 +216,16 @@ def test_store_embedded_same_paper_by_title_then_arxiv_id_is_one_node(tmp_path: 
         result = store.write(build(by_title))  # read later from a source that lacks the id
         assert result.papers_skipped == 1
         assert store.query("MATCH (p:Paper) RETURN p.id").rows == [["2501.00002"]]
+
+
+def test_store_embedded_title_only_and_arxiv_copy_in_one_write_is_one_node(tmp_path: Path) -> None:
+    """Stored by arXiv id; a later write holds the paper twice, by title only and by its id."""
+    from kg.text import title_id
+
+    title = "Small Proofs About Large Graphs"
+    stored = Paper("2501.00077", title, "Our abstract.")
+    by_title = Paper(title_id(title), title, "Our abstract, revised.")
+    with EmbeddedStore(tmp_path / "g.lbdb", writable=True) as store:
+        store.write(Graph([stored], extractor_version="v1"))
+        store.write(Graph([by_title, replace(stored, abstract="Our abstract, revised.")], extractor_version="v1"))
+        assert store.query("MATCH (p:Paper) RETURN p.id, p.abstract").rows == [["2501.00077", "Our abstract, revised."]]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.model import Entity, Link, Paper, Variant
+from kg.text import title_id
 
 if TYPE_CHECKING:
     from kg.store.base import Store
@@ -64,6 +65,7 @@ class Writer:
         self.bulk = bulk  # a BulkFiles when the store was empty (embedded), else None
         self.started = time.perf_counter()
         self._titles: dict[str, str] = {}  # id -> title of every paper this build read
+        self._kinds: dict[str, set[bool]] = {}  # title key -> read with an arXiv id (True) / by title
         self._marks: list[tuple[str, str]] = []  # (id, content hash) of the papers written
         self._replaced: list[str] = []
         self._candidates: set[str] = set()  # entities that may lose their last link
@@ -89,6 +91,12 @@ class Writer:
                 raise InputError(f"the paper {paper.title[:60]!r} has an empty id")
             other = self._titles.get(paper.id)
             if other is None:
+                # One title, read by arXiv id and by title only: one paper, as read_papers keeps it.
+                tkey = title_id(paper.title)
+                kinds = self._kinds.setdefault(tkey, set())
+                if kinds and (paper.id == tkey or False in kinds):
+                    continue
+                kinds.add(paper.id != tkey)
                 self._titles[paper.id] = paper.title
                 fresh.append(paper)
             elif other != paper.title:
@@ -123,9 +131,10 @@ class Writer:
         out: list[Paper] = []
         for p in papers:
             if p.id in renamed:
+                if renamed[p.id] in self._titles:
+                    continue  # this build also has the paper under its arXiv id: one node
+                self._titles[renamed[p.id]] = p.title
                 p = replace(p, id=renamed[p.id])
-                if self._titles.setdefault(p.id, p.title) != p.title:
-                    continue  # the stored paper this one is, read under its arXiv id too
             out.append(p)
         return out, renamed, replaced
 
