@@ -200,3 +200,17 @@ def test_cli_brackets_in_paths_and_values_are_printed_as_is(tmp_path: Path) -> N
     result = kg("query", "RETURN '[/b]' AS `[/c]`", "--db", db)
     assert result.exit_code == 0, result.output
     assert "[/c]" in result.output and "[/b]" in result.output
+
+
+def test_cli_build_counts_read_as_english(tmp_path: Path) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "2501.00001", "title": "A Tiny Study", "abstract": "We propose TinyNet."}) + "\n")
+    first = runner.invoke(app, ["build", str(one), "--db", str(tmp_path / "g.lbdb")])
+    assert first.exit_code == 0, first.output
+    assert "Read 1 paper from 1 file in " in first.output
+    assert "Extracted entities from 1 paper in " in first.output
+    assert "Wrote 1 paper (0 unchanged)" in first.output
+    again = runner.invoke(app, ["build", str(one), "--db", str(tmp_path / "g.lbdb")])
+    assert "Read 1 paper from 1 file in " in again.output and "(1 unchanged since the last build, not read again)" in again.output
+    assert "Extracted nothing: every paper is unchanged since the last build" in again.output
+    assert "Wrote 0 papers (1 unchanged)" in again.output

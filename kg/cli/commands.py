@@ -69,6 +69,11 @@ def _extract_all(papers: list[Paper], label: str = "Extracting") -> list[Any]:
     return items
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 paper", "2 papers" (nouns that take an s). """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
@@ -156,18 +161,18 @@ def build(
         f" ({done.files_skipped} unchanged since the last build, not read again)" if done.files_skipped else ""
     )
     out.print(
-        f"Read {done.papers_read} papers from {n_files} file{'s' if n_files != 1 else ''} "
+        f"Read {_count(done.papers_read, 'paper')} from {_count(n_files, 'file')} "
         f"in {done.read_seconds:.2f} s{skipped}"
     )
     if done.papers_extracted:
         out.print(
-            f"Extracted entities from {done.papers_extracted} papers in {done.extract_seconds:.2f} s "
+            f"Extracted entities from {_count(done.papers_extracted, 'paper')} in {done.extract_seconds:.2f} s "
             f"({summary['abstracts_per_second']} abstracts/s{workers_note})"
         )
     else:
         out.print("Extracted nothing: every paper is unchanged since the last build")
     out.print(
-        f"Wrote {done.papers_written} papers ({done.papers_unchanged} unchanged), {done.entities} entities, "
+        f"Wrote {_count(done.papers_written, 'paper')} ({done.papers_unchanged} unchanged), {done.entities} entities, "
         f"{done.links} mentions in {done.write_seconds:.2f} s"
     )
     out.print(f"Graph ({summary['store']}): {stats['papers']} papers, {stats['entities']} entities ({by_type}), "
