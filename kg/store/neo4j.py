@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from kg.errors import AuthFailed, KgError, QueryRejected, StoreUnavailable
-from kg.model import EntityType, Graph
+from kg.model import EntityType
 from kg.store.base import QueryResult, Store
 from kg.store.readonly import WRITES, Statement, check_depth, check_read_only, parse, strip_bom
 
