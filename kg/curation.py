@@ -1,0 +1,847 @@
+"""The user's corrections to the graph: a TOML file applied on every build, in order.
+
+A curation file is a list of ``[[fix]]`` tables, each naming one correction::
+
+    [[fix]]
+    merge = "DPO-style tuning"      # this name becomes an alias of ...
+    into = "DPO"                    # ... this entity (links move, duplicates combine)
+
+    [[fix]]
+    rename = "Qwen2.5 VL"           # the canonical name ...
+    to = "Qwen2.5-VL"               # ... becomes this one (the old name stays an alias)
+
+    [[fix]]
+    retype = "CALVIN"
+    type = "benchmark"
+
+    [[fix]]
+    ignore = "Code"                 # drop the entity ...
+    paper = "2509.00001"            # ... from this paper only (optional)
+
+    [[fix]]
+    variant = "Llama-3-8B-Instruct"
+    family = "Llama-3"              # "" detaches the variant from any family
+
+Names are compared like everywhere in kg (``match_key``: case, spaces and hyphens blind)
+against an entity's name and aliases. Fixes run in file order, so "merge B into A" then
+"rename A to C" gives one entity C with aliases A and B.
+
+Where a fix is applied:
+
+* ``Curation.apply_to_resolution``: to what a build is about to write (its resolved
+  entities, variants and links), a pure function of the batch;
+* ``Curation.apply_to_store``: to the stored graph, every build (also when every input
+  file was unchanged and skipped) and every ``kg merge``/``rename``/... command. Each
+  statement finds its rows by primary key (cost follows the entities a fix touches, not the
+  graph); every step is idempotent and a merge moves each link in the same transaction
+  that deletes the old one, so a run killed anywhere is finished by the next;
+* ``Curation.curate_mentions``: to one paper's extracted mentions (``kg eval --curation``).
+
+Removing a fix from the file does not undo it on a stored graph (the corrected papers are
+not re-extracted); build into a fresh store to start over.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import InputError
+from kg.model import ROLE_PRIORITY, Entity, EntityType, Mention, PaperMentions, Role, Variant
+from kg.text import match_key
+
+if TYPE_CHECKING:
+    from kg.resolve import Resolution
+    from kg.store.base import Store
+
+__all__ = [
+    "Fix",
+    "Curation",
+    "CurationError",
+    "CurationReport",
+    "CuratedResolution",
+    "KINDS",
+    "load_curation",
+    "find_entities",
+]
+
+#: The kinds of fix, with the TOML keys each takes: (action key, second key or None, optional keys).
+KINDS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    "merge": ("merge", "into", ()),
+    "rename": ("rename", "to", ()),
+    "retype": ("retype", "type", ()),
+    "ignore": ("ignore", None, ("paper",)),
+    "family": ("variant", "family", ()),
+}
+_ACTION_KEYS = {action: kind for kind, (action, _, _) in KINDS.items()}
+_HEADER = (
+    "# kg curation: corrections applied to the graph on every build, in this order.\n"
+    "# Edit by hand or with kg merge / rename / retype / ignore / family (see docs/curation.md).\n"
+)
+
+
+class CurationError(InputError):
+    """A curation file that cannot be read or applied: bad TOML, a bad fix, a cycle, a conflict."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One correction. ``name`` is what it applies to; ``target`` the entity it points at."""
+
+    kind: str  # merge | rename | retype | ignore | family
+    name: str  # merge: the name that becomes an alias; rename: the old name; family: the variant
+    target: str = ""  # merge: the entity kept; rename: the new name; family: the family ("" none)
+    type: EntityType | None = None  # retype
+    paper: str | None = None  # ignore in this paper only
+    note: str = ""
+    index: int = 0  # position in the file, from 1
+
+    def describe(self) -> str:
+        """The fix as a short sentence."""
+        if self.kind == "merge":
+            return f"merge {self.name!r} into {self.target!r}"
+        if self.kind == "rename":
+            return f"rename {self.name!r} to {self.target!r}"
+        if self.kind == "retype":
+            return f"retype {self.name!r} as {self.type.value if self.type else ''}"
+        if self.kind == "ignore":
+            return f"ignore {self.name!r}" + (f" in paper {self.paper}" if self.paper else "")
+        return f"set the family of {self.name!r} to {self.target!r}" if self.target else f"detach {self.name!r} from its family"
+
+    @property
+    def fingerprint(self) -> str:
+        """What the fix does, independent of spelling (a store remembers the fixes it applied)."""
+        return "\t".join(
+            (self.kind, match_key(self.name), match_key(self.target), self.type.value if self.type else "", self.paper or "")
+        )
+
+    def names(self) -> tuple[str, ...]:
+        """Every name the fix mentions."""
+        return tuple(n for n in (self.name, self.target) if n)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fix as a plain dict (``kg curation --json``)."""
+        out: dict[str, Any] = {"index": self.index, "kind": self.kind, "name": self.name}
+        if self.kind in ("merge", "rename", "family"):
+            out["target"] = self.target
+        if self.type is not None:
+            out["type"] = self.type.value
+        if self.paper:
+            out["paper"] = self.paper
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    def table(self) -> dict[str, str]:
+        """The fix as the keys of its ``[[fix]]`` table, in the order they are written."""
+        action, second, _ = KINDS[self.kind]
+        t = {action: self.name}
+        if second == "type":
+            t[second] = self.type.value if self.type else ""
+        elif second:
+            t[second] = self.target
+        if self.paper:
+            t["paper"] = self.paper
+        if self.note:
+            t["note"] = self.note
+        return t
+
+
+@dataclass
+class CurationReport:
+    """What applying a curation did: fixes that matched something, warnings, rows written."""
+
+    fixes: int = 0
+    matched: set[int] = field(default_factory=set)  # fix indexes
+    warnings: list[str] = field(default_factory=list)
+    writes: int = 0  # rows written to the store
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fixes": self.fixes, "matched": len(self.matched), "warnings": list(self.warnings), "writes": self.writes}
+
+
+# -- the file ----------------------------------------------------------------------------
+class Curation:
+    """An ordered list of fixes, with the TOML document they came from (comments and all)."""
+
+    def __init__(self, path: Path | None, fixes: list[Fix], document: Any = None) -> None:
+        self.path = path
+        self.fixes = fixes
+        self._doc = document
+
+    def __len__(self) -> int:
+        return len(self.fixes)
+
+    def __iter__(self):
+        return iter(self.fixes)
+
+    # -- editing -------------------------------------------------------------------
+    def find(self, fix: Fix) -> Fix | None:
+        """The fix already in the file that does what ``fix`` does, if any."""
+        return next((f for f in self.fixes if f.fingerprint == fix.fingerprint), None)
+
+    def add(self, fix: Fix) -> Fix:
+        """Append ``fix`` (validated with the others: a conflict or a cycle raises ``CurationError``)."""
+        import tomlkit
+
+        fix = replace(fix, index=len(self.fixes) + 1)
+        _validate([*self.fixes, fix], self._where())
+        # Appended as text, so everything above stays byte for byte (a file holds only
+        # [[fix]] tables, so one more at the end is always valid TOML).
+        text = tomlkit.dumps(self._doc) if self._doc is not None else _HEADER
+        if text.strip():
+            text = text.rstrip("\n") + "\n\n"
+        self._doc = tomlkit.parse(text + tomlkit.dumps({"fix": [fix.table()]}))
+        self.fixes.append(fix)
+        return fix
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the file (atomically: a kill leaves the old file or the new one)."""
+        import tomlkit
+
+        target = Path(path or self.path or "")
+        if not str(target):
+            raise CurationError("no path to save the curation file to")
+        text = tomlkit.dumps(self._doc) if self._doc is not None else _HEADER
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise CurationError(f"cannot write the curation file {target}: {exc.strerror or exc}") from None
+        self.path = target
+        return target
+
+    def _where(self) -> str:
+        return str(self.path) if self.path else "the curation"
+
+    # -- applying ------------------------------------------------------------------
+    def apply_to_resolution(self, resolution: Resolution) -> CuratedResolution:
+        """What a build is about to write, corrected (entities, variants, and links as they come)."""
+        table = _MemoryTable(resolution.entities, resolution.variants)
+        report = CurationReport(fixes=len(self.fixes))
+        _run(self.fixes, table, report)
+        return CuratedResolution(resolution, table, report, resolution.mentioned_keys())
+
+    def apply_to_store(self, store: Store, *, matched: Iterable[int] = ()) -> CurationReport:
+        """Apply every fix to the stored graph; idempotent, keyed, resumable after a kill.
+
+        ``matched``: fixes that matched what the build just wrote (no warning for those).
+        A fix that matches nothing is a warning, not an error; an ``ignore`` that matched
+        once is quiet afterwards (its entity is gone, as asked).
+        """
+        report = CurationReport(fixes=len(self.fixes), matched=set(matched))
+        applied = _applied(store)
+        table = _StoreTable(store, self.fixes, applied)
+        _run(self.fixes, table, report)
+        table.finish()
+        report.writes = table.writes
+        for fix in self.fixes:
+            if fix.index in report.matched or (fix.kind == "ignore" and fix.fingerprint in applied):
+                continue
+            report.warnings.append(f"fix #{fix.index} ({fix.describe()}) matches nothing in the graph")
+        now = sorted(applied | {f.fingerprint for f in self.fixes if f.index in report.matched})
+        if now != sorted(applied):
+            store._write_rows(_REMEMBER, [{"id": "applied", "entries": now}])
+        return report
+
+    def curate_mentions(self, pm: PaperMentions) -> PaperMentions:
+        """One paper's extracted mentions with the fixes applied (for ``kg eval --curation``)."""
+        if not self.fixes or not pm.mentions:
+            return pm
+        keys = [f"\x00{i}" for i in range(len(pm.mentions))]
+        table = _MemoryTable([Entity(k, m.name, m.type, m.aliases) for k, m in zip(keys, pm.mentions)], [])
+        _run(self.fixes, table, CurationReport(), paper=pm.paper.id)
+        groups: dict[str, list[Mention]] = {}
+        for k, m in zip(keys, pm.mentions):
+            final = table.final(k)
+            if final is not None and not table.link_dropped(pm.paper.id, k):
+                groups.setdefault(final, []).append(m)
+        mentions = []
+        for final, ms in groups.items():
+            e = table.entities[final]
+            best = max(ms, key=lambda m: ROLE_PRIORITY[m.role])
+            mentions.append(
+                replace(best, name=e.name, type=e.type, aliases=e.aliases, count=sum(m.count for m in ms))
+            )
+        return replace(pm, mentions=tuple(mentions))
+
+
+def load_curation(path: str | Path, *, missing_ok: bool = False) -> Curation:
+    """Read and validate a curation file; ``CurationError`` (one line) for anything wrong in it.
+
+    A missing file is an empty curation when ``missing_ok``, else an error.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    p = Path(path)
+    if p.is_dir():
+        raise CurationError(f"{p} is a directory; give the curation file, e.g. {p / 'graph.curation.toml'}")
+    if not p.exists():
+        if missing_ok:
+            return Curation(p, [])
+        raise CurationError(f"no curation file at {p}; record a fix with e.g. `kg merge NAME OTHER --curation {p}`")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CurationError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise CurationError(f"cannot read the curation file {p}: {exc.strerror or exc}") from None
+    try:
+        doc = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise CurationError(f"{p}: not valid TOML ({' '.join(str(exc).split())})") from None
+    extra = [k for k in doc if k != "fix"]
+    if extra:
+        raise CurationError(f"{p}: unknown top-level key {extra[0]!r}; every correction is a [[fix]] table")
+    raw = doc.get("fix", [])
+    if not isinstance(raw, list):
+        raise CurationError(f"{p}: 'fix' must be an array of tables ([[fix]]), not a {type(raw).__name__}")
+    fixes = [_parse_fix(item, i, str(p)) for i, item in enumerate(raw, 1)]
+    _validate(fixes, str(p))
+    return Curation(p, fixes, doc)
+
+
+def _parse_fix(item: Any, index: int, where: str) -> Fix:
+    def fail(message: str) -> CurationError:
+        return CurationError(f"{where}: fix #{index}: {message}")
+
+    if not isinstance(item, dict):
+        raise fail("must be a table ([[fix]] with key = value lines)")
+    actions = [k for k in item if k in _ACTION_KEYS]
+    if len(actions) != 1:
+        found = f"has {', '.join(actions)}" if actions else "has none"
+        raise fail(f"needs exactly one of {', '.join(_ACTION_KEYS)} ({found})")
+    kind = _ACTION_KEYS[actions[0]]
+    action, second, optional = KINDS[kind]
+    allowed = {action, *([second] if second else []), *optional, "note"}
+    unknown = [k for k in item if k not in allowed]
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r} for a {kind} (keys: {', '.join(sorted(allowed))})")
+    values: dict[str, str] = {}
+    for k in item:
+        v = item[k]
+        if not isinstance(v, str):
+            raise fail(f"{k!r} must be a string, in quotes")
+        values[k] = " ".join(str(v).split())
+    name = values[action]
+    if not name:
+        raise fail(f"{action!r} is empty")
+    if second and second not in values:
+        raise fail(f"{kind} needs {second!r} too ({action} = \"...\", {second} = \"...\")")
+    target, etype = "", None
+    if second == "type":
+        try:
+            etype = EntityType(values["type"].lower())
+        except ValueError:
+            raise fail(f"unknown type {values['type']!r} (one of: {', '.join(t.value for t in EntityType)})") from None
+    elif second:
+        target = values[second]
+        if not target and kind != "family":
+            raise fail(f"{second!r} is empty")
+    paper = values.get("paper") or None
+    return Fix(kind, name, target, etype, paper, values.get("note", ""), index)
+
+
+def _validate(fixes: list[Fix], where: str) -> None:
+    """Refuse cycles and contradictions: they have no order that makes sense."""
+
+    def fail(a: Fix, b: Fix, why: str) -> CurationError:
+        return CurationError(f"{where}: fix #{b.index} ({b.describe()}) conflicts with fix #{a.index} ({a.describe()}): {why}")
+
+    becomes: dict[str, Fix] = {}  # name key -> the merge/rename that makes it another entity
+    retyped: dict[str, Fix] = {}
+    families: dict[str, Fix] = {}
+    ignored: dict[str, Fix] = {}
+    corrected: dict[str, Fix] = {}
+    for f in fixes:
+        n, t = match_key(f.name), match_key(f.target)
+        if f.kind == "merge" and n == t:
+            raise CurationError(f"{where}: fix #{f.index} ({f.describe()}) merges a name into itself")
+        if f.kind == "rename" and f.name == f.target:
+            raise CurationError(f"{where}: fix #{f.index} ({f.describe()}) renames a name to itself")
+        if f.kind == "family" and n == t:
+            raise CurationError(f"{where}: fix #{f.index} ({f.describe()}) makes an entity its own family")
+        if f.kind in ("merge", "rename") and n != t:
+            prev = becomes.get(n)
+            if prev is not None and match_key(prev.target) != t:
+                raise fail(prev, f, f"{f.name!r} cannot become both {prev.target!r} and {f.target!r}")
+            becomes[n] = f
+        if f.kind == "retype":
+            prev = retyped.get(n)
+            if prev is not None and prev.type != f.type:
+                raise fail(prev, f, f"{f.name!r} cannot be both a {prev.type.value} and a {f.type.value}")  # type: ignore[union-attr]
+            retyped[n] = f
+        if f.kind == "family":
+            prev = families.get(n)
+            if prev is not None and match_key(prev.target) != t:
+                raise fail(prev, f, f"{f.name!r} cannot have two families")
+            families[n] = f
+        if f.kind == "ignore" and not f.paper:
+            other = corrected.get(n)
+            if other is not None:
+                raise fail(other, f, f"{f.name!r} is corrected there and ignored here")
+            ignored[n] = f
+        elif f.kind != "ignore":
+            for k in {n, t} - {""}:
+                other = ignored.get(k)
+                if other is not None:
+                    raise fail(other, f, f"{other.name!r} is ignored there and corrected here")
+                corrected.setdefault(k, f)
+    # merge/rename chains must end: a -> b -> a is a cycle
+    for start in becomes:
+        seen = [start]
+        k = start
+        while k in becomes:
+            k = match_key(becomes[k].target)
+            if k == start:
+                chain = [becomes[s] for s in seen]
+                names = " -> ".join([chain[0].name, *(c.target for c in chain)])
+                nums = ", ".join(f"#{c.index}" for c in sorted(chain, key=lambda c: c.index))
+                raise CurationError(f"{where}: fixes {nums} form a cycle ({names}); drop one of them")
+            if k in seen:
+                break
+            seen.append(k)
+
+
+# -- applying: one interpreter over two tables ---------------------------------------------
+def _forms(e: Entity) -> set[str]:
+    return {match_key(e.name), *(match_key(a) for a in e.aliases)} - {""}
+
+
+def _best(hits: list[Entity], name: str) -> Entity | None:
+    """Of the entities a name matches, the one it names best: its key, then its canonical name."""
+    k = match_key(name)
+    return min(hits, key=lambda e: (e.key != k, match_key(e.name) != k, e.key), default=None)
+
+
+def _named(hits: list[Entity], name: str) -> list[Entity]:
+    """The entities a name is the canonical name of, else (an alias only) the best one."""
+    k = match_key(name)
+    own = [e for e in hits if match_key(e.name) == k or e.key == k]
+    if own:
+        return own
+    best = _best(hits, name)
+    return [best] if best else []
+
+
+def _with_forms(target: Entity, source: Entity) -> Entity:
+    """``target`` with ``source``'s name and aliases as its aliases."""
+    have = {target.name.casefold(), *(a.casefold() for a in target.aliases)}
+    extra = []
+    for form in (source.name, *source.aliases):
+        if form.casefold() not in have:
+            have.add(form.casefold())
+            extra.append(form)
+    if not extra:
+        return target
+    return replace(target, aliases=tuple(sorted((*target.aliases, *extra), key=lambda s: (s.casefold(), s))))
+
+
+def _run(fixes: list[Fix], table: Any, report: CurationReport, *, paper: str | None = None) -> None:
+    for fix in fixes:
+        if fix.kind == "ignore" and fix.paper and paper is not None and fix.paper != paper:
+            continue
+        if _APPLY[fix.kind](fix, table):
+            report.matched.add(fix.index)
+
+
+def _absorb(table: Any, target: Entity, sources: list[Entity]) -> Entity:
+    for s in sources:
+        target = _with_forms(target, s)
+        table.update(target)
+        table.merge(target.key, s.key)
+    return target
+
+
+def _apply_merge(fix: Fix, table: Any) -> bool:
+    target = _best(table.find(fix.target), fix.target)
+    hits = [e for e in table.find(fix.name) if target is None or e.key != target.key]
+    sources = _named(hits, fix.name)
+    if target is None:
+        if not sources:
+            return False
+        # Nothing is called A (any more): B takes A's name, as if A had been renamed.
+        return _apply_rename(replace(fix, kind="rename"), table)
+    _absorb(table, target, sources)
+    return bool(sources) or match_key(fix.name) in _forms(target)
+
+
+def _apply_rename(fix: Fix, table: Any) -> bool:
+    new_key = match_key(fix.target)
+    existing = table.get(new_key)
+    hits = [e for e in table.find(fix.name) if e.key != new_key]
+    own = [e for e in hits if match_key(e.name) == match_key(fix.name) or e.key == match_key(fix.name)]
+    if existing is None:
+        sources = own or ([_best(hits, fix.name)] if hits else [])
+        if not sources:
+            return False
+        existing = Entity(new_key, fix.target, sources[0].type, ())
+        table.create(existing)
+    else:
+        sources = own
+        if not sources and match_key(fix.name) not in _forms(existing):
+            return False
+    target = _absorb(table, existing, sources)
+    if target.name != fix.target:  # the old name stays an alias
+        forms = [a for a in (*target.aliases, target.name) if a.casefold() != fix.target.casefold()]
+        aliases = tuple(sorted(dict.fromkeys(forms), key=lambda s: (s.casefold(), s)))
+        table.update(replace(target, name=fix.target, aliases=aliases))
+    return True
+
+
+def _apply_retype(fix: Fix, table: Any) -> bool:
+    hits = _named(table.find(fix.name), fix.name)
+    for e in hits:
+        if e.type != fix.type:
+            table.update(replace(e, type=fix.type))
+    return bool(hits)
+
+
+def _apply_family(fix: Fix, table: Any) -> bool:
+    variants = _named(table.find(fix.name), fix.name)
+    if not variants:
+        return False
+    if not fix.target:
+        for v in variants:
+            table.set_family(v.key, None)
+        return True
+    family = _best(table.find(fix.target), fix.target) or table.get(match_key(fix.target))
+    if family is None:
+        family = Entity(match_key(fix.target), fix.target, variants[0].type, ())
+        table.create(family)
+    for v in variants:
+        if v.key != family.key:
+            table.set_family(v.key, family.key)
+    return True
+
+
+def _apply_ignore(fix: Fix, table: Any) -> bool:
+    hits = _named(table.find(fix.name), fix.name)
+    for e in hits:
+        if fix.paper:
+            table.drop_link(fix.paper, e.key)
+        else:
+            table.drop(e.key)
+    return bool(hits)
+
+
+_APPLY = {
+    "merge": _apply_merge,
+    "rename": _apply_rename,
+    "retype": _apply_retype,
+    "family": _apply_family,
+    "ignore": _apply_ignore,
+}
+
+
+class _Index:
+    """Entities by key, and the keys each name form leads to."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self._by_form: dict[str, set[str]] = defaultdict(set)
+
+    def put(self, e: Entity) -> None:
+        old = self.entities.get(e.key)
+        if old is not None:
+            for f in _forms(old):
+                self._by_form[f].discard(e.key)
+        self.entities[e.key] = e
+        for f in _forms(e):
+            self._by_form[f].add(e.key)
+
+    def remove(self, key: str) -> None:
+        old = self.entities.pop(key, None)
+        if old is not None:
+            for f in _forms(old):
+                self._by_form[f].discard(key)
+
+    def find(self, name: str) -> list[Entity]:
+        return [self.entities[k] for k in sorted(self._by_form.get(match_key(name), ()))]
+
+
+class _MemoryTable(_Index):
+    """A batch of entities and variants in memory; links are mapped afterwards (``final``)."""
+
+    def __init__(self, entities: Iterable[Entity], variants: Iterable[Variant]) -> None:
+        super().__init__()
+        for e in entities:
+            self.put(e)
+        self.variants: set[tuple[str, str]] = {(v.variant_key, v.family_key) for v in variants}
+        self.redirect: dict[str, str] = {}
+        self.dropped: set[str] = set()
+        self.dropped_links: set[tuple[str, str]] = set()
+
+    def get(self, key: str) -> Entity | None:
+        return self.entities.get(key)
+
+    def create(self, e: Entity) -> None:
+        self.redirect.pop(e.key, None)
+        self.dropped.discard(e.key)
+        self.put(e)
+
+    def update(self, e: Entity) -> None:
+        self.put(e)
+
+    def merge(self, target: str, source: str) -> None:
+        self.redirect[source] = target
+        self.remove(source)
+        self.variants = {
+            (target if v == source else v, target if f == source else f) for v, f in self.variants
+        }
+        self.variants = {(v, f) for v, f in self.variants if v != f}
+
+    def set_family(self, key: str, family: str | None) -> None:
+        self.variants = {(v, f) for v, f in self.variants if v != key}
+        if family is not None:
+            self.variants.add((key, family))
+
+    def drop(self, key: str) -> None:
+        self.dropped.add(key)
+        self.remove(key)
+        self.variants = {(v, f) for v, f in self.variants if key not in (v, f)}
+
+    def drop_link(self, paper: str, key: str) -> None:
+        self.dropped_links.add((paper, key))
+
+    def final(self, key: str) -> str | None:
+        """Where the links of ``key`` go now (None: the entity was ignored)."""
+        seen = 0
+        while key in self.redirect and seen < 10_000:
+            key = self.redirect[key]
+            seen += 1
+        return None if key in self.dropped or key not in self.entities else key
+
+    def link_dropped(self, paper: str, key: str) -> bool:
+        if not self.dropped_links:
+            return False
+        while True:
+            if (paper, key) in self.dropped_links:
+                return True
+            if key not in self.redirect:
+                return False
+            key = self.redirect[key]
+
+
+class CuratedResolution:
+    """A ``Resolution`` with a curation applied: what ``kg.build`` writes in its place."""
+
+    def __init__(self, resolution: Resolution, table: _MemoryTable, report: CurationReport, mentioned: set[str]) -> None:
+        self._resolution = resolution
+        self._table = table
+        self.report = report
+        self.extractor_version = resolution.extractor_version
+        linked = {k for k in (table.final(m) for m in mentioned) if k is not None}
+        in_edges = {k for edge in table.variants for k in edge}
+        # An entity neither mentioned nor in a variant edge any more (the family of an
+        # ignored checkpoint) is not written: the store would hold an orphan.
+        self.entities = [e for e in table.entities.values() if e.key in linked or e.key in in_edges]
+        self.variants = [Variant(v, f) for v, f in sorted(table.variants)]
+
+    @property
+    def matched(self) -> set[int]:
+        return self.report.matched
+
+    def link_rows(self, chunk: Iterable[Any]) -> list[dict[str, Any]]:
+        """``Resolution.link_rows`` with links moved, combined or dropped as the fixes say."""
+        table = self._table
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in self._resolution.link_rows(chunk):
+            key = table.final(row["entity"])
+            if key is None or table.link_dropped(row["paper"], row["entity"]):
+                continue
+            row = dict(row, entity=key)
+            have = out.get((row["paper"], key))
+            out[(row["paper"], key)] = row if have is None else _combine(have, row)
+        return list(out.values())
+
+
+def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """One link out of two from the same paper to the same entity: the stronger role, counts summed."""
+    # (whichever comes first: a build and a store combine the same two links alike)
+    def strength(r: dict[str, Any]) -> tuple[int, bool]:
+        return ROLE_PRIORITY[Role(r["role"])], bool(r["evidence"])
+
+    best = max(a, b, key=strength) if strength(a) != strength(b) else min(a, b, key=lambda r: r["evidence"])
+    return dict(best, count=int(a["count"] or 1) + int(b["count"] or 1))
+
+
+# -- the store side ------------------------------------------------------------------------
+# Every statement finds its rows by primary key; OPTIONAL MATCH from a bound paper makes
+# LadybugDB follow that paper's own links instead of joining the relationship table
+# (tests/test_curation_store.py profiles each).
+_GET = "UNWIND $keys AS k MATCH (e:Entity {key: k}) RETURN e.key, e.name, e.type, e.aliases"
+# A read over the entity table, once per application, only for names not found by key in
+# fixes the store has not applied yet (an alias-only name): later builds look up by key.
+_SCAN = (
+    "MATCH (e:Entity) UNWIND e.keys AS k WITH e, k WHERE k IN $keys "
+    "RETURN DISTINCT e.key, e.name, e.type, e.aliases"
+)
+_LINKS_OF = "MATCH (e:Entity {key: $key}) MATCH (p:Paper)-[m:MENTIONS]->(e) RETURN p.id, m.role, m.count, m.evidence"
+_LINKS_FROM = (
+    "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key "
+    "RETURN p.id, m.role, m.count, m.evidence"
+)
+# The link to the target is written in the transaction that deletes the old one, and only
+# while the old one exists: a re-run after a kill moves what is left, never twice.
+MOVE_LINKS = (
+    "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (t:Entity {key: r.target}) "
+    "OPTIONAL MATCH (p)-[old:MENTIONS]->(s:Entity) WHERE s.key = r.source "
+    "WITH p, t, r, old WHERE old IS NOT NULL "
+    "MERGE (p)-[m:MENTIONS]->(t) SET m.role = r.role, m.count = r.count, m.evidence = r.evidence DELETE old"
+)
+_FAMILIES_OF = "MATCH (s:Entity {key: $key}) MATCH (s)-[:VARIANT_OF]->(f:Entity) RETURN f.key"
+_VARIANTS_OF = "MATCH (s:Entity {key: $key}) MATCH (v:Entity)-[:VARIANT_OF]->(s) RETURN v.key"
+UNSET_FAMILIES = (
+    "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}) OPTIONAL MATCH (v)-[x:VARIANT_OF]->(o:Entity) "
+    "WHERE o.key <> r.family DELETE x"
+)
+DROP_ENTITIES = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) DETACH DELETE e"
+DROP_LINKS = (
+    "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) "
+    "WHERE e.key = r.key DELETE m"
+)
+_HAS_LINK = (
+    "MATCH (p:Paper {id: $paper}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key RETURN count(m)"
+)
+_RECALL = "MATCH (c:KgCuration {id: 'applied'}) RETURN c.entries"
+_REMEMBER = "UNWIND $rows AS r MERGE (c:KgCuration {id: r.id}) SET c.entries = r.entries"
+
+
+def _applied(store: Store) -> set[str]:
+    """Fingerprints of the fixes this store has applied (and that matched) before."""
+    rows = store.query(_RECALL).rows
+    return set(rows[0][0] or []) if rows else set()
+
+
+def _entity(row: list[Any]) -> Entity:
+    key, name, etype, aliases = row
+    return Entity(key, name, EntityType(etype), tuple(aliases or ()))
+
+
+def find_entities(store: Store, name: str) -> list[Entity]:
+    """Stored entities whose name or an alias is ``name`` (by key first, else one scan)."""
+    k = match_key(name)
+    if not k:
+        return []
+    hits = [_entity(r) for r in store.query(_GET, {"keys": [k]}).rows]
+    hits = [e for e in hits if k in _forms(e)]
+    if not hits:
+        hits = [_entity(r) for r in store.query(_SCAN, {"keys": [k]}).rows]
+    return sorted(hits, key=lambda e: e.key)
+
+
+class _StoreTable(_Index):
+    """The stored graph as the interpreter sees it: a mirror of the entities the fixes name,
+    loaded up front, kept in step with every write."""
+
+    def __init__(self, store: Store, fixes: list[Fix], applied: set[str]) -> None:
+        super().__init__()
+        self.store = store
+        self.writes = 0
+        self._orphans: set[str] = set()
+        names = {match_key(n) for f in fixes for n in f.names()} - {""}
+        for row in store.query(_GET, {"keys": sorted(names)}).rows if names else ():
+            self.put(_entity(row))
+        # A fix applied before needs no scan: its names are keys, or (merged, renamed) forms of
+        # an entity found by key; a fix new to this store may name an alias: look for it once.
+        scan = set()
+        for f in fixes:
+            new = f.fingerprint not in applied
+            for n in f.names():
+                k = match_key(n)
+                if k and (new or (not self.find(n) and f.kind != "ignore")):
+                    scan.add(k)
+        if scan:
+            for row in store.query(_SCAN, {"keys": sorted(scan)}).rows:
+                if row[0] not in self.entities:
+                    self.put(_entity(row))
+
+    def get(self, key: str) -> Entity | None:
+        if key not in self.entities:
+            rows = self.store.query(_GET, {"keys": [key]}).rows
+            if rows:
+                self.put(_entity(rows[0]))
+        return self.entities.get(key)
+
+    def _write(self, cypher: str, rows: list[dict[str, Any]]) -> None:
+        # Not ``query(write=True)``: that forgets which input files the graph holds, and a
+        # curation is applied again by every build anyway.
+        for start in range(0, len(rows), 1000):
+            self.store._write_rows(cypher, rows[start : start + 1000])
+        self.writes += len(rows)
+
+    def create(self, e: Entity) -> None:
+        from kg.store.base import entity_row
+
+        self._write(self.store.CREATE_ENTITIES, [entity_row(e)])
+        self.put(e)
+
+    def update(self, e: Entity) -> None:
+        from kg.store.base import entity_row
+
+        if self.entities.get(e.key) == e:
+            return
+        self._write(self.store.UPDATE_ENTITIES, [entity_row(e)])
+        self.put(e)
+
+    def merge(self, target: str, source: str) -> None:
+        store = self.store
+        theirs = store.query(_LINKS_OF, {"key": source}).rows
+        ours = {
+            pid: {"paper": pid, "role": role, "count": count, "evidence": ev or ""}
+            for pid, role, count, ev in store.query(_LINKS_FROM, {"ids": [r[0] for r in theirs], "key": target}).rows
+            if role is not None
+        }
+        rows = []
+        for pid, role, count, ev in theirs:
+            row = {"paper": pid, "role": role, "count": int(count or 1), "evidence": ev or ""}
+            if pid in ours:
+                row = _combine(ours[pid], row)
+            rows.append(dict(row, source=source, target=target))
+        self._write(MOVE_LINKS, rows)
+        families = [r[0] for r in store.query(_FAMILIES_OF, {"key": source}).rows]
+        variants = [r[0] for r in store.query(_VARIANTS_OF, {"key": source}).rows]
+        edges = [{"variant": target, "family": f} for f in families if f != target]
+        edges += [{"variant": v, "family": target} for v in variants if v != target]
+        self._write(store.MERGE_VARIANTS, edges)
+        self._write(DROP_ENTITIES, [{"key": source}])
+        self.remove(source)
+
+    def set_family(self, key: str, family: str | None) -> None:
+        store = self.store
+        old = [r[0] for r in store.query(_FAMILIES_OF, {"key": key}).rows]
+        if old == ([family] if family is not None else []):
+            return
+        if family is not None:
+            self._write(store.MERGE_VARIANTS, [{"variant": key, "family": family}])
+        self._write(UNSET_FAMILIES, [{"variant": key, "family": family or ""}])
+        self._orphans.update(f for f in old if f != family)
+
+    def drop(self, key: str) -> None:
+        self._orphans.update(r[0] for r in self.store.query(_FAMILIES_OF, {"key": key}).rows)
+        self._write(DROP_ENTITIES, [{"key": key}])
+        self.remove(key)
+
+    def drop_link(self, paper: str, key: str) -> None:
+        if not self.store.query(_HAS_LINK, {"paper": paper, "key": key}).rows[0][0]:
+            return  # (dropped before, or never there)
+        self._write(DROP_LINKS, [{"paper": paper, "key": key}])
+        self._orphans.add(key)
+
+    def finish(self) -> None:
+        """Entities a fix left with no link and no variant go, as a build's would."""
+        if not self._orphans:
+            return
+        rows = [{"key": k} for k in sorted(self._orphans)]
+        for _ in range(2):  # a family loses its last variant in the first round
+            self._write(self.store.DELETE_ORPHANS_AMONG, rows)
