@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.extract.components.urls import canonical_url
 from kg.model import PaperMentions
+from kg.names import canonical_url
 from kg.text import clean_text, match_key
 
 __all__ = ["Counts", "GoldError", "PaperResult", "Report", "align", "check_scorable", "evaluate", "load_gold", "item_keys"]

@@ -21,7 +21,7 @@ Variants. A mention whose ``family`` is set ("Qwen2.5-VL" for "Qwen2.5-VL-7B") g
 ``Variant(variant_key=<its entity key>, family_key=<family entity key>)``; the family
 entity is created (typed like the variant) when no paper names it bare. The family of
 a name is the name without size/checkpoint suffixes (``7B``, ``8x7B``, ``-Instruct``,
-``-Chat``, ``-Base``), see ``kg.extract.components.assemble.family_of``. A paper that
+``-Chat``, ``-Base``), see ``kg.names.family_of``. A paper that
 names both a system and its checkpoint ("MusicGen" and "MusicGen-Large") gives one mention,
 the checkpoint an alias of the system (the annotation guidelines' "one system"); here that
 alias becomes the variant entity with its VARIANT_OF edge and never merges papers, so a
@@ -46,9 +46,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.extract.components.urls import canonical_url
-from kg.extract.lexicon import load_lexicon
 from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Paper, PaperMentions, Role, Variant
+from kg.names import canonical_url, family_of, load_gazetteer
 from kg.text import match_key
 
 __all__ = ["Resolver", "Resolution", "resolve", "mention_facts"]
@@ -84,7 +83,7 @@ def _long_forms(m: Mention) -> tuple[frozenset[str], ...]:
     """
     if " " in m.name or _is_url_type(m.type):
         return ()
-    lex = load_lexicon()
+    lex = load_gazetteer()
     out = []
     for a in m.aliases:
         if " " not in a.strip():
@@ -107,8 +106,6 @@ def _same_kind(rec_type: str, mention_type: EntityType) -> bool:
 
 def _is_variant_of(alias: str, name: str) -> bool:
     """Whether ``alias`` is a size/checkpoint variant of ``name`` ("MusicGen-Large" of "MusicGen")."""
-    from kg.extract.components.assemble import family_of
-
     fam = family_of(alias)
     return fam is not None and match_key(fam) == match_key(name)
 
@@ -175,7 +172,7 @@ class Resolver:
         self.extractor_version = extractor_version
         self.papers: list[Paper] = []  # only with keep_papers
         self._keep_papers = keep_papers
-        self._lex = load_lexicon()
+        self._lex = load_gazetteer()
         self._sig_ids: dict[tuple, int] = {}
         self._sigs: list[_Signature] = []
         self._mention_sig = array("q")
@@ -427,8 +424,6 @@ class Resolver:
         alias_index: dict[str, str],
     ) -> list[Variant]:
         """VARIANT_OF edges; family (and checkpoint) entities no paper names bare are appended to ``entities``."""
-        from kg.extract.components.assemble import family_of
-
         sigs = self._sigs
         variants: set[tuple[str, str]] = set()
         ent_by_key = {e.key: e for e in entities}
@@ -478,6 +473,10 @@ class Resolution:
     _mention_node: array = field(repr=False)
     _paper_index: dict[str, int] = field(repr=False)
     _cursor: int = field(default=0, repr=False)
+
+    def mentioned_keys(self) -> set[str]:
+        """Keys of the entities some mention resolved to (the others are families or checkpoints only)."""
+        return set(self._node_key)
 
     def links(self, chunk: Iterable[MentionFacts]) -> list[Link]:
         """The links of the next papers, given in the order ``Resolver.add`` saw them.

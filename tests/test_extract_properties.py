@@ -201,7 +201,7 @@ def test_match_key_ignores_case_spaces_and_hyphens(parts: list[str], seps: list[
 @example(s="a{b}\n")
 @example(s="{a{b}c")
 def test_template_debris_drop_is_the_regex(s: str) -> None:
-    from kg.extract.components.urls import _TEMPLATE_DEBRIS, _drop_template_debris
+    from kg.names import _TEMPLATE_DEBRIS, _drop_template_debris
 
     assert _drop_template_debris(s) == _TEMPLATE_DEBRIS.sub("", s)
 

@@ -8,7 +8,8 @@ import pytest
 
 from kg.extract import EXTRACTOR_VERSION, canonical_url, extract
 from kg.extract.components.acronyms import find_definitions
-from kg.extract.components.assemble import family_of, shape, strip_suffix, STRONG, CAP, NONE
+from kg.extract.components.assemble import shape, strip_suffix, STRONG, CAP, NONE
+from kg.names import family_of
 from kg.extract.components.lexer import split_sentences, tokenize
 from kg.model import EntityType, Paper, PaperMentions, Role
 

@@ -1,43 +1,21 @@
 """The extractor's curated data: the gazetteer of known artifacts and the stoplist.
 
-``data/gazetteer.jsonl`` holds one ``{key, name, type, aliases}`` record a line, with two
-optional flags: ``"case": "exact"`` (match only as written: "Codex", "Janus", "Diffusion
-Policy" are ordinary words or generic classes in other cases) and ``"variants": true``
-(the name takes version/size suffixes: "Qwen2.5-VL" in "Qwen2.5-VL-7B").
+``data/gazetteer.jsonl`` (read by ``kg.names.load_gazetteer``, format described there) holds
+the known artifacts; a record flagged ``"variants": true`` takes version/size suffixes
+("Qwen2.5-VL" in "Qwen2.5-VL-7B"), matched by ``Lexicon.variant_stem``.
 ``data/stoplist.txt`` lists generic field acronyms/concepts and standard metrics.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 
-from kg.text import match_key as _match_key
-
-# names repeat across a corpus; normalising each one once is worth the memory
-match_key = lru_cache(maxsize=200_000)(_match_key)
+from kg.names import GazRecord, load_gazetteer, match_key
 
 __all__ = ["GazRecord", "Lexicon", "load_lexicon"]
-
-
-@dataclass(frozen=True)
-class GazRecord:
-    """One known artifact."""
-
-    key: str
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    exact: bool = False
-    variants: bool = False
-
-    @cached_property  # read per gazetteer hit; a frozen dataclass still has a __dict__ for it
-    def forms(self) -> tuple[str, ...]:
-        """Name and aliases."""
-        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -120,26 +98,10 @@ def _read_data(name: str) -> str:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Load and index the shipped gazetteer and stoplist (once per process)."""
-    records: dict[str, GazRecord] = {}
-    by_form: dict[str, GazRecord] = {}
-    stems: list[str] = []
-    for line in _read_data("gazetteer.jsonl").splitlines():
-        if not line.strip():
-            continue
-        raw = json.loads(line)
-        rec = GazRecord(
-            key=raw["key"],
-            name=raw["name"],
-            type=raw["type"],
-            aliases=tuple(raw.get("aliases", ())),
-            exact=raw.get("case") == "exact",
-            variants=bool(raw.get("variants")),
-        )
-        records[rec.key] = rec
-        for form in rec.forms:
-            by_form.setdefault(match_key(form), rec)
-            if rec.variants and " " not in form:
-                stems.append(form)
+    gaz = load_gazetteer()
+    stems = [
+        form for rec in gaz.records.values() if rec.variants for form in rec.forms if " " not in form
+    ]
     stop = frozenset(
         match_key(line.strip())
         for line in _read_data("stoplist.txt").splitlines()
@@ -151,8 +113,8 @@ def load_lexicon() -> Lexicon:
         # a stem followed by a version/size tail: Qwen2.5-VL-7B, LLaMA-3-7B, T5-XXL, ResNet-50
         variant_re = re.compile(rf"^(?:{alt})(?=[-.]?[0-9A-Z]|v[0-9])")
     return Lexicon(
-        records=records,
-        by_form=by_form,
+        records=gaz.records,
+        by_form=gaz.by_form,
         stop=stop,
         variant_re=variant_re,
         variant_heads=frozenset(s[:2] for s in stems),

@@ -31,8 +31,9 @@ from kg.extract.components.acronyms import find_definitions
 from kg.extract.components.assemble import SCAN_WORDS, assemble
 from kg.extract.components.gazetteer import build_matcher
 from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
-from kg.extract.components.urls import canonical_url, is_github, url_token_indices
+from kg.extract.components.urls import url_token_indices
 from kg.extract.lexicon import load_lexicon
+from kg.names import canonical_url, is_github
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "make_nlp"]

@@ -4,6 +4,11 @@ Reads what the earlier components left on the Doc (tokens, sentences, URLs, acro
 definitions, gazetteer matches) and writes ``doc._.kg_mentions``: a tuple of plain dicts
 ``{name, type, aliases, role, evidence, count, family}``.
 
+The working state of one text is a ``_Doc``; what it finds are typed ``Occurrence`` values
+(``kg.extract.state``: kinds ``Kind``, and the one type-confidence scale ``Conf``, as a table).
+Name helpers the resolver and the evaluation share (``family_of``, ``canonical_url``,
+``is_github``, the gazetteer) live in ``kg.names``.
+
 The rules, in the order they run:
 
 1. **Occurrences.** A token is a *strong* name when one of its hyphen parts has two
@@ -57,16 +62,17 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import contains, itemgetter, ne, not_, sub
+from operator import attrgetter, contains, itemgetter, ne, sub
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import vocab
 from kg.extract.components.lexer import char_positions, positions
-from kg.extract.components.urls import is_github
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.lexicon import match_key
+from kg.extract.state import Conf, Kind, Occurrence
+from kg.names import SIZE_TAIL as _SIZE_RE, VIT_CHECKPOINT as _VIT_CHECKPOINT, family_of, is_github
 
 # vocab.kw_type for words that are already lower case (d.lower): the dict lookup alone
 _kw = vocab._KW_TYPE.get
@@ -77,12 +83,6 @@ NONE, CAP, STRONG = 0, 1, 2
 # i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
 _MINUS_1, _PLUS_1 = (-1).__add__, (1).__add__
 
-_SIZE_RE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMKT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")
-# "ViT-B/16", "Chronoscope-L", "T5-small": a letter or word size with an optional patch size
-_LETTER_SIZE_RE = re.compile(
-    r"[-_ ](?:[SMBLHGT]|XS|XL|XXL|[Tt]iny|[Ss]mall|[Bb]ase|[Ll]arge|[Hh]uge|[Gg]iant|[Mm]edium)(?:/\d+|-v\d+(?:\.\d+)?)?$"
-)
-_TAG_RE = re.compile(r"[-_ ](?:Instruct|Chat|Base|it|hf|Preview|Exp|Distill)$", re.IGNORECASE)
 _SIZE_PART = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
 _MODEL_SUFFIX = re.compile(
     r"(?:BERT|GPT|LLM|VLM|VLA|LLaMA|Llama|T5|ViT|CLIP|SAM|Zephyr|Vicuna|Mistral|Gemma|Qwen|Whisper|FM|(?<=[a-z])LM)"
@@ -244,7 +244,7 @@ def _tail_end(d: "_Doc", b: int, model_like: bool, numbered: bool = False) -> in
 _GENERIC_SUITE_NOUNS = frozenset(("benchmark", "suite", "harness"))
 
 
-def _other_system(o: dict, fk: str, own_type_hints) -> bool:
+def _other_system(o: Occurrence, fk: str, own_type_hints) -> bool:
     """Whether a sized name built on the paper's own system is a different artifact.
 
     "We present MathForge, a generation pipeline ... we release MathForge-2M, a corpus ...
@@ -252,7 +252,7 @@ def _other_system(o: dict, fk: str, own_type_hints) -> bool:
     The text says so when the two were introduced as different kinds of thing.
     """
     fam_type = next((h for h in own_type_hints.get(fk, ()) if h), None)
-    var_type = next((h for h in own_type_hints.get(o["key"], ()) if h), None)
+    var_type = next((h for h in own_type_hints.get(o.key, ()) if h), None)
     return bool(fam_type and var_type and fam_type != var_type)
 
 
@@ -277,8 +277,6 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
     )
 
 
-_BRACKET_TIER = re.compile(r"\[[a-z]{1,8}\]$")
-_VIT_CHECKPOINT = re.compile(r"ViT-[A-Za-z0-9]{1,6}(?:/\d{1,2})?$")
 _SPLIT_PAIR = re.compile(r"[A-Z]{1,6}-[A-Z]{1,6}$")
 
 
@@ -354,7 +352,7 @@ def _more_editions(d: "_Doc", a: int, b: int, bt: int, typ: str | None, add) -> 
         if k < n and not d.covered[k] and (_YEAR.match(words[k]) or _DEC_VERSION.match(words[k])) and (
             k + 1 >= n or d.lower[k + 1] not in _COUNT_AFTER
         ):
-            add(k, k + 1, "name", typ, 2, surface=f"{base} {words[k]}")
+            add(k, k + 1, Kind.NAME, typ, Conf.FIRM, surface=f"{base} {words[k]}")
             j = k + 1
         else:
             break
@@ -463,26 +461,6 @@ _DOTTED_ABBREV = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _SIZE_WORDS = frozenset("tiny small base medium large huge giant xl xxl".split())
 
 
-@lru_cache(maxsize=65536)
-def family_of(name: str) -> str | None:
-    """The family of a size/checkpoint variant ("Qwen2.5-VL" for "Qwen2.5-VL-7B-Instruct"), else None."""
-    head, sep, tail = name.rpartition(" ")
-    if sep and head and (_VIT_CHECKPOINT.match(tail) or _BRACKET_TIER.match(tail)):
-        return head  # "CLIP ViT-L/14" is a checkpoint of CLIP, "FLUX.1 Kontext [dev]" a tier of FLUX.1 Kontext
-    base = name
-    for _ in range(3):
-        new = _TAG_RE.sub("", base)
-        new = _SIZE_RE.sub("", new)
-        new = _LETTER_SIZE_RE.sub("", new)
-        if new == base:
-            break
-        base = new
-    base = base.rstrip("-_ ")
-    if base and base != name and len(base) >= 2:
-        return base
-    return None
-
-
 _MODEL_TAGS = frozenset(
     """mini turbo preview chat instruct base large small tiny medium xl xxl pro plus nano lite flash
     vision coder math hf it o alpha beta gamma delta sigma omega zero dev schnell distill""".split()
@@ -558,7 +536,8 @@ _CUT_SPACES = (" ", "\n", "\t")
 
 
 class _Doc:
-    """The per-document working state of the assembler."""
+    """The per-text working state of the assembler: tokens, sentences, cue positions, and the
+    occurrences found so far (``occ``, typed ``Occurrence`` values added with ``add``)."""
 
     def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None, scan_hits=None):
         self.text = text
@@ -589,7 +568,20 @@ class _Doc:
         self.cand: list[int] = []
         self.noun_list_type: dict[int, str] = {}
         self.def_explicit: set[str] = set()
-        self.covered: list[bool] = []
+        self.covered = [False] * self.n  # tokens that belong to an occurrence already
+        self.occ: list[Occurrence] = []  # every occurrence found, in the order found
+
+    def add(self, a: int, b: int, kind: Kind, typ: str | None = None, tprio: float = Conf.NONE, rec=None, surface=None) -> Occurrence:
+        """Record an occurrence of tokens ``a`` .. ``b`` (exclusive) and mark them covered."""
+        o = Occurrence(a, b, surface or self.text[self.starts[a] : self.ends[b - 1]], kind, typ, tprio, rec)
+        self.occ.append(o)
+        covered = self.covered
+        if b - a == 1:
+            covered[a] = True
+        else:
+            for i in range(a, b):
+                covered[i] = True
+        return o
 
     def where(self, family: frozenset[str]) -> list[int]:
         """Ascending indices of the tokens whose lower-case form is in ``family``, one of ``_FAMILIES``.
@@ -704,28 +696,8 @@ def assemble(
     d = _Doc(text, tokens, sents, lex, lower, scan_hits)
     n = d.n
     words, lower = d.words, d.lower
-    covered = [False] * n  # tokens that belong to an occurrence already
-    d.covered = covered
-    occ: list[dict] = []  # occurrences: start, end, surface, kind, type, tprio, rec
+    covered, occ, add = d.covered, d.occ, d.add
     t_starts, t_ends = d.starts, d.ends
-
-    def add(a: int, b: int, kind: str, typ: str | None = None, tprio: int = 0, rec=None, surface=None) -> dict:
-        o = {
-            "start": a,
-            "end": b,
-            "surface": surface or text[t_starts[a] : t_ends[b - 1]],  # d.surface(a, b), inline
-            "kind": kind,
-            "type": typ,
-            "tprio": tprio,
-            "rec": rec,
-        }
-        occ.append(o)
-        if b - a == 1:
-            covered[a] = True
-        else:
-            for i in range(a, b):
-                covered[i] = True
-        return o
 
     # -- URLs
     url_occ: list[tuple[int, str, str]] = []
@@ -778,13 +750,13 @@ def assemble(
             if run[1] is not None and (run[0] > b + 1 or rec.type in ("model", "method")):
                 # "the Hanabi Learning Environment", "the AlphaFold Database": a longer name
                 # that its own type noun ends
-                add(a, run[0], "name", run[1], 4)
+                add(a, run[0], Kind.NAME, run[1], Conf.APPOS)
             else:
-                add(a, b, "gaz", rec.type, 2, rec)  # "the ImageNet Dataset", "MMLU Tasks": ImageNet, MMLU
+                add(a, b, Kind.GAZ, rec.type, Conf.FIRM, rec)  # "the ImageNet Dataset", "MMLU Tasks": ImageNet, MMLU
             continue
         if rec.type in ("model", "method") and b < n and d.starts[b] == t_ends[b1] + 1 and _VIT_CHECKPOINT.match(words[b]):
             # "CLIP ViT-L/14", "DINOv2 ViT-S/14": a checkpoint of the known model, one entity with it
-            add(a, b + 1, "gaz", rec.type, 2, rec)
+            add(a, b + 1, Kind.GAZ, rec.type, Conf.FIRM, rec)
             continue
         if (
             b1 == a
@@ -798,26 +770,26 @@ def assemble(
             and lex.variant_stem(words[b]) is None
             and lex.lookup(words[b].split("-")[0]) is None  # "CLIP ViT-L/14": two known names
         ):
-            add(a, b + 1, "name")  # "Swin UNETR": a known word in front of a new name makes one name
+            add(a, b + 1, Kind.NAME)  # "Swin UNETR": a known word in front of a new name makes one name
             continue
         if rec.type in ("benchmark", "dataset"):
             bt = _tail_end(d, b, False, rec.name[-1:].isdigit())
             if bt > b:
-                add(a, bt, "name", rec.type, 2)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
+                add(a, bt, Kind.NAME, rec.type, Conf.FIRM)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
                 _more_editions(d, a, b, bt, rec.type, add)
                 continue
         if cap_after and rec.type in ("benchmark", "dataset"):
             se = _split_setting_end(d, b)
             if se:
                 # "CALVIN ABC→D", "CALVIN ABC-D": train on splits A-C, test on D; the suite is the entity
-                add(a, se, "gaz", rec.type, 2, rec, surface=surf)
+                add(a, se, Kind.GAZ, rec.type, Conf.FIRM, rec, surface=surf)
                 continue
         if rec.type in ("benchmark", "dataset") and b < n and d.starts[b] == d.ends[b - 1] + 1 and (
             _VERSION_TOKEN.match(words[b])
             or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
             or _name_word_after(d, b)  # "ISPRS Potsdam", "SWE-bench Multilingual"
         ):
-            add(a, b + 1, "name", rec.type, 2)  # "CALVIN ABC": a split of a known suite
+            add(a, b + 1, Kind.NAME, rec.type, Conf.FIRM)  # "CALVIN ABC": a split of a known suite
             continue
         if rec.type == "model":
             # "Gemini 1.5 Pro", "Claude 3.5 Sonnet", "Llama 3.1 8B": version and size tails
@@ -833,7 +805,7 @@ def assemble(
                 and d.starts[a] == d.ends[a - 1] + 1
                 and not covered[a - 1]
             ):
-                add(a - 1, b, "name", rec.type, 2)
+                add(a - 1, b, Kind.NAME, rec.type, Conf.FIRM)
                 continue
             if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in _TYPE_NOUNS and _name_word_after(d, b):
                 b = _tail_end(d, b + 1, True)  # "FLUX.1 Kontext", "Stable Audio Open", "Aya Expanse 8B"
@@ -848,10 +820,10 @@ def assemble(
             ):
                 b += 3  # "FLUX.1 Kontext [dev]", "FLUX.1 [schnell]": a release tier in brackets
             if b > b0:
-                add(a, b, "name", rec.type, 2)
+                add(a, b, Kind.NAME, rec.type, Conf.FIRM)
                 continue
         if rec.type == "method" and b < n and d.starts[b] == d.ends[b - 1] + 1 and _V_VERSION.match(words[b]):
-            add(a, b + 1, "name", rec.type, 2)  # "MoCo v3", "Point Transformer V3": a version of a method
+            add(a, b + 1, Kind.NAME, rec.type, Conf.FIRM)  # "MoCo v3", "Point Transformer V3": a version of a method
             continue
         if (
             rec.type in ("model", "method")
@@ -863,9 +835,9 @@ def assemble(
             and not lex.is_stop(words[a - 1])
             and lex.lookup(words[a - 1]) is None
         ):
-            add(a - 1, b, "name", rec.type, 2)  # "HT Demucs": an acronym that is no generic term names a variant
+            add(a - 1, b, Kind.NAME, rec.type, Conf.FIRM)  # "HT Demucs": an acronym that is no generic term names a variant
             continue
-        add(a, b, "gaz", rec.type, 2, rec)
+        add(a, b, Kind.GAZ, rec.type, Conf.FIRM, rec)
 
     # -- strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)
     # a token with a capital differs from its lower-case form: one C-level comparison per token
@@ -882,7 +854,7 @@ def assemble(
             # "LineAR-B/-L/-XL": each "/-X" is a size of the name before the slashes
             fam = _slashed_family(d, i - 3)
             if fam:
-                add(i, i + 1, "name", surface=f"{fam}-{w}")
+                add(i, i + 1, Kind.NAME, surface=f"{fam}-{w}")
             continue
         if sh == CAP and "-" not in w:
             # a capitalised word is a name only as "X Bench"; the context rules see it later
@@ -901,14 +873,14 @@ def assemble(
                     and d.starts[a] == d.ends[a - 1] + 1
                 ):
                     a -= 1
-                add(a, i + 2, "name", "benchmark", 3)
+                add(a, i + 2, Kind.NAME, "benchmark", Conf.KNOWN)
             continue
         if sh == CAP and i >= d.title_end:
             # "Med-Flamingo", "Video-Gemini": a domain prefix on a known model is a new model
             last = w.rsplit("-", 1)[1]
             krec = lex.lookup(last) if last[:1].isupper() else None
             if krec is not None and krec.type == "model" and _case_ok(last, krec):
-                add(i, i + 1, "name", "model", 2)
+                add(i, i + 1, Kind.NAME, "model", Conf.FIRM)
                 continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w and not _ADJ_TAIL.search(w) and (
@@ -923,7 +895,7 @@ def assemble(
                 and not _is_plural_acronym(stripped)
                 and w[len(stripped) + 1 :].lower() not in _METRIC_NOUNS  # "TM-score": a metric
             ):
-                add(i, i + 1, "name", surface=stripped)
+                add(i, i + 1, Kind.NAME, surface=stripped)
             continue
         stem = lex.variant_stem(w) if sh != NONE else None
         if stem is not None:
@@ -932,15 +904,15 @@ def assemble(
             if vt == "method" and _CHECKPOINT_TAIL.match(w, len(stem)):
                 vt = "model"  # "SegFormer-B5", "UNet-L": a sized checkpoint of an architecture
             bt = _tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
-            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, "variant", vt, 2)
-            o["stem"] = stem
+            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, Kind.VARIANT, vt, Conf.FIRM)
+            o.stem = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
             # "The ReproArena Benchmark": a name that stands alone keeps a generic noun out
             (sh == STRONG and lower[i + 1] not in _GENERIC_SUITE_NOUNS)
             or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
         ):
-            add(i, i + 2, "name", "benchmark", 3)
+            add(i, i + 2, Kind.NAME, "benchmark", Conf.KNOWN)
             continue
         if sh == STRONG:
             if lex.is_stop(w) and not _is_plural_acronym(w):
@@ -979,7 +951,7 @@ def assemble(
                 and a - 1 > i - 3
             ):
                 a -= 1
-            add(a, b, "name")
+            add(a, b, Kind.NAME)
             if b > tail_from:
                 _more_editions(d, a, tail_from, b, None, add)
 
@@ -1011,14 +983,14 @@ def assemble(
                 if shape(pw) == STRONG or plain_name or (re.search(r"[a-z][A-Z]|[A-Z].*[A-Z]|\d", prefix) and " " not in pw):
                     if not lex.lookup(prefix) and not lex.is_stop(prefix):
                         own_keys.add(pk)
-                        if not any(o["start"] == 0 and match_key(o["surface"]) == pk for o in occ):
-                            add(0, len(ptoks) or 1, "own", surface=prefix.strip())
+                        if not any(o.start == 0 and match_key(o.surface) == pk for o in occ):
+                            add(0, len(ptoks) or 1, Kind.OWN, surface=prefix.strip())
             else:
                 own_keys.add("title:" + pk)  # multi-word prefix: own only if the abstract names it too
     title_type = _title_head_type(title_tail) if title_tail else None
 
     cand_starts = sorted(
-        [(o["start"], o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=_FIRST
+        [(o.start, o) for o in occ] + [(df["long_span"][0], df) for df in defs], key=_FIRST
     ) if propose_at else []
     cand_pos = list(map(_FIRST, cand_starts))
     proposed_defs: set[int] = set()
@@ -1031,7 +1003,7 @@ def assemble(
             # the object comes before any clause that uses something else ("trained on X")
             if any(words[k] in (";", ":") or d.lower[k] in _OBJECT_STOP for k in range(p, pos)):
                 break
-            if "short" in item:  # a definition
+            if isinstance(item, dict):  # a definition (an occurrence otherwise)
                 if lex.is_stop(item["short"]) or lex.is_stop(item.get("inner_short", "")):
                     j += 1
                     continue
@@ -1040,14 +1012,14 @@ def assemble(
                 own_type_hints[match_key(item["short"])].append(_between_type(d, p, pos))
                 picked = True
                 break
-            if item["kind"] in ("gaz",) or (item["rec"] is not None):
+            if item.kind is Kind.GAZ or (item.rec is not None):
                 j += 1
                 continue
-            k = match_key(item["surface"])
+            k = match_key(item.surface)
             own_keys.add(k)
             # "we introduce a benchmark, X" / "we introduce X, a data mixing law"
             own_type_hints[k].append(
-                _apposition_type(d, item["end"]) or _between_type(d, max(0, p - 3), pos) or _antecedent_type(d, p)
+                _apposition_type(d, item.end) or _between_type(d, max(0, p - 3), pos) or _antecedent_type(d, p)
             )
             picked = True
             break
@@ -1060,14 +1032,14 @@ def assemble(
     singles = {k for k in own_keys if not k.startswith("title:")}
     if singles:
         # candidates by lower-case form (one C-level set test per token), then the exact key
-        low_forms = {o["surface"].lower() for o in occ if o["kind"] == "own"} | singles
+        low_forms = {o.surface.lower() for o in occ if o.kind == Kind.OWN} | singles
         if len(low_forms) == 1:
             hits = positions(lower, next(iter(low_forms)))  # one form (the usual case): list.index scans
         else:
             hits = compress(range(n), map(low_forms.__contains__, lower))
         for i in hits:
             if i >= d.title_end and not covered[i] and shape(words[i]) != NONE and match_key(words[i]) in singles:
-                add(i, i + 1, "own")
+                add(i, i + 1, Kind.OWN)
 
     # -- judge definitions
     link: dict[str, str] = {}  # long key -> short key
@@ -1083,12 +1055,12 @@ def assemble(
             continue
         a, b = df["long_span"]
         sa, sb = df["short_span"]
-        o_long = add(a, b, "long", surface=long)
+        o_long = add(a, b, Kind.LONG, surface=long)
         if _is_plural_acronym(short):
             short = short[:-1]  # "GP-VAEs" defines GP-VAE
-        o_short = add(sa, sb, "short", surface=short)
-        o_long["def_short"] = short
-        o_short["def_short"] = short
+        o_short = add(sa, sb, Kind.SHORT, surface=short)
+        o_long.def_short = short
+        o_short.def_short = short
         link[match_key(long)] = match_key(short)
         def_long[match_key(short)].append(long)
         def_type[match_key(short)] = typ
@@ -1097,9 +1069,9 @@ def assemble(
         nxt = _next_word_type(d, max(b, sb) + (1 if max(b, sb) < n and words[max(b, sb)] == ")" else 0))
         if typ in ("benchmark", "dataset") and match_key(short) in d.def_explicit:
             # "the Open Graph Benchmark (OGB) datasets X and Y": the long form names the type
-            o_short["type"], o_short["tprio"] = typ, 5.5
+            o_short.type, o_short.tprio = typ, Conf.DEFINED
         elif nxt:
-            o_short["type"], o_short["tprio"] = nxt, 4
+            o_short.type, o_short.tprio = nxt, Conf.APPOS
         if "title:" + match_key(long) in own_keys:
             own_keys.add(match_key(short))
     # later mentions of a defined long form, anywhere (title included)
@@ -1109,39 +1081,39 @@ def assemble(
     for k in [k for k in own_keys if k.startswith("title:")]:
         pk = k[6:]
         for o in occ:
-            if match_key(o["surface"]) == pk:
+            if match_key(o.surface) == pk:
                 own_keys.add(pk)
         if pk not in own_keys:
             for a in [i for i in compress(range(n), map(contains, words, repeat("-"))) if i >= d.title_end]:
                 if match_key(words[a]) == pk:
-                    add(a, a + 1, "own", surface=words[a])
+                    add(a, a + 1, Kind.OWN, surface=words[a])
                     own_keys.add(pk)
                     own_type_hints[pk].append(_next_word_type(d, a + 1))
                     tp = text[: d.ends[d.title_end - 1]]
                     j = tp.find(":")
                     if j > 0:
-                        o = add(0, 1, "own", surface=tp[:j].strip())
-                        o["alias_only"] = True
+                        o = add(0, 1, Kind.OWN, surface=tp[:j].strip())
+                        o.alias_only = True
                     break
 
     # types of names the gazetteer knows, by token: a sibling in a list takes the same type
-    typed = [o for o in occ if o["type"] and o["tprio"] >= 2]
-    d.known_type = {o["start"]: o["type"] for o in typed}
-    d.known_type.update({o["end"] - 1: o["type"] for o in typed})
+    typed = [o for o in occ if o.type and o.tprio >= Conf.FIRM]
+    d.known_type = {o.start: o.type for o in typed}
+    d.known_type.update({o.end - 1: o.type for o in typed})
 
     # -- a name glued to a short lower-case tail ("FuSeis") is the name it extends
-    surfaces = {o["surface"] for o in occ if o["kind"] != "ctx"}
+    surfaces = {o.surface for o in occ if o.kind != Kind.CTX}
     for o in occ:
-        sf = o["surface"]
-        if o["kind"] != "name":
+        sf = o.surface
+        if o.kind != Kind.NAME:
             continue
         if not sf[-1:].isalpha() or sf[-1].isupper():
             continue  # every tail below holds the last character: it must be a letter, not a capital
         for k in (1, 2, 3):
             head, tail = sf[:-k], sf[-k:]
             if len(head) > 1 and tail.isalpha() and tail.islower() and head in surfaces and shape(head) == STRONG:
-                o["surface"] = head
-                o["glued"] = True
+                o.surface = head
+                o.glued = True
                 break
 
     # -- group occurrences into entities
@@ -1159,14 +1131,14 @@ def assemble(
             parent[rx] = ry
 
     for o in occ:
-        k = match_key(o["surface"])
-        o["key"] = k
+        k = match_key(o.surface)
+        o.key = k
         parent.setdefault(k, k)
-        if o.get("def_short"):
-            union(k, match_key(o["def_short"]))
-        if o["rec"] is not None:
+        if o.def_short:
+            union(k, match_key(o.def_short))
+        if o.rec is not None:
             # union(k, "gaz:" + key), inline: both are usually their own roots
-            gk = "gaz:" + o["rec"].key
+            gk = "gaz:" + o.rec.key
             rx = k if parent[k] == k else find(k)
             ry = gk if parent.get(gk, gk) == gk else find(gk)
             if rx != ry:
@@ -1178,22 +1150,22 @@ def assemble(
     # size variants of the paper's own system are the same system ("MMaDA-8B")
     # ... and so are those of any system the text also names by its family name ("MusicGen"
     # and "MusicGen-Large"): one entity, the family name canonical, the variant an alias
-    occ_keys = {o["key"] for o in occ}
+    occ_keys = {o.key for o in occ}
     for o in occ:
-        fam = family_of(o["surface"])
+        fam = family_of(o.surface)
         if not fam:
             continue
         fk = match_key(fam)
-        if fk in own_keys and (_other_system(o, fk, own_type_hints) or _K_SIZE.search(o["surface"])):
+        if fk in own_keys and (_other_system(o, fk, own_type_hints) or _K_SIZE.search(o.surface)):
             continue  # (and "CTS-38K" counts examples: the data the CTS method made, not a size of it)
         # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
-        if fk in own_keys or (fk in occ_keys and fk not in generic and o["rec"] is None and lex.lookup(o["surface"]) is None):
-            union(o["key"], fk)
-            o["variant_of_own"] = True
+        if fk in own_keys or (fk in occ_keys and fk not in generic and o.rec is None and lex.lookup(o.surface) is None):
+            union(o.key, fk)
+            o.variant_of_own = True
 
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[Occurrence]] = defaultdict(list)
     for o in occ:
-        k = o["key"]
+        k = o.key
         r = parent[k]
         # most keys are a root or one step from it (a gazetteer key): find() only for longer paths
         groups[r if parent.get(r, r) == r else find(k)].append(o)
@@ -1203,26 +1175,26 @@ def assemble(
         if len(items) == 1:
             # one occurrence: the same tests as below, without the sets and generators
             o = items[0]
-            k0, sf = o["key"], o["surface"]
+            k0, sf = o.key, o.surface
             is_own = k0 in own_keys
             if not is_own and (k0 in generic or lex.is_stop(sf)):
                 continue
-            if o["kind"] == "name" and _is_plural_acronym(sf):
+            if o.kind == Kind.NAME and _is_plural_acronym(sf):
                 continue
-            if not is_own and o["rec"] is None and _is_metric(d, o):
+            if not is_own and o.rec is None and _is_metric(d, o):
                 continue
         else:
-            keys = {o["key"] for o in items}
+            keys = {o.key for o in items}
             is_own = bool(keys & own_keys)
             if keys & generic and not is_own:
                 continue
-            if not is_own and all(lex.is_stop(o["surface"]) for o in items):
+            if not is_own and all(lex.is_stop(o.surface) for o in items):
                 continue
             # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
-            if all(_is_plural_acronym(o["surface"]) and o["kind"] == "name" for o in items):
+            if all(_is_plural_acronym(o.surface) and o.kind == Kind.NAME for o in items):
                 continue
             # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
-            if not is_own and all(o["rec"] is None and _is_metric(d, o) for o in items):
+            if not is_own and all(o.rec is None and _is_metric(d, o) for o in items):
                 continue
         # a lone capitalised word from context needs to look like a name
         m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
@@ -1254,7 +1226,7 @@ def assemble(
     return tuple(mentions)
 
 
-def _long_form_mentions(d: _Doc, text: str, occ: list[dict], def_long: dict[str, list[str]], add) -> None:
+def _long_form_mentions(d: _Doc, text: str, occ: list[Occurrence], def_long: dict[str, list[str]], add) -> None:
     """Later mentions of a defined long form, anywhere (title included).
 
     Every place where a long form's lower-case text starts and ends on token boundaries is
@@ -1269,7 +1241,7 @@ def _long_form_mentions(d: _Doc, text: str, occ: list[dict], def_long: dict[str,
     """
     n = d.n
     in_long: set[int] = set()  # tokens an occurrence of a long form holds
-    for s, e in [(o["start"], o["end"]) for o in occ if o["kind"] == "long"]:
+    for s, e in [(o.start, o.end) for o in occ if o.kind == Kind.LONG]:
         in_long.update(range(s, e))
     dropped: list[tuple[int, int]] = []  # (a, b1): the token spans of the added occurrences
     low_text = text.lower()
@@ -1289,17 +1261,17 @@ def _long_form_mentions(d: _Doc, text: str, occ: list[dict], def_long: dict[str,
                     b1 = tok_ending(pos + size)
                     if b1 >= 0:
                         dropped.append((a, b1))
-                        o = add(a, b1 + 1, "long", surface=text[pos : pos + size])
-                        o["def_short"] = sk
+                        o = add(a, b1 + 1, Kind.LONG, surface=text[pos : pos + size])
+                        o.def_short = sk
                         in_long.update(range(a, b1 + 1))
                 pos = low_text.find(ll, pos + 1)
     if not dropped:
         return
-    keep_kinds = ("long", "short", "own")
+    keep_kinds = (Kind.LONG, Kind.SHORT, Kind.OWN)
     if len(dropped) <= 8:
         # a few spans (the usual case): the plain test
         occ[:] = [
-            o for o in occ if o["kind"] in keep_kinds or not any(o["start"] <= b1 and a < o["end"] for a, b1 in dropped)
+            o for o in occ if o.kind in keep_kinds or not any(o.start <= b1 and a < o.end for a, b1 in dropped)
         ]
         return
     # tokens inside any added span, as prefix counts: does an occurrence overlap one?
@@ -1313,26 +1285,26 @@ def _long_form_mentions(d: _Doc, text: str, occ: list[dict], def_long: dict[str,
         run += depth[i]
         inside[i + 1] = inside[i] + (run > 0)
 
-    def overlaps(o: dict) -> bool:
-        s, e = o["start"], o["end"]
+    def overlaps(o: Occurrence) -> bool:
+        s, e = o.start, o.end
         if e > s:
             s, e = max(s, 0), min(e, n)
             return e > s and inside[e] > inside[s]
         return any(s <= b1 and a < e for a, b1 in dropped)  # (an empty span: the plain test)
 
-    occ[:] = [o for o in occ if o["kind"] in keep_kinds or not overlaps(o)]
+    occ[:] = [o for o in occ if o.kind in keep_kinds or not overlaps(o)]
 
 
 _METRIC_NOUNS = frozenset("score scores error errors metric metrics distance rate rates".split())
 _PRECISION_RE = re.compile(r"^W\d+A\d+(?:KV\d+)?$")
 
 
-def _is_metric(d: _Doc, o: dict) -> bool:
+def _is_metric(d: _Doc, o: Occurrence) -> bool:
     """A measured quantity, not an artifact: "PDM score", "L2 error", "W4A4" bit widths."""
-    if _PRECISION_RE.match(o["surface"]):
+    if _PRECISION_RE.match(o.surface):
         return True
-    e = o["end"]
-    return e < d.n and d.lower[e] in _METRIC_NOUNS and o["kind"] in ("name", "ctx")
+    e = o.end
+    return e < d.n and d.lower[e] in _METRIC_NOUNS and o.kind in (Kind.NAME, Kind.CTX)
 
 
 _CHAIN_GAP = frozenset([",", "and", "or", "&", "(", ")", "the"])
@@ -1358,7 +1330,7 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
     """
     if not _may_retype(mentions):
         return
-    occs = [(o["start"], o["end"], id(m), m) for m in mentions for o in m["_items"] if o["end"] > o["start"]]
+    occs = [(o.start, o.end, id(m), m) for m in mentions for o in m["_items"] if o.end > o.start]
     occs.sort(key=_FIRST)
     if len(occs) < 2:
         return
@@ -1391,13 +1363,13 @@ def _list_sibling_types(d: _Doc, mentions: list[dict]) -> None:
         if len(members) < 2:
             continue
         best = max(members.values(), key=lambda m: m["_conf"])
-        if best["_conf"] < 1.2 or best["type"] not in ("model", "method", "dataset", "benchmark"):
+        if best["_conf"] < Conf.SIBLING or best["type"] not in ("model", "method", "dataset", "benchmark"):
             continue
         # siblings disagree at the top: leave them be
-        if any(m["_conf"] >= 2 and m["type"] != best["type"] for m in members.values()):
+        if any(m["_conf"] >= Conf.FIRM and m["type"] != best["type"] for m in members.values()):
             continue
         for m in members.values():
-            if m["_conf"] < min(2, best["_conf"]) and m["type"] != best["type"] and m["type"] in (
+            if m["_conf"] < min(Conf.FIRM, best["_conf"]) and m["type"] != best["type"] and m["type"] in (
                 "model", "method", "dataset", "benchmark"
             ):
                 own = m["role"] == "proposes"
@@ -1420,7 +1392,7 @@ def _may_retype(mentions: list[dict]) -> bool:
     Without such a pair no chain changes anything (the first change needs one), and most
     texts have none: the chains need not be built.
     """
-    weak = [m for m in mentions if m["_conf"] < 2 and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
+    weak = [m for m in mentions if m["_conf"] < Conf.FIRM and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
     if not weak:
         return False
     # the least confidence of a weak mention of each type: one pass, not weak x mentions
@@ -1430,7 +1402,7 @@ def _may_retype(mentions: list[dict]) -> bool:
         if c < least.get(t, 2):
             least[t] = c
     return any(
-        b["_conf"] >= 1.2 and b["type"] in _SIBLING_TYPES and any(t != b["type"] and c < b["_conf"] for t, c in least.items())
+        b["_conf"] >= Conf.SIBLING and b["type"] in _SIBLING_TYPES and any(t != b["type"] and c < b["_conf"] for t, c in least.items())
         for b in mentions
     )
 
@@ -1510,7 +1482,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
                     if all(lower[k] not in vocab.SENT_STARTERS for k in range(a, b)):
                         # "the Song Describer Dataset": a capitalised type noun right after is part of the name
                         whole = b == i and words[i][0].isupper() and d.starts[i] == d.ends[i - 1] + 1
-                        add(a, b + 1 if whole else b, "ctx", t, 4)
+                        add(a, b + 1 if whole else b, Kind.CTX, t, Conf.APPOS)
                         j = a - 1
                         if j >= 0 and (covered[j] or words[j] in (",", "and", "or", "&")):
                             continue  # another member of the list
@@ -1545,16 +1517,16 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
             if lower[j - 1] == "project" and j - i >= 2 and not any(
                 lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j - 1)
             ):
-                add(i, j, "ctx", "dataset", 1.5)  # "the Materials Project", "the Human Connectome Project": data
+                add(i, j, Kind.CTX, "dataset", Conf.SIZE)  # "the Materials Project", "the Human Connectome Project": data
             elif not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 last = words[j - 1]
                 bare = strip_suffix(last) if "-" in last else last
                 if bare != last:
                     # "Diffusion Forcing-style noise": the name without its adjective tail
-                    add(i, j, "ctx", surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
+                    add(i, j, Kind.CTX, surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
                     continue
                 jt = _tail_end(d, j, False)
-                add(i, jt if not any(covered[j:jt]) else j, "ctx")  # "Common Voice 17.0"
+                add(i, jt if not any(covered[j:jt]) else j, Kind.CTX)  # "Common Voice 17.0"
 
     # lists after "such as / like / e.g. / including" whose members include a name
     # ... and "four benchmarks (A, B, C, and D)": a bracketed list after a type noun
@@ -1592,7 +1564,7 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         if None in members:
             for m in members:
                 if m is not None:
-                    add(m[0], m[1], "ctx")
+                    add(m[0], m[1], Kind.CTX)
 
 
 _LIST_SEP = frozenset([",", "and", "or", "&"])
@@ -1689,7 +1661,7 @@ def _coordinated_names(d: _Doc, covered: list[bool], add) -> None:
                     j += 1
                 right = j < n and covered[j]
             if left or right:
-                add(k, k + 1, "ctx")
+                add(k, k + 1, Kind.CTX)
 
 
 @lru_cache(maxsize=65536)
@@ -1739,7 +1711,7 @@ def _noun_then_list(d: _Doc, covered: list[bool], add) -> None:
             continue
         for a, b, was_covered in members:
             if not was_covered:
-                add(a, b, "ctx", t, 3 if t else 0)
+                add(a, b, Kind.CTX, t, Conf.KNOWN if t else Conf.NONE)
             elif t:
                 d.noun_list_type[a] = t
 
@@ -1884,14 +1856,14 @@ _CUE_OCCURRENCES = 6
 
 
 def _type_cues(
-    d: _Doc, items: list[dict], lex: Lexicon, strong_only: bool = False, own: bool = False
+    d: _Doc, items: list[Occurrence], lex: Lexicon, strong_only: bool = False, own: bool = False
 ) -> list[tuple[float, str]]:
     """(priority, type) pairs from the words around the first occurrences of a name.
 
     The first ``_CUE_OCCURRENCES`` occurrences in text order say what a name is; a paper
     that names its system twenty times does not need twenty looks. ``own``: the cues for
     the paper's own system, which reads only priorities of 3 or more and the shape's model
-    cue (see ``_build_mention``): the "on X" and list-sibling cues (below 1.3) are skipped.
+    cue (see ``_build_mention``): the "on X" and list-sibling cues (below ``Conf.SUFFIX``) are skipped.
     """
     out: list[tuple[float, str]] = []
     append = out.append
@@ -1899,9 +1871,9 @@ def _type_cues(
     words, lower, known_type, noun_list_type = d.words, d.lower, d.known_type, d.noun_list_type
     covered, nouns = d.covered, _TYPE_NOUNS
     if len(items) > _CUE_OCCURRENCES:
-        items = sorted(items, key=itemgetter("start"))[:_CUE_OCCURRENCES]
+        items = sorted(items, key=_START)[:_CUE_OCCURRENCES]
     for o in items:
-        e = o["end"]
+        e = o.end
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
         if i < n and (
@@ -1911,15 +1883,15 @@ def _type_cues(
         ):
             nxt = _next_word_type(d, i)
             if nxt:
-                append((5, nxt))
+                append((Conf.NOUN, nxt))
         # _apposition_type needs "a", "an" or "the" at most nine words on, or ", <number> ..."
         if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as") and (
             not _DETERMINERS.isdisjoint(lower[e + 1 : e + 10]) or (e + 1 < n and words[e + 1][:1].isdigit())
         ):
             ap = _apposition_type(d, e)
             if ap:
-                append((4, ap))
-        a0 = o["start"]
+                append((Conf.APPOS, ap))
+        a0 = o.start
         if a0 >= 3 and words[a0 - 1] == ",":
             pt = _kw(lower[a0 - 2]) or _set_type(lower, a0 - 2)  # "a new test set, ReviewZ-Live, ..."
             set_off = e < n and words[e] in _APPOS_END  # "..., LongZ-60, it ...": a name between commas
@@ -1929,21 +1901,21 @@ def _type_cues(
                 # "On this benchmark, ZetaNet outperforms ...": the subject after an opening phrase
                 and (set_off or not _ends_opening_phrase(d, a0 - 2, a0 - 1))
             ):
-                append((4, pt))  # "Our model, EchoASR, ..."
-        if o["type"]:
-            append((o["tprio"], o["type"]))
+                append((Conf.APPOS, pt))  # "Our model, EchoASR, ..."
+        if o.type:
+            append((o.tprio, o.type))
         if strong_only:
             continue  # weaker cues never beat the gazetteer's type
         lh = _list_head_type(d, a0)
         if lh:
-            append((3, lh))
-        sc = _surface_cues(o["surface"])
+            append((Conf.KNOWN, lh))
+        sc = _surface_cues(o.surface)
         if sc:
             out.extend(sc)  # the shape and "-52K" cues (all weak: their order among weak cues never matters)
         if own:
             lt = noun_list_type.get(a0)
             if lt:
-                append((3, lt))  # (the one cue of priority 3 or more below)
+                append((Conf.KNOWN, lt))  # (the one cue of priority 3 or more below)
             continue
         # _eval_prior ends on "on", "across" or "from" at most four words back, unless a list
         # or an occurrence sits right before the name (then at most 28 words back)
@@ -1955,16 +1927,16 @@ def _type_cues(
             ev = _eval_prior(d, a0)
         if ev:
             # "trained on X" says more than a size suffix does ("pretrained on Panda-70M")
-            append((2 if ev == "dataset" else 1, ev))
+            append((Conf.FIRM if ev == "dataset" else Conf.WEAK, ev))
         lt = noun_list_type.get(a0)
         if lt:
-            append((3, lt))  # "the datasets A, B and C"
+            append((Conf.KNOWN, lt))  # "the datasets A, B and C"
         # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3" (the keys of
         # known_type are token indices, so a hit is in range)
         if e + 1 in known_type and words[e] in (",", "and", "or"):
-            append((1.2, known_type[e + 1]))
+            append((Conf.SIBLING, known_type[e + 1]))
         elif a0 - 2 in known_type and words[a0 - 1] in (",", "and", "or"):
-            append((1.2, known_type[a0 - 2]))
+            append((Conf.SIBLING, known_type[a0 - 2]))
     return out
 
 
@@ -1972,18 +1944,18 @@ def _type_cues(
 def _shape_cue(surface: str) -> tuple[float, str] | None:
     """The cue a name's own shape gives: a size variant or a model suffix says model."""
     if _YEAR_INSIDE.search(surface):
-        return (1.4, "dataset")  # "PHOENIX-2014T": a year names data
+        return (Conf.SHAPE, "dataset")  # "PHOENIX-2014T": a year names data
     if family_of(surface) and not _K_SIZE.search(surface):
         # "Qwen-7B" says model; a letter size alone ("PTB-XL", "Foo-L") says less than "on X"
-        return (1.5, "model") if _SIZE_RE.search(surface) else (0.9, "model")
+        return (Conf.SIZE, "model") if _SIZE_RE.search(surface) else (Conf.FAINT, "model")
     if _MODEL_SUFFIX.search(surface):
-        return (1.3, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
+        return (Conf.SUFFIX, "model")  # "ClinicalBERT", "BioGPT", "CodeT5"
     if _BENCH_TAIL.search(surface) or _CAMEL_BENCH.search(surface):
-        return (2, "benchmark")  # "Seed-TTS-eval", "Med-Bench", "T3Bench", "GPTEval3D"
+        return (Conf.FIRM, "benchmark")  # "Seed-TTS-eval", "Med-Bench", "T3Bench", "GPTEval3D"
     if _MILLIONS.search(surface):
-        return (1.4, "dataset")  # "Wikidata5M": a count in millions glued to a name is data
+        return (Conf.SHAPE, "dataset")  # "Wikidata5M": a count in millions glued to a name is data
     if _DATA_SUFFIX.search(surface):
-        return (1.3, "dataset")  # "ProtaDB", "GlyphBank": a database or data bank
+        return (Conf.SUFFIX, "dataset")  # "ProtaDB", "GlyphBank": a database or data bank
     return None
 
 
@@ -1995,8 +1967,8 @@ def _surface_cues(surface: str) -> tuple[tuple[float, str], ...]:
     if _K_SIZE.search(surface) is not None:
         stem = _K_SIZE.sub("", surface)
         if _BENCH_TAIL.search(stem) or _CAMEL_BENCH.search(stem):
-            return out + ((2, "benchmark"),)  # "HR-Bench 4K": a benchmark at a 4K resolution
-        out += ((2.5, "dataset"),)
+            return out + ((Conf.FIRM, "benchmark"),)  # "HR-Bench 4K": a benchmark at a 4K resolution
+        out += ((Conf.COUNT, "dataset"),)
     return out
 
 
@@ -2293,8 +2265,8 @@ def _propose_title_case(d: _Doc, p: int, sent_end: int, covered, add, own_keys, 
         k >= sent_end or words[k] in (",", ".", ";", ":", "(") or lower[k] in ("which", "that", "to", "as", "for")
     ):
         return False
-    o = add(j, k, "own")
-    key = match_key(o["surface"])
+    o = add(j, k, Kind.OWN)
+    key = match_key(o.surface)
     own_keys.add(key)
     own_type_hints[key].append(_apposition_type(d, k) or _next_word_type(d, k))
     return True
@@ -2316,8 +2288,8 @@ def _propose_dash_name(d: _Doc, p: int, sent_end: int, covered, add, own_keys, o
             if j < sent_end and not covered[j] and words[j][:1].isalnum() and "-" in words[j] or (j < sent_end and shape(words[j]) != NONE and not covered[j]):
                 end = j + 1
                 if end >= sent_end or words[end] in (".", ",", "(", ";"):
-                    o = add(j, end, "own")
-                    key = match_key(o["surface"])
+                    o = add(j, end, Kind.OWN)
+                    key = match_key(o.surface)
                     own_keys.add(key)
                     own_type_hints[key].append(_between_type(d, p, k))
                     return True
@@ -2340,8 +2312,8 @@ def _propose_title_phrase(d: _Doc, p: int, sent_end: int, add, own_keys, text) -
         if len(phrase) < len(tk) and phrase.isascii():
             continue  # an ASCII phrase's key is never longer than the phrase itself
         if match_key(phrase) == tk:
-            o = add(j, k, "own")
-            o["canonical"] = text[: d.ends[d.title_end - 1]].strip()
+            o = add(j, k, Kind.OWN)
+            o.canonical = text[: d.ends[d.title_end - 1]].strip()
             own_keys.add(tk)
             return
 
@@ -2350,28 +2322,28 @@ _DIGIT = re.compile(r"\d")
 _DIGITS_END = re.compile(r"\d{2,}$")
 
 
-def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
+def _build_mention(d: _Doc, items: list[Occurrence], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
     """One mention dict from the occurrences of one entity."""
     n = d.n
     # canonical: a defined short form, else the own-system name, else the most frequent form
     if len(items) == 1:
         # one occurrence: its canonical form (not for a short form), else its surface
         o = items[0]
-        name = (o["kind"] != "short" and o.get("canonical")) or o["surface"]
+        name = (o.kind != Kind.SHORT and o.canonical) or o.surface
         shorts = None
     else:
-        shorts = [o for o in items if o["kind"] == "short"]
+        shorts = [o for o in items if o.kind == Kind.SHORT]
     if shorts is None:
         pass
     elif shorts:
-        name = shorts[0]["surface"]
-        if _is_plural_acronym(name) and any(o["surface"] == name[:-1] for o in items):
+        name = shorts[0].surface
+        if _is_plural_acronym(name) and any(o.surface == name[:-1] for o in items):
             name = name[:-1]
-    elif any(o.get("canonical") for o in items):
-        name = next(o["canonical"] for o in items if o.get("canonical"))
+    elif any(o.canonical for o in items):
+        name = next(o.canonical for o in items if o.canonical)
     else:
-        forms = [o["surface"] for o in items if not o.get("variant_of_own") and not o.get("alias_only")]
-        forms = forms or [o["surface"] for o in items]
+        forms = [o.surface for o in items if not o.variant_of_own and not o.alias_only]
+        forms = forms or [o.surface for o in items]
         f0 = forms[0]
         if forms.count(f0) == len(forms):
             name = f0  # one form only: the most frequent one
@@ -2379,11 +2351,11 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             counts = Counter(forms)  # first-seen order, as max() needs
             # prefer a form seen in the abstract over the title's capitalisation
             name = max(counts, key=lambda f: (counts[f], -len(f)))
-        own_title = [o for o in items if o["kind"] == "own" and o["start"] < d.title_end and not o.get("alias_only")]
+        own_title = [o for o in items if o.kind == Kind.OWN and o.start < d.title_end and not o.alias_only]
         if own_title:
-            name = own_title[0]["surface"]
+            name = own_title[0].surface
             fam = family_of(name)
-            if fam and any(o["surface"] == fam for o in items):
+            if fam and any(o.surface == fam for o in items):
                 name = fam  # "Tapir-7B: ..." with "we introduce Tapir": the system is Tapir
     name = name.strip()
     if not name:
@@ -2394,23 +2366,23 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
     if is_own:
         known = False
     elif len(items) == 1:
-        known = items[0]["rec"] is not None
+        known = items[0].rec is not None
     else:
-        known = any(o["rec"] is not None for o in items)
+        known = any(o.rec is not None for o in items)
     # (priority, type) from the text around the name; a known name only needs the strong ones
     # (the paper's own system reads them only when no propose hint says what it is)
     cues = None if is_own else _type_cues(d, items, lex, strong_only=known)
     if is_own:
         cand = []
-        if title_type and any(o["start"] < d.title_end for o in items):
+        if title_type and any(o.start < d.title_end for o in items):
             cand.append(title_type)
-        hints = [h for k in {o["key"] for o in items} for h in own_type_hints.get(k, []) if h]
+        hints = [h for k in {o.key for o in items} for h in own_type_hints.get(k, []) if h]
         cand.extend(hints)
         if not hints:
             # what the introducing sentence says of it beats later mentions ("the X mixture")
             cues = _type_cues(d, items, lex, own=True)
-            cand.extend(t for p, t in cues if p >= 3)
-        cand.extend(o["type"] for o in items if o["kind"] == "short" and o["type"])
+            cand.extend(t for p, t in cues if p >= Conf.KNOWN)
+        cand.extend(o.type for o in items if o.kind == Kind.SHORT and o.type)
         # the most specific word said about it wins: benchmark/dataset, then model, then method
         typ = next((c for c in cand if c in ("benchmark", "dataset")), None)
         if typ is None and "model" in cand:
@@ -2421,7 +2393,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
             if cues is None:
                 cues = _type_cues(d, items, lex, own=True)
-            weak = [t for p, t in cues if p >= 1.3 and t == "model"]
+            weak = [t for p, t in cues if p >= Conf.SUFFIX and t == "model"]
             typ = weak[0] if weak else None
             if typ is None:
                 # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
@@ -2431,12 +2403,12 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
             dt = def_type.get(name_key)
             typ = dt if dt in ("model", "dataset", "benchmark") else "method"
     else:
-        best = max(cues) if cues else (0, None)
+        best = max(cues) if cues else (Conf.NONE, None)
         typ, conf = best[1], best[0]
         if len(items) == 1:
-            rec = items[0]["rec"] or lex.lookup(name)
+            rec = items[0].rec or lex.lookup(name)
         else:
-            rec = next((o["rec"] for o in items if o["rec"] is not None), None) or lex.lookup(name)
+            rec = next((o.rec for o in items if o.rec is not None), None) or lex.lookup(name)
         if rec is None and best[1] is None:
             # "FineWeb-2", "LibriTTS-R", "WavLM-TDNN": an edition or a build of a known name
             # (only with no cue at all: "On TOFU and MUSE-News" says benchmark, whatever MUSE is)
@@ -2445,41 +2417,41 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
                 stem = _FIRST_PART.sub("", name)
             srec = lex.lookup(stem) if stem != name else None
             if srec is not None:
-                typ, conf = srec.type, 1.4
+                typ, conf = srec.type, Conf.SHAPE
                 if typ == "method" and _CHECKPOINT_TAIL.match(name, len(stem)):
                     typ = "model"  # "SegFormer-B5": a sized checkpoint of an architecture
                 best = (conf, typ)
         ctx = None
-        if rec is not None and rec.type in _DATA_TYPES and best[0] < 4:
+        if rec is not None and rec.type in _DATA_TYPES and best[0] < Conf.APPOS:
             ctx = _data_context_type(d, items)
         if ctx is not None:
-            typ, conf = ctx, 3  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
+            typ, conf = ctx, Conf.KNOWN  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
         elif rec is not None and (
             typ is None
-            or best[0] < 4
+            or best[0] < Conf.APPOS
             or (rec.type in ("model", "method") and typ in ("model", "method"))
             # "ImageNet models", "Chatbot Arena models": models of a known data set
             or (rec.type in ("dataset", "benchmark") and typ in ("model", "method"))
         ):
-            typ, conf = rec.type, max(conf, 3)
+            typ, conf = rec.type, max(conf, Conf.KNOWN)
         dt = def_type.get(name_key)
-        if dt and (typ is None or best[0] < 2):
-            typ, conf = dt, (2 if name_key in d.def_explicit else 0.5)
+        if dt and (typ is None or best[0] < Conf.FIRM):
+            typ, conf = dt, (Conf.FIRM if name_key in d.def_explicit else Conf.GUESS)
         if typ is None:
             typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
-            conf = 0
+            conf = Conf.NONE
         elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
             typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
 
     # -- aliases: every other form as written, no case-only duplicates
     if len(items) == 1:
-        s = items[0]["surface"].strip()
+        s = items[0].surface.strip()
         aliases = [s] if s and s.casefold() != name.casefold() else []
     else:
         seen = {name.casefold()}
         aliases = []
         for o in sorted(items, key=_START):
-            s = o["surface"].strip()
+            s = o.surface.strip()
             if s.casefold() not in seen and s:
                 seen.add(s.casefold())
                 aliases.append(s)
@@ -2501,7 +2473,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
         "evidence": evidence,
         "count": len(items),
         "family": fam,
-        "_conf": 3 if is_own else conf,
+        "_conf": Conf.KNOWN if is_own else conf,
         "_items": items,
     }
 
@@ -2509,7 +2481,7 @@ def _build_mention(d: _Doc, items: list[dict], is_own: bool, own_type_hints, tit
 _DATA_TYPES = ("dataset", "benchmark")
 
 
-def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
+def _data_context_type(d: _Doc, items: list[Occurrence]) -> str | None:
     """dataset or benchmark, when the words around a known data name say which one it is here.
 
     A data set is a benchmark where it is evaluated on and a dataset where it is trained on
@@ -2519,7 +2491,7 @@ def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
     """
     kinds = set()
     for o in sorted(items, key=_START)[:_CUE_OCCURRENCES]:
-        a0 = o["start"]
+        a0 = o.start
         lt = d.noun_list_type.get(a0) or _list_head_type(d, a0)
         if lt in _DATA_TYPES:
             kinds.add(lt)
@@ -2529,9 +2501,9 @@ def _data_context_type(d: _Doc, items: list[dict]) -> str | None:
 _CHECKPOINT_TAIL = re.compile(r"[-_]?(?:[A-Z]\d{1,2}|[SBLHG]|XL|XXL|\d+(?:\.\d+)?[BMK])$")
 _NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
 _FIRST_PART = re.compile(r"-[^-]+$")
-_START = itemgetter("start")
+_START = attrgetter("start")
 
-def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tuple[str, str]:
+def _role_and_evidence(d: _Doc, items: list[Occurrence], typ: str, is_own: bool) -> tuple[str, str]:
     """The strongest role any occurrence's sentence gives the entity, with that sentence as evidence
     (a window of it around the occurrence when it is longer than ``EVIDENCE_MAX``).
 
@@ -2542,23 +2514,23 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
     if len(items) > 1:
         # the abstract's sentences show a role better than the title does
         te = d.title_end
-        items = sorted(items, key=lambda o: (o["start"] < te, o["start"]))
+        items = sorted(items, key=lambda o: (o.start < te, o.start))
     if is_own or typ == "benchmark":
         # every occurrence gives the same role: the first one wins
         o = items[0]
-        s0 = o["start"]
-        return ("proposes" if is_own else "evaluates_on"), d.evidence(d.sent_index(s0) if s0 < n else 0, s0, o["end"])
+        s0 = o.start
+        return ("proposes" if is_own else "evaluates_on"), d.evidence(d.sent_index(s0) if s0 < n else 0, s0, o.end)
     role, evidence = "uses", ""
     at = (0, items[0])  # the sentence and occurrence the evidence comes from
     best_p = 0  # 2: compares_to, 1: uses
     sent_starts, cues = d.sent_starts, d._cues
     for o in items:
-        a = o["start"]
+        a = o.start
         k = bisect_right(sent_starts, a) - 1 if a < n else 0  # d.sent_index(a), inline
         got = cues.get(k)
         ev, cmp = got if got is not None else d.sentence_cues(k)
         if typ == "dataset" and (ev or _eval_prior(d, a) == "benchmark"):
-            return "evaluates_on", d.evidence(k, a, o["end"])  # nothing later can beat it
+            return "evaluates_on", d.evidence(k, a, o.end)  # nothing later can beat it
         if cmp >= 0 and a > cmp:
             if best_p < 2:
                 best_p, role, evidence, at = 2, "compares_to", d.sentence_text(k), (k, o)
@@ -2566,7 +2538,7 @@ def _role_and_evidence(d: _Doc, items: list[dict], typ: str, is_own: bool) -> tu
             best_p, role, evidence, at = 1, "uses", d.sentence_text(k), (k, o)
     if len(evidence) > EVIDENCE_MAX:  # d.evidence(k, ...), once for the sentence that won
         k, o = at
-        evidence = d._window(k, o["start"], o["end"])
+        evidence = d._window(k, o.start, o.end)
     return role, evidence
 
 
