@@ -1,7 +1,7 @@
 // Benchmarks by how many papers evaluate on them, with how many distinct methods and models
 // those papers use or propose.
 // @param min_papers = 1 -- leave out benchmarks with fewer evaluating papers
-// @example kg query -f cypher/benchmark_leaderboard.cypher --param min_papers=3
+// @example kg query -f cypher/benchmark_leaderboard.cypher --param min_papers=2
 MATCH (p:Paper)-[ev:MENTIONS]->(b:Entity)
 WHERE b.type = 'benchmark' AND ev.role = 'evaluates_on'
 WITH b, count(DISTINCT p) AS papers

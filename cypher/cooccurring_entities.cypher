@@ -2,7 +2,7 @@
 // most frequent first.
 // @param min_papers = 2 -- minimum number of papers mentioning both
 // @param limit = 25 -- how many pairs
-// @example kg query -f cypher/cooccurring_entities.cypher --param min_papers=3 --param limit=50
+// @example kg query -f cypher/cooccurring_entities.cypher --param min_papers=2 --param limit=5
 MATCH (a:Entity)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(b:Entity)
 WHERE a.key < b.key
 WITH a, b, count(p) AS papers

@@ -1,7 +1,7 @@
 // Entities first seen on a date: entities whose earliest mentioning paper (by date) has that date,
 // with the papers of that day that mention them. Papers without a date are ignored.
-// @param date = "2024-03-01" -- an ISO date, YYYY-MM-DD
-// @example kg query -f cypher/entities_first_seen.cypher --param date=2024-09-02
+// @param date = "2026-03-14" -- an ISO date, YYYY-MM-DD (default: the day of examples/)
+// @example kg query -f cypher/entities_first_seen.cypher --param date=2026-03-14
 MATCH (q:Paper)-[m:MENTIONS]->(e:Entity)
 WHERE q.date = $date AND q.date <> ''
 // Only the entities of that day's papers, each kept unless an earlier paper mentions it.

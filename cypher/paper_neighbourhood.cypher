@@ -1,7 +1,7 @@
 // A paper's neighbourhood: every entity it mentions (with its role) and the other papers that
 // mention the same entity; an entity no other paper mentions appears once with an empty paper.
-// @param paper = "2405.00044" -- the paper id
-// @example kg query -f cypher/paper_neighbourhood.cypher --param paper=2409.01234
+// @param paper = "t-166e7710c33ffbfb" -- the paper id (default: a paper of examples/)
+// @example kg query -f cypher/paper_neighbourhood.cypher --param paper=t-d09f21832ff1a931
 MATCH (p:Paper {id: $paper})-[m:MENTIONS]->(e:Entity)
 OPTIONAL MATCH (e)<-[:MENTIONS]-(o:Paper)
 WHERE o.id <> p.id

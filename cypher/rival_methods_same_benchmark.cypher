@@ -1,7 +1,7 @@
 // Papers proposing a method that is evaluated on the same benchmark as a given paper:
 // rivals of that paper, with the shared benchmark.
-// @param paper = "2405.00044" -- the paper id
-// @example kg query -f cypher/rival_methods_same_benchmark.cypher --param paper=2409.01234
+// @param paper = "t-166e7710c33ffbfb" -- the paper id (default: a paper of examples/)
+// @example kg query -f cypher/rival_methods_same_benchmark.cypher --param paper=t-c185fca49447b5ff
 MATCH (a:Paper {id: $paper})-[ea:MENTIONS]->(b:Entity)
 WHERE b.type = 'benchmark'
 MATCH (b)<-[eq:MENTIONS]-(q:Paper)

@@ -1,8 +1,8 @@
 // Papers sharing at least k entities with a given paper, ranked by rarity-weighted overlap:
 // each shared entity adds 1 / (number of papers mentioning it), so rare shared entities count more.
-// @param paper = "2403.00101" -- the paper id to compare against
+// @param paper = "t-166e7710c33ffbfb" -- the paper id to compare against (default: a paper of examples/)
 // @param k = 2 -- minimum number of shared entities
-// @example kg query -f cypher/similar_papers.cypher --param paper=2409.01234 --param k=3
+// @example kg query -f cypher/similar_papers.cypher --param paper=t-d09f21832ff1a931 --param k=1
 MATCH (a:Paper {id: $paper})-[:MENTIONS]->(e:Entity)
 MATCH (e)<-[:MENTIONS]-(q:Paper)
 // Each shared entity's papers are found once: how many there are is its weight, and they

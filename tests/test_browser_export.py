@@ -148,3 +148,95 @@ def test_browser_2000_nodes_become_ready(open_export):
     # Still responsive: a search selects a node.
     page.fill("#kg-search", "syn-01234")
     page.wait_for_function("window.kg.selected === 'syn-01234'", timeout=5000)
+
+
+# -- entity search in the papers view ---------------------------------------------------------
+LORA_PAPERS = ["2403.00101", "2403.00230", "2406.00008", "t-5e1f00aa11bb22cc"]  # conftest_neo4j
+
+
+def _result_rows(page) -> list[str]:
+    return page.evaluate("[...document.querySelectorAll('#kg-results li')].map(li => li.innerText.replace(/\\s+/g, ' '))")
+
+
+def test_browser_search_finds_an_entity_by_alias_keyboard_only(open_export):
+    from conftest_neo4j import sample_graph
+
+    page, log, _ = open_export(sample_graph())
+    # The page carries each entity's aliases once (not once per paper).
+    aliases = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).aliases")
+    assert ["method", "LoRA", ["Low-Rank Adaptation"]] in aliases
+    assert len(aliases) == len({(t, n) for t, n, _ in aliases}) == 7
+    page.keyboard.press("/")  # from anywhere on the page into the search box
+    assert page.evaluate("document.activeElement.id") == "kg-search"
+    page.keyboard.type("low-rank")
+    rows = _result_rows(page)
+    assert rows == ["LoRA method · 4 papers"], rows
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.kg.entity !== null", timeout=3000)
+    assert page.evaluate("window.kg.entity") == {"name": "LoRA", "type": "method", "papers": LORA_PAPERS}
+    assert sorted(page.evaluate("window.kg.network.getSelectedNodes()")) == LORA_PAPERS
+    # The others are dimmed, the papers that mention it are not.
+    colours = page.evaluate("Object.fromEntries(window.kg.data.nodes.get().map(n => [n.id, n.color.background]))")
+    dim = {c for pid, c in colours.items() if pid not in LORA_PAPERS}
+    assert len(dim) == 1 and dim.isdisjoint(colours[p] for p in LORA_PAPERS)
+    panel = page.evaluate("document.getElementById('kg-details').textContent")
+    assert "Mentioned by 4 papers" in panel and "also: Low-Rank Adaptation" in panel
+    assert "Adapters Under Pressure" in panel and "Tide Routing for Sparse Experts" in panel
+    # Tab to the listed papers and open one with Enter; Escape twice clears everything.
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('data-id')"):
+            break
+    first = page.evaluate("document.activeElement.getAttribute('data-id')")
+    assert first == LORA_PAPERS[0]
+    page.keyboard.press("Enter")
+    page.wait_for_function("(id) => window.kg.selected === id", arg=first, timeout=3000)
+    assert page.evaluate("window.kg.entity") is None
+    page.keyboard.press("/")  # back in the box, the last results open again
+    assert page.evaluate("document.getElementById('kg-results').hidden") is False
+    page.keyboard.press("Escape")  # closes them
+    assert page.evaluate("[document.getElementById('kg-results').hidden, window.kg.selected]") == [True, first]
+    page.keyboard.press("Escape")  # clears the search and the selection
+    assert page.evaluate("[window.kg.selected, window.kg.entity, document.getElementById('kg-search').value]") == [None, None, ""]
+    assert log.errors == [] and log.blocked == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "moves", "name", "papers"),
+    [
+        ("gsm", 0, "GSM8K", ["2403.00101", "2403.00230", "2404.00017", "2404.00311"]),  # a prefix
+        ("gsm-8k", 0, "GSM8K", ["2403.00101", "2403.00230", "2404.00017", "2404.00311"]),  # an alias
+        ("llama-3", 1, "Llama-3-70B", ["2403.00102"]),  # arrows pick the second of two
+        ("MISTRAL", 0, "Mistral-7B", ["2404.00311", "2406.00008"]),  # any case
+    ],
+)
+def test_browser_search_entity_table(open_export, typed, moves, name, papers):
+    from conftest_neo4j import sample_graph
+
+    page, log, _ = open_export(sample_graph())
+    page.click("#kg-search")
+    page.keyboard.type(typed)
+    assert page.evaluate("document.getElementById('kg-results').hidden") is False
+    for _ in range(moves):
+        page.keyboard.press("ArrowDown")
+    active = page.evaluate("document.querySelector('#kg-results li.kg-active').innerText")
+    assert active.startswith(name), (active, _result_rows(page))
+    page.keyboard.press("Enter")
+    page.wait_for_function("(n) => window.kg.entity && window.kg.entity.name === n", arg=name, timeout=3000)
+    assert page.evaluate("window.kg.entity.papers") == papers
+    page.keyboard.press("Escape")  # the list is closed already: this clears the highlight
+    assert page.evaluate("window.kg.entity") is None
+    assert log.errors == [] and log.blocked == []
+
+
+def test_browser_search_entity_names_stay_text(open_export):
+    page, log, _ = open_export(_xss_graph())
+    page.click("#kg-search")
+    page.keyboard.type("svg onload")
+    assert _result_rows(page) == ['<svg onload="window.__xss4=1"> model · 3 papers']
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.kg.entity !== null", timeout=3000)
+    assert "also: </style><b>" in page.evaluate("document.getElementById('kg-details').textContent")
+    assert page.evaluate("[window.__xss, window.__xss2, window.__xss3, window.__xss4]") == [None, None, None, None]
+    assert page.evaluate("document.querySelectorAll('#kg-details b, #kg-results svg, #kg-details svg').length") == 0
+    assert log.errors == [] and log.blocked == []

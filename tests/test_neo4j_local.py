@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "docker" / "neo4j-local"
 # The home of the server the suite runs against (scripts/test gives the tests their own).
 DEFAULT_HOME = Path(os.environ.get("KG_NEO4J_HOME") or ROOT / "docker" / ".neo4j")
+UNSET = "unset NEO4J_URI NEO4J_USERNAME NEO4J_PASSWORD\n"
 EXPORTS = re.compile(
     r"^export NEO4J_URI=bolt://127\.0\.0\.1:(\d+) NEO4J_USERNAME=neo4j NEO4J_PASSWORD=(.+)\n$"
 )
@@ -46,9 +47,42 @@ def test_neo4j_local_status_stop_reset_without_server(tmp_path: Path) -> None:
     status = run("status", home=tmp_path)
     assert (status.returncode, status.stdout) == (3, "not running\n")
     stop = run("stop", home=tmp_path)
-    assert (stop.returncode, stop.stdout) == (0, "")
+    assert (stop.returncode, stop.stdout) == (0, UNSET)
     reset = run("reset", home=tmp_path)
-    assert (reset.returncode, reset.stdout) == (0, "")
+    assert (reset.returncode, reset.stdout) == (0, UNSET)
+
+
+def test_neo4j_local_stop_output_evals_back_to_the_embedded_store(tmp_path: Path) -> None:
+    # `eval "$(docker/neo4j-local stop)"` leaves no NEO4J_* variable behind for kg to follow.
+    script = f'export NEO4J_URI=bolt://127.0.0.1:1 NEO4J_USERNAME=neo4j NEO4J_PASSWORD=x; eval "$({SCRIPT} stop)"; env'
+    proc = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True,
+        env={**os.environ, "KG_NEO4J_HOME": str(tmp_path)},
+    )
+    assert not [line for line in proc.stdout.splitlines() if line.startswith("NEO4J_")]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_neo4j_local_stopped_server_error_says_how_back(tmp_path: Path) -> None:
+    # NEO4J_URI still set, nothing listening: the error names the URI and both ways out.
+    uri = f"bolt://127.0.0.1:{free_port()}"
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "x"}
+    env.pop("KG_DB", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "stats"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"Error: no Neo4j server answers at {uri}; start one with `eval \"$(docker/neo4j-local start)\"`, "
+        "or unset NEO4J_URI to use the embedded store\n"
+    )
 
 
 def test_neo4j_local_never_kills_a_stranger(tmp_path: Path) -> None:
@@ -130,7 +164,7 @@ def test_neo4j_local_lifecycle(tmp_path: Path) -> None:
         assert "server.http.enabled=false" in conf and f"server.bolt.listen_address=127.0.0.1:{port}" in conf
     finally:
         stop = run("stop", home=home, timeout=60)
-    assert stop.returncode == 0, stop.stderr
+    assert (stop.returncode, stop.stdout) == (0, UNSET), stop.stderr
     assert run("status", home=home).returncode == 3
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

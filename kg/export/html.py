@@ -228,8 +228,11 @@ def _validate(options: ExportOptions) -> None:
         raise ExportError(f"--min-shared must be at least 1 (got {options.min_shared})")
 
 
-def _project(graph: Graph, options: ExportOptions, scope: Scope | None = None) -> _View:
-    """The view to draw: of the whole ``graph``, or (``scope`` not complete) of what the store chose."""
+def _project(graph: Graph, options: ExportOptions, scope: Scope | None = None, *, draw: bool = True) -> _View:
+    """The view to draw: of the whole ``graph``, or (``scope`` not complete) of what the store chose.
+
+    ``draw=False`` (data exports, ``kg.export.formats``): every link kept, no communities.
+    """
     chosen = scope is not None and not scope.complete
     notes: list[str] = list(scope.notes) if chosen else []  # the store applied --since
     if options.since and not chosen:
@@ -253,7 +256,7 @@ def _project(graph: Graph, options: ExportOptions, scope: Scope | None = None) -
         # A big drawing of every paper read (the store chose them, or nothing is cut) keeps only
         # each paper's strongest links, as below, without making the others first.
         everything = not (focus or options.ego) and (options.max_nodes is None or len(graph.papers) <= options.max_nodes)
-        lean = (chosen or everything) and len(graph.papers) > QUICK_COMMUNITIES_NODES
+        lean = draw and (chosen or everything) and len(graph.papers) > QUICK_COMMUNITIES_NODES
         # Around one entity every paper shares it: links show what else they share.
         g = kgraph.paper_graph(
             graph,
@@ -290,6 +293,9 @@ def _project(graph: Graph, options: ExportOptions, scope: Scope | None = None) -
     total = scope.total_nodes if chosen else g.number_of_nodes()
     g, _ = kgraph.limit_nodes(g, options.max_nodes)
     cut = total - g.number_of_nodes()
+    if not draw:
+        return _View(g=g, parts=[], cut_nodes=cut, total_nodes=total, cut_edges=0, notes=notes,
+                     rule=scope.rule if chosen and scope.rule else _View.rule, default_cap=scope is not None and scope.default_cap)
     full_edges = g.number_of_edges() + g.graph.get("thinned", 0)
     if g.number_of_nodes() > QUICK_COMMUNITIES_NODES:
         if "thinned" not in g.graph and full_edges > EDGES_PER_NODE * g.number_of_nodes() + 100:
@@ -526,6 +532,19 @@ def _page_data(view: _View, options: ExportOptions, title: str, cut_message: str
     return data, physics
 
 
+def _entity_aliases(graph: Graph, data: dict[str, Any]) -> list[list[Any]]:
+    """``[type, name, aliases]`` of the drawn papers' entities that have aliases, once each.
+
+    The papers view's search finds entities by name or alias: the names are in each paper's
+    ``entities`` already, so only the aliases are added, one entry per entity, not per paper.
+    """
+    drawn = {(t, name) for n in data["nodes"] if n["kind"] == "paper" for t, names in n["entities"].items() for name in names}
+    rows = {
+        (e.type.value, e.name): sorted(set(e.aliases)) for e in graph.entities if e.aliases and (e.type.value, e.name) in drawn
+    }
+    return [[t, name, aliases] for (t, name), aliases in sorted(rows.items())]
+
+
 def _default_title(options: ExportOptions) -> str:
     base = "ML papers knowledge graph" if options.view == "papers" else "ML papers and their entities"
     if options.entity:
@@ -555,6 +574,7 @@ def render_scope(scope: Scope, options: ExportOptions | None = None) -> tuple[st
     title = options.title or _default_title(options)
     cut_message = _cut_message(view, options)
     data, physics = _page_data(view, options, title, cut_message)
+    data["aliases"] = _entity_aliases(scope.graph, data) if options.view == "papers" else []
 
     vis_js, vis_css = _vis_assets()
     js = _read_static("explorer.js")

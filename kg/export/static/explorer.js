@@ -1,6 +1,7 @@
 /* kg explorer: draws the graph from the JSON block and builds every text node with textContent.
  * Never innerHTML: titles and entity names are data, not markup.
- * Test hook: window.kg = {ready, nodes, edges, network, data, select, readyMs}; nodes/edges are counts. */
+ * Test hook: window.kg = {ready, nodes, edges, network, data, select, selectEntity, entity, readyMs};
+ * nodes/edges are counts. */
 (function () {
   "use strict";
 
@@ -13,6 +14,8 @@
     data: null,
     select: null,
     selected: null,
+    selectEntity: null,
+    entity: null,
     readyMs: null,
   });
   var t0 = performance.now();
@@ -292,11 +295,13 @@
     DATA.nodes.forEach(function (n) { if (n.group === i) keep.add(n.id); });
     network.unselectAll();
     kg.selected = null;
+    kg.entity = null;
     details.hidden = true;
     applyDim(keep);
   }
   function clearSelection() {
     kg.selected = null;
+    kg.entity = null;
     details.hidden = true;
     network.unselectAll();
     applyDim(null);
@@ -347,6 +352,7 @@
     applyDim(keep, own);
     network.selectNodes([id]);
     kg.selected = id;
+    kg.entity = null;
     showDetails(id);
     if (!opts || opts.focus !== false) {
       network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
@@ -406,9 +412,36 @@
   network.on("zoom", hideTooltip);
 
   // -- search --------------------------------------------------------------------------------
+  // Papers view: entities are not nodes, so they are indexed from the papers' entity lists
+  // (names are on each paper already; aliases come once per entity in DATA.aliases). Picking
+  // one highlights the papers that mention it.
+  var entityIndex = new Map();
+  if (DATA.view === "papers") {
+    var aliasOf = new Map();
+    (DATA.aliases || []).forEach(function (a) { aliasOf.set(a[0] + "\n" + a[1], a[2]); });
+    DATA.nodes.forEach(function (n) {
+      if (n.kind !== "paper") return;
+      Object.keys(n.entities || {}).forEach(function (t) {
+        n.entities[t].forEach(function (name) {
+          var key = t + "\n" + name;
+          var ent = entityIndex.get(key);
+          if (!ent) {
+            ent = { key: key, name: name, type: t, aliases: aliasOf.get(key) || [], papers: [] };
+            entityIndex.set(key, ent);
+          }
+          ent.papers.push(n.id);
+        });
+      });
+    });
+  }
+  function lowered(keys) {
+    return keys.filter(Boolean).map(function (k) { return String(k).toLowerCase(); });
+  }
   var index = DATA.nodes.map(function (n) {
-    var keys = [n.title, n.label, n.paper_id].concat(n.aliases || []).filter(Boolean);
-    return { id: n.id, keys: keys.map(function (k) { return String(k).toLowerCase(); }) };
+    return { node: n.id, keys: lowered([n.title, n.label, n.paper_id].concat(n.aliases || [])) };
+  });
+  entityIndex.forEach(function (ent) {
+    index.push({ entity: ent, keys: lowered([ent.name].concat(ent.aliases)) });
   });
   var matches = [];
   var active = 0;
@@ -421,33 +454,98 @@
         else if (k.indexOf(q) === 0) best = Math.min(best, 1);
         else if (k.indexOf(q) >= 0) best = Math.min(best, 2);
       });
-      if (best === 0) exact.push(item.id);
-      else if (best === 1) starts.push(item.id);
-      else if (best === 2) contains.push(item.id);
+      if (best === 0) exact.push(item);
+      else if (best === 1) starts.push(item);
+      else if (best === 2) contains.push(item);
     });
     return { exact: exact, all: exact.concat(starts, contains).slice(0, 20) };
   }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function renderResults() {
     results.replaceChildren();
-    matches.forEach(function (id, i) {
-      var n = byId.get(id);
+    matches.forEach(function (item, i) {
       var li = el("li");
+      li.id = "kg-result-" + i;
       li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", i === active ? "true" : "false");
       if (i === active) li.className = "kg-active";
-      li.appendChild(el("span", null, n.title));
-      li.appendChild(el("span", "kg-kind", n.kind === "paper" ? n.date || "paper" : typeLabel(n.type)));
+      if (item.entity) {
+        li.appendChild(el("span", null, item.entity.name));
+        li.appendChild(el("span", "kg-kind", item.entity.type + " · " + plural(item.entity.papers.length, "paper")));
+      } else {
+        var n = byId.get(item.node);
+        li.appendChild(el("span", null, n.title));
+        li.appendChild(el("span", "kg-kind", n.kind === "paper" ? n.date || "paper" : typeLabel(n.type)));
+      }
       li.addEventListener("mousedown", function (ev) {
         ev.preventDefault();
-        choose(id);
+        choose(item);
       });
       results.appendChild(li);
     });
     results.hidden = matches.length === 0;
+    search.setAttribute("aria-expanded", results.hidden ? "false" : "true");
+    if (!results.hidden && matches.length) {
+      search.setAttribute("aria-activedescendant", "kg-result-" + active);
+      var current = results.children[active];
+      if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+    } else {
+      search.removeAttribute("aria-activedescendant");
+    }
   }
-  function choose(id) {
+  function selectEntity(ent) {
+    var keep = new Set(ent.papers);
+    var own = new Set();
+    ent.papers.forEach(function (id) {
+      (adj.get(id) || []).forEach(function (nb) { if (keep.has(nb.id)) own.add(nb.edge); });
+    });
+    applyDim(keep, own);
+    network.selectNodes(ent.papers);
+    kg.selected = null;
+    kg.entity = { name: ent.name, type: ent.type, papers: ent.papers.slice() };
+    details.replaceChildren();
+    var close = el("button", "kg-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", clearSelection);
+    details.appendChild(close);
+    details.appendChild(el("h2", null, "Entity · " + ent.type));
+    details.appendChild(el("div", "kg-title", ent.name));
+    if (ent.aliases.length) details.appendChild(el("div", "kg-why", "also: " + ent.aliases.join(", ")));
+    details.appendChild(el("h2", null, "Mentioned by " + plural(ent.papers.length, "paper")));
+    var ul = el("ul", "kg-related kg-entity-papers");
+    ent.papers.forEach(function (id) {
+      var li = el("li");
+      var b = el("button", null, byId.get(id).title);
+      b.type = "button";
+      b.setAttribute("data-id", id);
+      b.addEventListener("click", function () { select(id); });
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+    details.appendChild(ul);
+    details.hidden = false;
+    network.fit({ nodes: ent.papers, animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    return true;
+  }
+  kg.selectEntity = function (name) {
+    var q = String(name).toLowerCase();
+    var hit = null;
+    entityIndex.forEach(function (ent) {
+      if (!hit && (ent.name.toLowerCase() === q || ent.aliases.some(function (a) { return a.toLowerCase() === q; }))) hit = ent;
+    });
+    return hit ? selectEntity(hit) : false;
+  };
+  function choose(item) {
     results.hidden = true;
-    search.value = byId.get(id).title;
-    select(id);
+    search.setAttribute("aria-expanded", "false");
+    if (item.entity) {
+      search.value = item.entity.name;
+      selectEntity(item.entity);
+    } else {
+      search.value = byId.get(item.node).title;
+      select(item.node);
+    }
   }
   search.addEventListener("input", function () {
     var q = search.value.trim().toLowerCase();
@@ -461,14 +559,40 @@
     active = 0;
     renderResults();
     // A full title, name, alias or id selects at once.
-    if (found.exact.length === 1) select(found.exact[0]);
+    if (found.exact.length === 1) {
+      var item = found.exact[0];
+      if (item.entity) selectEntity(item.entity);
+      else select(item.node);
+    }
   });
   search.addEventListener("keydown", function (ev) {
-    if (ev.key === "ArrowDown" && matches.length) { active = (active + 1) % matches.length; renderResults(); ev.preventDefault(); }
-    else if (ev.key === "ArrowUp" && matches.length) { active = (active - 1 + matches.length) % matches.length; renderResults(); ev.preventDefault(); }
-    else if (ev.key === "Enter" && matches.length) { choose(matches[active]); ev.preventDefault(); }
-    else if (ev.key === "Escape") { results.hidden = true; search.blur(); }
+    var open = !results.hidden && matches.length;
+    if (ev.key === "ArrowDown" && matches.length) {
+      active = open ? (active + 1) % matches.length : active;
+      renderResults();
+      ev.preventDefault();
+    } else if (ev.key === "ArrowUp" && matches.length) {
+      active = open ? (active - 1 + matches.length) % matches.length : active;
+      renderResults();
+      ev.preventDefault();
+    } else if (ev.key === "Enter" && matches.length) {
+      choose(matches[active]);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      // First Escape closes the list; the next one clears the search and the highlight.
+      if (open) results.hidden = true;
+      else { search.value = ""; matches = []; clearSelection(); }
+      search.setAttribute("aria-expanded", "false");
+      ev.preventDefault();
+    }
   });
   search.addEventListener("blur", function () { setTimeout(function () { results.hidden = true; }, 100); });
   search.addEventListener("focus", function () { if (matches.length) results.hidden = false; });
+  // "/" from anywhere on the page puts the cursor in the search box.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "/" && document.activeElement !== search && !/^(INPUT|TEXTAREA)$/.test(ev.target.tagName)) {
+      search.focus();
+      ev.preventDefault();
+    }
+  });
 })();
