@@ -32,11 +32,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.model import EntityType, Paper, Role
 from kg.store.base import Store
+
+if TYPE_CHECKING:
+    from kg.curation import Curation
 
 __all__ = ["BuildResult", "build", "extract_stream", "default_workers", "CHUNK_SIZE"]
 
@@ -65,6 +68,8 @@ class BuildResult:
     workers: int = 1  # extraction processes used (1: in this process)
     files_skipped: int = 0  # input files the graph holds as they are: not read at all
     papers_unchanged_files: int = 0  # the papers in those
+    upvotes_updated: int = 0  # unchanged papers whose upvotes alone changed (updated, not re-extracted)
+    curation: Any = None  # a kg.curation.CurationReport when the build applied a curation
     read_seconds: float = 0.0  # reading and triage (the hash check), in the main process
     extract_seconds: float = 0.0  # from the first paper handed to extraction to the last result
     write_seconds: float = 0.0  # resolving and writing after the input was read
@@ -94,10 +99,13 @@ def build(
     batch_size: int = 1000,
     on_papers: Callable[[int], None] | None = None,
     on_rows: Callable[[int], None] | None = None,
+    curation: Curation | None = None,
 ) -> BuildResult:
     """Read ``paths``, extract what changed and write it into ``store`` (re-running changes nothing).
 
     ``on_papers`` gets the number of papers just read; ``on_rows`` the rows just written.
+    ``curation``: the user's fixes, applied to what is written and then to the whole stored
+    graph (also when every input file was unchanged), see ``kg.curation``.
     Raises ``InputError`` when the input holds no paper.
     """
     from kg.extract import EXTRACTOR_VERSION
@@ -156,13 +164,20 @@ def build(
             for items in spool.replay():
                 writer.papers([paper for paper, _ in items])
         resolution = resolver.finish()
+        if curation is not None:
+            resolution = curation.apply_to_resolution(resolution)
         writer.entities(resolution.entities)
         for items in spool.replay():
             writer.link_rows(resolution.link_rows([facts for _, facts in items]))
         written = writer.finish(resolution.variants)
+        if curation is not None:
+            # Every build, written or not: a kill after the writes is finished by the next.
+            matched = resolution.matched if hasattr(resolution, "matched") else set()
+            result.curation = curation.apply_to_store(store, matched=matched)
         result.write_seconds = time.perf_counter() - writing
     result.papers_written = written.papers_written
     result.papers_unchanged = written.papers_skipped + result.papers_unchanged_files
+    result.upvotes_updated = written.upvotes_updated
     result.entities = written.entities
     result.links = written.links
     result.seconds = time.perf_counter() - started

@@ -52,6 +52,9 @@ class Paper:
     url: str | None = None
     source: str = ""  # which reader/file it came from
     github: str | None = None  # a repository the source itself names (HF API)
+    # Votes on the Hugging Face daily-papers page; not part of ``content_hash``: a change
+    # is a cheap property update on rebuild, never a re-extraction.
+    upvotes: int | None = None
 
     @property
     def text(self) -> str:

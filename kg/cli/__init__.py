@@ -7,15 +7,27 @@ exit code 1; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
+from kg import __version__
 from kg.errors import KgError
 
 __all__ = ["app", "main"]
+
+
+def _flag_type(self: TyperOption, ctx: click.Context) -> str | None:
+    """No ``<bool>`` after a flag in ``--help``: ``--json`` takes no value."""
+    return None if self.is_flag else _typer_display_type(self, ctx)
+
+
+# typer 0.2x prints every option's type, flags included (`--json <bool>`), which reads as
+# if the flag wanted a value; its rich help asks this method for the type column.
+_typer_display_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 class _KgGroup(TyperGroup):
@@ -30,7 +42,7 @@ class _KgGroup(TyperGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         # The order a new user meets them in, not alphabetical.
-        order = ["build", "extract", "lookup", "query", "stats", "export", "eval", "bench"]
+        order = ["fetch", "build", "extract", "lookup", "why", "query", "stats", "remove", "export", "eval", "bench"]
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
@@ -46,22 +58,48 @@ app = typer.Typer(
         "Start with:  kg build examples/sample-papers.txt --html graph.html"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_show_locals=False,  # a password must never reach a traceback
     rich_markup_mode="rich",
 )
+
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    pass
+
 
 from kg.cli import commands  # noqa: E402  (registers build, extract, lookup, query, stats)
 
 
 def _register() -> None:
     # Commands that live in their own modules register themselves on the app.
-    from kg.cli import bench_cmd, eval_cmd, export_cmd
+    from kg.cli import bench_cmd, eval_cmd, export_cmd, fetch_cmd, why_cmd
     from kg.config import open_store
 
     export_cmd.register(app, open_store)
+    why_cmd.register(app, open_store)
+    from kg.cli import remove_cmd
+
+    remove_cmd.register(app, open_store)
     eval_cmd.register(app)
     bench_cmd.register(app)
+    fetch_cmd.register(app)
+    from kg.cli import curate_cmd
+
+    curate_cmd.register(app)
 
 
 _register()

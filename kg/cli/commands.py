@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -17,9 +18,11 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.cli import app
+from kg.cli.curate_cmd import CurationPath, build_curation, build_summary
 from kg.cli.options import AsJson, Db, InputFormat, Neo4jUri, Papers
+from kg.cli.fetch_cmd import ArxivQuery, BaseUrl, BuildFrom, Cache, FromDate, MaxResults, Refresh, ToDate, plan_fetch
 from kg.config import open_store, store_label, writer_lock
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, QueryRejected
 from kg.model import EntityType, Paper
 from kg.sources import expand_paths
 
@@ -70,18 +73,53 @@ def _extract_all(papers: list[Paper], label: str = "Extracting") -> list[Any]:
 
 
 def _count(n: int, noun: str) -> str:
-    """ "1 paper", "2 papers" (nouns that take an s). """
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    """ "1 paper", "2 papers", "1 entity", "2 entities". """
+    if n == 1:
+        return f"{n:,} {noun}"
+    return f"{n:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+_TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
+
+
+def print_table(table: Table, console: Console | None = None) -> None:
+    """Print a rich table without the spaces rich pads the last column with."""
+    console = console or out
+    with console.capture() as captured:
+        console.print(table)
+    lines = [_TRAILING.sub(r"\1", line) for line in captured.get().splitlines()]
+    console.file.write("".join(line + "\n" for line in lines))
+    console.file.flush()
+
+
+def is_number(value: Any) -> bool:
+    """An int or float cell (not a bool): tables right-align columns of them."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Fail now, not after a long build, when ``path`` cannot be written; raises ``KgError``."""
+    if path.is_dir():
+        raise KgError(f"{option} {path} is a directory; give a file name such as {path / 'graph.html'}")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise KgError(f"cannot write {path}: {exc.strerror or exc}; choose another {option} path") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
 # -- commands ---------------------------------------------------------------------------
 @app.command()
 def build(
-    papers: Papers,
+    papers: Papers = None,  # none with --from: the fetched files are the input
     db: Db = None,
     neo4j_uri: Neo4jUri = None,
     html: Annotated[
@@ -96,6 +134,15 @@ def build(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Papers read, checked and extracted per step; memory follows it.")
     ] = 2000,
+    source: BuildFrom = None,
+    from_date: FromDate = None,
+    to_date: ToDate = None,
+    query: ArxivQuery = None,
+    max_results: MaxResults = 100,
+    cache: Cache = None,
+    refresh: Refresh = False,
+    base_url: BaseUrl = None,
+    curation: CurationPath = None,
     as_json: AsJson = False,
 ) -> None:
     """Read papers, extract entities and write them into the graph (re-running changes nothing).
@@ -105,12 +152,29 @@ def build(
     the rest are extracted on all cores. Nothing is written until the whole input has been
     read and extracted, so a bad record anywhere leaves the graph as it was.
 
-    Example:  kg build examples/sample-papers.txt --html graph.html
+    With --from, the papers are fetched first (see `kg fetch`), into a cache reused offline.
+
+    Examples:
+
+      kg build examples/sample-papers.txt --html graph.html
+
+      kg build --from hf-daily --from-date 2025-09-01 --to-date 2025-09-02
     """
     from kg.build import build as run_build
 
+    fetch_plan = plan_fetch(source, from_date, to_date, query, max_results, cache, refresh, base_url)
+    if fetch_plan is None and not papers:
+        raise typer.BadParameter("give input files, or --from hf-daily|arxiv to fetch them", param_hint="PAPERS")
+    fetched = None
+
+    if html:
+        check_writable(html, "--html")
+    fixes = build_curation(curation, db, neo4j_uri)  # the user's corrections, applied every build
     # A second build of the same embedded graph fails here, before reading anything.
     with writer_lock(db, neo4j_uri):
+        if fetch_plan is not None:
+            fetched = fetch_plan.run(have_files=bool(papers))
+            papers = [*(papers or []), *fetched.paths]
         export = None
         with open_store(db, neo4j_uri, writable=True, create=True) as store:
             with _progress() as bar:
@@ -123,6 +187,7 @@ def build(
                 done = run_build(
                     papers, store, fmt=input_format, chunk_size=chunk_size, workers=workers,
                     batch_size=batch_size, on_papers=lambda n: bar.advance(reading, n), on_rows=rows,
+                    curation=fixes,
                 )
             stats = store.stats()
             if html:
@@ -148,7 +213,9 @@ def build(
         "seconds": round(done.seconds, 3),
         "stats": stats,
         "html": str(html) if html else None,
+        "fetched": fetched.as_dict() if fetched else None,
     }
+    summary["curation"], curation_line = build_summary(fixes, done.curation)
     if export is not None:
         summary["html_nodes"], summary["html_edges"] = export.nodes, export.edges
     if as_json:
@@ -172,11 +239,13 @@ def build(
     else:
         out.print("Extracted nothing: every paper is unchanged since the last build")
     out.print(
-        f"Wrote {_count(done.papers_written, 'paper')} ({done.papers_unchanged} unchanged), {done.entities} entities, "
-        f"{done.links} mentions in {done.write_seconds:.2f} s"
+        f"Wrote {_count(done.papers_written, 'paper')} ({done.papers_unchanged} unchanged), "
+        f"{_count(done.entities, 'entity')}, {_count(done.links, 'mention')} in {done.write_seconds:.2f} s"
     )
-    out.print(f"Graph ({summary['store']}): {stats['papers']} papers, {stats['entities']} entities ({by_type}), "
-              f"{stats['mentions']} mentions, {stats['variants']} variant links")
+    out.print(f"Graph ({summary['store']}): {_count(stats['papers'], 'paper')}, {_count(stats['entities'], 'entity')} "
+              f"({by_type}), {_count(stats['mentions'], 'mention')}, {_count(stats['variants'], 'variant link')}")
+    if curation_line:
+        out.print(curation_line)
     if export is not None:
         extra = "".join(f"; {note}" for note in [*export.notes, export.cut_message] if note)
         out.print(f"HTML: {html} ({export.nodes} nodes, {export.edges} edges{extra})")
@@ -245,7 +314,7 @@ def extract(
         if output:
             sink.close()
     if output:
-        err.print(f"Wrote {count} papers to {output}")
+        err.print(f"Wrote {_count(count, 'paper')} to {output}")
 
 
 @app.command()
@@ -272,7 +341,7 @@ def lookup(
             if other_types:
                 found = ", ".join(f"{h.name} ({h.type})" for h in other_types)
                 raise KgError(f"no entity named {name!r} of type {type.value}; there is {found}")
-            close = store.suggest(name)
+            close = did_you_mean(store, name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KgError(f"no entity named {name!r}{hint}")
     if as_json:
@@ -287,11 +356,28 @@ def lookup(
         table = Table("paper", "title", "role", *(["via"] if via else []), box=None, pad_edge=False)
         for p in hit.papers:
             table.add_row(p["id"], p["title"], p["role"], *([p["via"] or ""] if via else []))
-        out.print(table)
+        print_table(table)
         if len(hit.papers) < hit.total:
-            out.print(f"showing {len(hit.papers):,} of {hit.total:,} papers; --limit 0 for all\n")
+            out.print(f"showing {len(hit.papers):,} of {_count(hit.total, 'paper')}; --limit 0 for all\n")
         else:
-            out.print(f"{len(hit.papers)} paper(s)\n")
+            out.print(_count(len(hit.papers), "paper") + "\n")
+
+
+def did_you_mean(store: Any, name: str, n: int = 5) -> list[str]:
+    """Entity names close to ``name``: names it begins (shortest first), then near spellings."""
+    from kg.text import match_key
+
+    key = match_key(name)
+    if not key:
+        return []
+    # `qwen` begins `Qwen2.5-7B-Instruct` but is too far from it for a spelling match.
+    rows = store.query(
+        "MATCH (e:Entity) UNWIND e.keys AS k WITH e, k WHERE k STARTS WITH $key AND k <> $key "
+        "RETURN e.name AS name, min(size(k)) AS n ORDER BY n, name LIMIT $cap",
+        {"key": key, "cap": n},
+    ).rows
+    names = [row[0] for row in rows] + list(store.suggest(name, n=n))
+    return list(dict.fromkeys(names))[:n]
 
 
 @app.command()
@@ -325,14 +411,20 @@ def query(
 
     if (cypher is None) == (file is None):
         raise typer.BadParameter("give a Cypher statement or --file, not both or neither")
+    if cypher is not None and not cypher.strip():
+        raise KgError("the query is empty; give a statement, e.g. kg query 'MATCH (p:Paper) RETURN count(p)'")
     params: dict[str, Any] = {}
     neo4j_only = False
     if file is not None:
         query_file = read_query_file(file)
         cypher, params, neo4j_only = query_file.text, dict(query_file.defaults), query_file.neo4j_only
     defaults = dict(params)
+    given: dict[str, str] = {}
     for item in param or []:
         key, value = parse_param(item, defaults)
+        if key in given:
+            raise QueryRejected(f"--param {key} is given twice ({given[key]!r} and {item!r}); give it once")
+        given[key] = item
         params[key] = value
     check_params(cypher, params)
     with open_store(db, neo4j_uri, writable=write) as store:
@@ -342,11 +434,25 @@ def query(
     if as_json:
         out.print_json(json.dumps(_jsonable(result.dicts())))
         return
-    table = Table(*result.columns, box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    for i, column in enumerate(result.columns):
+        values = [row[i] for row in result.rows if row[i] is not None]
+        numeric = bool(values) and all(is_number(v) for v in values)
+        # Short values (ids, dates, roles, numbers) keep their width; long text wraps around them.
+        longest = max((len(_cell(v)) for v in values), default=0)
+        short = longest <= SHORT_CELL
+        table.add_column(
+            column, justify="right" if numeric else "left", no_wrap=short,
+            min_width=max(longest, len(column)) if short else None, overflow="fold",
+        )
     for row in result.rows:
         table.add_row(*(_cell(v) for v in row))
-    out.print(table)
+    print_table(table)
     out.print(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+
+
+#: Cells up to this long are never wrapped or cut in a query's table.
+SHORT_CELL = 24
 
 
 def _cell(value: Any) -> str:
@@ -359,20 +465,37 @@ def _cell(value: Any) -> str:
 
 @app.command()
 def stats(db: Db = None, neo4j_uri: Neo4jUri = None, as_json: AsJson = False) -> None:
-    """Count papers, entities by type, mentions by role and variant links.
+    """Count papers, entities by type, mentions by role and variant links; show the papers'
+    date range, the files they were read from and the extractor version(s) that read them.
 
     Example:  kg stats --json
     """
     with open_store(db, neo4j_uri) as store:
-        counts = store.stats()
+        counts = {**store.stats(), **store.coverage()}
     if as_json:
         out.print_json(json.dumps(counts))
         return
-    table = Table("what", "count", box=None, pad_edge=False)
+    table = Table("what", box=None, pad_edge=False)
+    table.add_column("count", justify="right")
     for key in ("papers", "entities", "mentions", "variants"):
         table.add_row(key, str(counts[key]))
     for etype, n in sorted(counts["entities_by_type"].items()):
         table.add_row(f"  entities: {etype}", str(n))
     for role, n in sorted(counts["mentions_by_role"].items()):
         table.add_row(f"  mentions: {role}", str(n))
-    out.print(table)
+    print_table(table)
+    _print_coverage(counts)
+
+
+def _print_coverage(counts: dict[str, Any], shown: int = 10) -> None:
+    """The date range, sources and extractor versions under ``kg stats``' table."""
+    dates = counts["dates"]
+    undated = f", {dates['undated']:,} undated" if dates["undated"] else ""
+    span = f"{dates['first']} .. {dates['last']}" if dates["dated"] else "none"
+    out.print(f"dates: {span} ({dates['dated']:,} dated papers{undated})")
+    sources = sorted(counts["sources"].items(), key=lambda kv: (-kv[1], kv[0]))
+    listed = ", ".join(f"{name or '(unnamed)'} ({n:,})" for name, n in sources[:shown])
+    more = f", ... and {len(sources) - shown:,} more (--json lists all)" if len(sources) > shown else ""
+    out.print(f"sources: {listed or 'none'}{more}")
+    versions = ", ".join(f"{v or '(none)'} ({_count(n, 'paper')})" for v, n in counts["extractors"].items())
+    out.print(f"extractor: {versions or 'none'}")

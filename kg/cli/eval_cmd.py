@@ -23,6 +23,11 @@ def eval_command(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List misses and false positives per paper.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    curation: Annotated[
+        Optional[Path],
+        typer.Option("--curation", help="Score with this curation file's fixes applied (what it is worth).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Score extracted entities against a gold set (micro P/R/F1, type-aware and type-agnostic).
 
@@ -35,6 +40,11 @@ def eval_command(
 
     records = load_gold(gold)
     check_scorable(records, str(gold))  # before reading or extracting any paper
+    fixes = None
+    if curation is not None:
+        from kg.curation import load_curation
+
+        fixes = load_curation(curation)
     if input:
         from kg.sources import read_papers
 
@@ -49,7 +59,10 @@ def eval_command(
             )
             for i, r in enumerate(records)
         ]
-    report = evaluate(records, extract(papers), gold_name=str(gold))
+    predictions = extract(papers)
+    if fixes is not None:
+        predictions = (fixes.curate_mentions(pm) for pm in predictions)
+    report = evaluate(records, predictions, gold_name=str(gold))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

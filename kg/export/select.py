@@ -1,7 +1,7 @@
 """Choose in the store what ``kg export`` draws, so a big graph is never projected whole.
 
 ``select_scope(store, options)`` first counts, with aggregates in the store, the
-nodes the view has: the papers (dated on or after ``--since``), and for
+nodes the view has: the papers (dated in the ``--since``/``--until`` window), and for
 ``--view bipartite`` also the entities of ``--type`` they mention. When that
 count fits under ``--max-nodes`` every paper is read and the page is drawn
 exactly as ``render_html`` draws a ``Graph``. When it does not, the nodes to
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from kg.export.html import ExportOptions
     from kg.store.base import Store
 
-__all__ = ["DEFAULT_MAX_NODES", "Scope", "select_scope", "link_units", "mention_units"]
+__all__ = ["DEFAULT_MAX_NODES", "Scope", "select_scope", "parse_until", "link_units", "mention_units"]
 
 #: Nodes ``kg export`` draws when ``--max-nodes`` is not given: a page that is ready in about a second.
 DEFAULT_MAX_NODES = 5000
@@ -106,49 +106,88 @@ def mention_units(df: int) -> int:
 
 
 class _Filter:
-    """The ``--since`` condition on a paper, as Cypher text with a parameter."""
+    """The ``--since`` / ``--until`` window on a paper, as Cypher text with parameters."""
 
-    def __init__(self, since: str | None) -> None:
+    def __init__(self, since: str | None, until: str | None = None) -> None:
         self.since = since
+        self.until = until
 
     def on(self, alias: str) -> str:
-        """`` AND <condition>`` for the paper ``alias``, or nothing without --since."""
-        if not self.since:
+        """`` AND <condition>`` for the paper ``alias``, or nothing without a window."""
+        if not (self.since or self.until):
             return ""
-        # kg.graph.filter_since: undated papers go; a partial date compares with as much of --since.
+        # kg.graph.filter_since: undated papers go; a partial date compares with as much of the bound.
         d = f"{alias}.date"
-        return f" AND {d} <> '' AND left({d}, 10) >= left($since, size(left({d}, 10)))"
+        out = f" AND {d} <> ''"
+        if self.since:
+            out += f" AND left({d}, 10) >= left($since, size(left({d}, 10)))"
+        if self.until:
+            out += f" AND left({d}, 10) <= left($until, size(left({d}, 10)))"
+        return out
 
     def params(self) -> dict[str, Any]:
-        return {"since": self.since} if self.since else {}
+        return {k: v for k, v in (("since", self.since), ("until", self.until)) if v}
+
+    def note(self, kept: int, papers: int) -> str:
+        """What the window kept, for the page and the report."""
+        if self.since and self.until:
+            return f"{kept} of {papers} papers dated from {self.since} to {self.until}"
+        if self.until:
+            return f"{kept} of {papers} papers dated on or before {self.until}"
+        return f"{kept} of {papers} papers dated on or after {self.since}"
 
 
-def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = False) -> Scope:
+def parse_until(until: str) -> str:
+    """An ``--until`` value (YYYY, YYYY-MM or YYYY-MM-DD) as the last day it covers, YYYY-MM-DD;
+    raises ``ExportError`` if invalid."""
+    import calendar
+
+    try:
+        first = kgraph.parse_since(until)
+    except ExportError as exc:
+        raise ExportError(str(exc).replace("--since", "--until", 1)) from None
+    year, month, _ = map(int, first.split("-"))
+    text = until.strip()
+    if len(text) == 4:
+        return f"{year:04d}-12-31"
+    if len(text) == 7:
+        return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    return first
+
+
+def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = False, until: str | None = None) -> Scope:
     """Read what ``options`` draws from ``store``: everything under the cap, else the chosen nodes only.
 
     ``default_cap``: ``options.max_nodes`` is the default cap, not the user's
-    (the cut message says so). Raises ``ExportError`` when ``--entity`` or
-    ``--ego`` names nothing, as ``render_html`` does.
+    (the cut message says so). ``until`` (or ``options.until``): only papers dated on or
+    before it; that window is always cut in the store (the chosen nodes are then every node
+    of the windowed view that fits). Raises ``ExportError`` when ``--entity`` or ``--ego``
+    names nothing, as ``render_html`` does.
     """
     since = kgraph.parse_since(options.since) if options.since else None
-    flt = _Filter(since)
+    until = until or getattr(options, "until", None)
+    until = parse_until(until) if until else None
+    flt = _Filter(since, until)
     bipartite = options.view == "bipartite"
     cap = options.max_nodes
     all_papers = _scalar(store, "MATCH (p:Paper) RETURN count(p)")
     kept = all_papers
-    if since:
+    if since or until:
         kept = _scalar(store, "MATCH (p:Paper) WHERE true" + flt.on("p") + " RETURN count(p)", flt.params())
     complete = Scope(graph=Graph([], [], []), default_cap=default_cap, stats={"papers_read": all_papers})
-    if cap is None or (kept <= cap and not bipartite):
+    # The projection filters --since itself when it reads everything; --until only the store does.
+    if not until and (cap is None or (kept <= cap and not bipartite)):
         return replace(complete, graph=_read_all(store), total_nodes=kept)
     focus = _resolve(store, flt, options.entity, entities_only=True) if options.entity else None
     types = _types(options, focus, store)
     df = _mention_counts(store, flt, types)
     total = kept + (len(df) if bipartite else 0)
-    if total <= cap:
+    if cap is None:
+        cap = total
+    if not until and total <= cap:
         return replace(complete, graph=_read_all(store), total_nodes=total)
 
-    notes = (f"{kept} of {all_papers} papers dated on or after {since}",) if since else ()
+    notes = (flt.note(kept, all_papers),) if since or until else ()
     center = _resolve(store, flt, options.ego) if options.ego else None
     linking = _linking_weights(df, bipartite, options, focus)
     reader = _Reader(store, flt, types, df, linking)

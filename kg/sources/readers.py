@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from kg.errors import InputError
@@ -151,7 +152,7 @@ def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
         abstract = _pick(paper, ("summary", "abstract"), where, "paper.") or _pick(rec, ("summary",), where)
         if abstract is None:
             raise InputError(f"{where}: " + _NO_ABSTRACT.format("'paper.summary'"))
-        return make_paper(
+        found = make_paper(
             title=_pick(paper, ("title",), where, "paper.") or _pick(rec, ("title",), where),
             abstract=abstract,
             # The id makes the URL too (make_paper), so only a real arXiv id does.
@@ -161,6 +162,7 @@ def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
             source=name,
             where=where,
         )
+        return _with_upvotes(found, paper, rec, where=where)
     if "title" not in rec:
         raise InputError(f"{where}: no 'title' field (fields: {_fields(rec)})")
     abstract = _pick(rec, ("abstract", "summary"), where)
@@ -168,7 +170,7 @@ def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
         hint = " (this looks like kg extract output)" if "entities" in rec else ""
         raise InputError(f"{where}: " + _NO_ABSTRACT.format("'abstract' or 'summary'") + hint)
     ids = [text_field(rec.get(key), key, where, number_ok=True) for key in ("arxiv_id", "id")]
-    return make_paper(
+    found = make_paper(
         title=text_field(rec.get("title"), "title", where),
         abstract=abstract,
         # Either may be the arXiv id (the other a source's own id).
@@ -179,6 +181,27 @@ def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
         source=name,
         where=where,
     )
+    return _with_upvotes(found, rec, where=where)
+
+
+_WHOLE = re.compile(r"[0-9]{1,15}")
+
+
+def _with_upvotes(paper: Paper, *records: dict[str, Any], where: str) -> Paper:
+    """``paper`` with the first ``upvotes`` of the records (HF API: ``paper.upvotes``), a whole number >= 0.
+
+    A wrong value is not worth losing the paper over: it is logged and the paper gets none.
+    """
+    for rec in records:
+        value = rec.get("upvotes")
+        if value is None:
+            continue
+        text = value.text if isinstance(value, JsonNumber) else value if isinstance(value, str) else repr(value)
+        if _WHOLE.fullmatch(text.strip()):
+            return replace(paper, upvotes=int(text))
+        log.warning("%s: 'upvotes' is not a whole number >= 0 (%s); the paper gets none", where, short(text))
+        return paper
+    return paper
 
 
 def _numbered(items: Iterable[tuple[str, Any]], name: str) -> Iterator[Paper]:

@@ -29,6 +29,7 @@ __all__ = [
     "entity_row",
     "link_row",
     "STATS_KEYS",
+    "RemoveResult",
 ]
 
 #: Keys of ``Store.stats()``; identical on both stores.
@@ -61,6 +62,27 @@ class LookupHit:
     total: int = 0  # papers in all (own and via variants); ``papers`` holds the first page
 
 
+@dataclass
+class RemoveResult:
+    """What ``Store.remove_papers`` removed (or, ``dry_run``, would remove)."""
+
+    papers: list[dict[str, Any]]  # {id, title, date, source}, by id
+    entities: list[dict[str, Any]]  # {key, name, type}: left with no paper, by key
+    links: int  # MENTIONS
+    variants: int  # VARIANT_OF edges of the entities that go
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-able values."""
+        return {
+            "dry_run": self.dry_run,
+            "papers": self.papers,
+            "entities": self.entities,
+            "links": self.links,
+            "variants": self.variants,
+        }
+
+
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     """Consecutive slices of at most ``size`` items."""
     for start in range(0, len(items), max(1, size)):
@@ -79,6 +101,7 @@ def paper_row(paper: Paper, extractor_version: str) -> dict[str, Any]:
         "tkey": title_id(paper.title),
         "hash": paper.content_hash,
         "extractor": extractor_version,
+        "upvotes": paper.upvotes,
     }
 
 
@@ -123,6 +146,10 @@ class Store(ABC):
     @abstractmethod
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         """Run one ``UNWIND $rows`` statement in a write transaction."""
+
+    def _write_steps(self, steps: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        """Several ``UNWIND $rows`` statements in ONE write transaction: all of them or none."""
+        raise NotImplementedError
 
     def close(self) -> None:
         """Release the connection."""
@@ -201,15 +228,16 @@ class Store(ABC):
 
     # Every lookup below is keyed (UNWIND + a primary-key MATCH), so its cost follows the
     # batch, not the graph: LadybugDB runs ``WHERE p.id IN $ids`` as a scan of the table.
-    def _known_hashes(self, ids: list[str]) -> dict[str, tuple[str, str, bool]]:
-        """Stored papers among ``ids``: (content hash, extractor version, has an abstract)."""
-        known: dict[str, tuple[str, str, bool]] = {}
+    def _known_hashes(self, ids: list[str]) -> dict[str, tuple[str, str, bool, int | None]]:
+        """Stored papers among ``ids``: (content hash, extractor version, has an abstract, upvotes)."""
+        known: dict[str, tuple[str, str, bool, int | None]] = {}
         for chunk in batched(ids, 5000):
             res = self.query(
-                "UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id, p.hash, p.extractor, size(p.abstract) > 0",
+                "UNWIND $ids AS i MATCH (p:Paper {id: i}) "
+                "RETURN p.id, p.hash, p.extractor, size(p.abstract) > 0, p.upvotes",
                 {"ids": list(chunk)},
             )
-            known.update({pid: (h or "", v or "", bool(a)) for pid, h, v, a in res.rows})
+            known.update({pid: (h or "", v or "", bool(a), u) for pid, h, v, a, u in res.rows})
         return known
 
     def _linked_entities(self, paper_ids: list[str]) -> list[str]:
@@ -285,6 +313,9 @@ class Store(ABC):
     UPDATE_PAPERS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET " + _PAPER_FIELDS
     CREATE_PAPERS = "UNWIND $rows AS r CREATE (p:Paper {id: r.id}) SET " + _PAPER_FIELDS
     DELETE_PAPERS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) DETACH DELETE p"
+    # Upvotes are not part of the content hash: set on their own, for new, rewritten and
+    # unchanged papers alike, only where the input gives a number (none never erases one).
+    SET_UPVOTES = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET p.upvotes = r.upvotes"
     # Last step of a paper's write: until it runs, the paper counts as changed.
     MARK_WRITTEN = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) SET p.hash = r.hash, p.extractor = r.extractor"
     # OPTIONAL: LadybugDB then follows the paper's own links instead of joining the whole
@@ -442,12 +473,192 @@ class Store(ABC):
             "mentions_by_role": {r: int(n) for r, n in by_role},
         }
 
+    def coverage(self) -> dict[str, Any]:
+        """What the graph was built from: the papers' date range, source files and extractor versions."""
+        papers = int(self.query("MATCH (p:Paper) RETURN count(p)").rows[0][0])
+        first, last, dated = self.query(
+            "MATCH (p:Paper) WHERE p.date > '' RETURN min(left(p.date, 10)), max(left(p.date, 10)), count(p)"
+        ).rows[0]
+        return {
+            "dates": {"first": first, "last": last, "dated": int(dated), "undated": papers - int(dated)},
+            "sources": self.sources(),
+            "extractors": {
+                v or "": int(n)
+                for v, n in self.query("MATCH (p:Paper) RETURN p.extractor AS v, count(p) ORDER BY v").rows
+            },
+        }
+
+    def sources(self) -> dict[str, int]:
+        """Each source file the papers were read from, with how many papers came from it."""
+        res = self.query("MATCH (p:Paper) RETURN p.source AS s, count(p) ORDER BY s")
+        return {s or "": int(n) for s, n in res.rows}
+
+    # -- removing papers --------------------------------------------------------------
+    def select_papers(
+        self, ids: Sequence[str] = (), *, before: str | None = None, source: str | None = None
+    ) -> list[str]:
+        """Ids of the stored papers named by ``ids``, dated before ``before`` (YYYY[-MM[-DD]];
+        undated papers never are) or read from ``source`` (a file name as ``kg stats`` lists it):
+        the union, sorted. Raises ``InputError`` for an id the graph does not hold or a source
+        no paper came from."""
+        chosen: set[str] = set()
+        wanted = list(dict.fromkeys(i.strip() for i in ids))
+        if wanted:
+            found: set[str] = set()
+            for chunk in batched(wanted, 5000):
+                res = self.query("UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id", {"ids": list(chunk)})
+                found.update(pid for (pid,) in res.rows)
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+                raise InputError(
+                    f"no paper {missing[0]!r} in the graph{more}; nothing was removed "
+                    "(`kg query 'MATCH (p:Paper) RETURN p.id, p.title'` lists the ids)"
+                )
+            chosen |= found
+        if before is not None:
+            # A partial date compares with as much of --before: 2024-03 is not before 2024-03-05.
+            res = self.query(
+                "MATCH (p:Paper) WHERE p.date > '' AND left(p.date, 10) < left($before, size(left(p.date, 10))) "
+                "RETURN p.id",
+                {"before": _iso_day(before, "--before")},
+            )
+            chosen.update(pid for (pid,) in res.rows)
+        if source is not None:
+            for name in self._source_names(source):
+                res = self.query("MATCH (p:Paper) WHERE p.source = $s RETURN p.id", {"s": name})
+                chosen.update(pid for (pid,) in res.rows)
+        return sorted(chosen)
+
+    def _source_names(self, source: str) -> list[str]:
+        """The stored source names ``source`` means: itself, the same file spelt another way,
+        or the one source with that file name."""
+        from pathlib import Path
+
+        known = [s for s in self.sources() if s]
+        if source in known:
+            return [source]
+        try:
+            target = Path(source).resolve()
+            same = [s for s in known if Path(s).resolve() == target]
+        except (OSError, ValueError):
+            same = []
+        if not same:
+            same = [s for s in known if Path(s).name == Path(source).name]
+        if len(same) != 1:
+            listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+            why = "several sources have that file name" if same else "no paper in the graph came from it"
+            raise InputError(f"--source {source!r}: {why}; the graph's sources are: {listed or 'none'} (see `kg stats`)")
+        return same
+
+    def remove_papers(
+        self,
+        ids: Sequence[str],
+        *,
+        dry_run: bool = False,
+        batch_size: int = 1000,
+        progress: Callable[[int], None] | None = None,
+    ) -> RemoveResult:
+        """Delete the papers ``ids`` (all stored: see ``select_papers``), their MENTIONS, and the
+        entities (with their VARIANT_OF edges) no remaining paper mentions.
+
+        ``dry_run`` only reports what would go; ``progress`` gets the number of papers just
+        removed. Each batch of papers goes in one transaction
+        with its orphans, so a crash leaves a graph with no orphan and re-running finishes
+        the job. Every input fingerprint is forgotten first: the next build reads its files
+        again and re-adds a removed paper whose file it reads.
+        """
+        ids = sorted(set(ids))
+        plan = self._removal_plan(ids, dry_run)
+        if dry_run or not ids:
+            return plan
+        candidates = self._linked_entities(ids)
+        with self._write_session():
+            self._write_rows(self.FORGET_INPUTS, [])
+            for chunk in batched(ids, max(1, batch_size)):
+                rows = [{"key": k} for k in self._linked_entities(list(chunk))]
+                steps = [(self.DELETE_PAPERS, [{"id": pid} for pid in chunk])]
+                # Twice: a family goes in the second round once its last variant went in the first.
+                steps += [(self.DELETE_ORPHANS_AMONG, rows)] * 2 if rows else []
+                self._write_steps(steps)
+                if progress:
+                    progress(len(chunk))
+        # What went, as the store now says.
+        left = {e["key"] for e in self._entities_by_key(candidates)}
+        plan.entities = [e for e in plan.entities if e["key"] not in left]
+        return plan
+
+    def _removal_plan(self, ids: list[str], dry_run: bool) -> RemoveResult:
+        """What removing ``ids`` takes along, read before anything is written (keyed lookups)."""
+        papers: list[dict[str, Any]] = []
+        from_removed: dict[str, int] = {}  # entity key -> MENTIONS from the removed papers
+        for chunk in batched(ids, 5000):
+            res = self.query(
+                "UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id, p.title, p.date, p.source", {"ids": list(chunk)}
+            )
+            papers += [{"id": i, "title": t, "date": d or None, "source": s or ""} for i, t, d, s in res.rows]
+            res = self.query(
+                "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[:MENTIONS]->(e:Entity) "
+                "RETURN e.key, count(e)",
+                {"ids": list(chunk)},
+            )
+            for key, n in res.rows:
+                if key is not None:
+                    from_removed[key] = from_removed.get(key, 0) + int(n)
+        candidates = self._linked_entities(ids)
+        mentioned: set[str] = set()  # by a paper that stays
+        edges: set[tuple[str, str]] = set()  # VARIANT_OF (variant, family) touching a candidate
+        for chunk in batched(candidates, 5000):
+            keys = {"keys": list(chunk)}
+            res = self.query(
+                "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)<-[m:MENTIONS]-(:Paper) RETURN k, count(m)",
+                keys,
+            )
+            mentioned.update(k for k, n in res.rows if int(n) > from_removed.get(k, 0))
+            for v, f in self.query(
+                "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) RETURN k, f.key",
+                keys,
+            ).rows + self.query(
+                "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (v:Entity)-[:VARIANT_OF]->(e) RETURN v.key, k",
+                keys,
+            ).rows:
+                if v is not None and f is not None:
+                    edges.add((v, f))
+        # An entity no remaining paper mentions goes, unless a variant that stays names it as its family.
+        gone: set[str] = set()
+        while True:
+            more = {
+                k for k in candidates
+                if k not in mentioned and k not in gone and not any(f == k and v not in gone for v, f in edges)
+            }  # fmt: skip
+            if not more:
+                break
+            gone |= more
+        return RemoveResult(
+            papers=sorted(papers, key=lambda p: p["id"]),
+            entities=self._entities_by_key(sorted(gone)),
+            links=sum(from_removed.values()),
+            variants=sum(1 for v, f in edges if v in gone or f in gone),
+            dry_run=dry_run,
+        )
+
+    def _entities_by_key(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """{key, name, type} of the stored entities among ``keys``, by key."""
+        found: list[dict[str, Any]] = []
+        for chunk in batched(list(keys), 5000):
+            res = self.query("UNWIND $keys AS k MATCH (e:Entity {key: k}) RETURN e.key, e.name, e.type", {"keys": list(chunk)})
+            found += [{"key": k, "name": n, "type": t} for k, n, t in res.rows]
+        return sorted(found, key=lambda e: e["key"])
+
     def load_graph(self) -> Graph:
         """The whole stored graph, for export and analytics."""
         papers = [
-            Paper(id=r[0], title=r[1], abstract=r[2], date=r[3] or None, url=r[4] or None, source=r[5] or "")
+            Paper(
+                id=r[0], title=r[1], abstract=r[2], date=r[3] or None, url=r[4] or None, source=r[5] or "",
+                upvotes=None if r[6] is None else int(r[6]),
+            )
             for r in self.query(
-                "MATCH (p:Paper) RETURN p.id, p.title, p.abstract, p.date, p.url, p.source ORDER BY p.id"
+                "MATCH (p:Paper) RETURN p.id, p.title, p.abstract, p.date, p.url, p.source, p.upvotes ORDER BY p.id"
             ).rows
         ]
         entities = [
@@ -468,3 +679,19 @@ class Store(ABC):
             ).rows
         ]
         return Graph(papers=papers, entities=entities, links=links, variants=variants)
+
+
+def _iso_day(text: str, flag: str) -> str:
+    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, as YYYY-MM-DD; ``InputError`` otherwise."""
+    import datetime
+    import re
+
+    value = text.strip()
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        full = value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
+        try:
+            datetime.date.fromisoformat(full)
+            return full
+        except ValueError:
+            pass
+    raise InputError(f"{flag} {text!r} is not a date; use YYYY-MM-DD (or YYYY-MM, YYYY)")

@@ -20,13 +20,17 @@ __all__ = ["BulkFiles", "EmbeddedStore", "SCHEMA", "hold_writer_lock"]
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Paper(id STRING, title STRING, abstract STRING, date STRING, "
-    "url STRING, source STRING, tkey STRING, hash STRING, extractor STRING, PRIMARY KEY(id))",
+    "url STRING, source STRING, tkey STRING, hash STRING, extractor STRING, upvotes INT64, PRIMARY KEY(id))",
+    # Graphs built before papers carried upvotes get the column (last, as above).
+    "ALTER TABLE Paper ADD IF NOT EXISTS upvotes INT64",
     "CREATE NODE TABLE IF NOT EXISTS Entity(key STRING, name STRING, type STRING, aliases STRING[], "
     "keys STRING[], PRIMARY KEY(key))",
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING)",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
     # Input files known to be in the graph as they are (kg.build skips reading them).
     "CREATE NODE TABLE IF NOT EXISTS KgInput(key STRING, papers INT64, PRIMARY KEY(key))",
+    # Fingerprints of the curation fixes applied to this graph (kg.curation).
+    "CREATE NODE TABLE IF NOT EXISTS KgCuration(id STRING, entries STRING[], PRIMARY KEY(id))",
 )
 
 # Messages of a read-only open of a database whose writer died mid-checkpoint.
@@ -279,10 +283,14 @@ class EmbeddedStore(Store):
         return prepared
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
+        self._write_steps([(cypher, rows)])
+
+    def _write_steps(self, steps: list[tuple[str, list[dict[str, Any]]]]) -> None:
         with self._exclusive():
             self._conn.execute("BEGIN TRANSACTION")
             try:
-                self._conn.execute(cypher, {"rows": rows})
+                for cypher, rows in steps:
+                    self._conn.execute(cypher, {"rows": rows})
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -348,7 +356,7 @@ def _short(message: str) -> str:
 # Columns of the COPY files, in the tables' property order (SCHEMA); MENTIONS starts with
 # the two ends, by primary key.
 _BULK_COLUMNS = {
-    "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor"),
+    "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor", "upvotes"),
     "Entity": ("key", "name", "type", "aliases", "keys"),
     "MENTIONS": ("paper", "entity", "role", "count", "evidence"),
 }
@@ -370,7 +378,7 @@ class BulkFiles:
         self.dir = directory
         self._writers: dict[str, Any] = {}
         text, strings = pa.string(), pa.list_(pa.string())
-        types = {"aliases": strings, "keys": strings, "count": pa.int64()}
+        types = {"aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64()}
         self._schemas = {
             table: pa.schema([(name, types.get(name, text)) for name in columns])
             for table, columns in _BULK_COLUMNS.items()

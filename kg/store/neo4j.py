@@ -234,7 +234,9 @@ class Neo4jStore(Store):
                 "check NEO4J_USERNAME and NEO4J_PASSWORD"
             )
         if isinstance(exc, (ex.ServiceUnavailable, ex.SessionExpired, OSError)):
-            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}; {START_HINT}")
+            # After `docker/neo4j-local stop` NEO4J_URI still names the stopped server: say how back.
+            back = ", or unset NEO4J_URI to use the embedded store" if os.environ.get("NEO4J_URI") else ""
+            return StoreUnavailable(f"no Neo4j server answers at {self.uri}; {START_HINT}{back}")
         if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             return StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r}")
         if isinstance(exc, ex.Neo4jError) and exc.code == "Neo.ClientError.Statement.AccessMode":
@@ -369,10 +371,15 @@ class Neo4jStore(Store):
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         """One ``UNWIND $rows`` statement in a managed write transaction (retried when transient)."""
+        self._write_steps([(cypher, rows)])
+
+    def _write_steps(self, steps: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        """``UNWIND $rows`` statements in ONE managed write transaction (retried when transient)."""
         owner = self._lease_owner
 
         def work(tx: Any) -> None:
-            tx.run(cypher, rows=rows).consume()
+            for cypher, rows in steps:
+                tx.run(cypher, rows=rows).consume()
             if owner and not tx.run(_RENEW_LEASE, owner=owner, ms=LEASE_SECONDS * 1000).single()[0]:
                 # Our lease ran out and another build took it: stop before writing over it.
                 raise StoreUnavailable(f"this build lost its write lease on Neo4j {self.uri}; run it again")

@@ -7,7 +7,7 @@ A build talks to a ``Writer`` in this order, each call with as many rows as it l
     papers(changed)     their nodes (hash blank), old MENTIONS of rewritten ones deleted
     entities(entities)  upserted, aliases merged with those stored
     links(links)        MENTIONS created (the papers' old ones are gone)
-    finish(variants)    VARIANT_OF, replaced papers deleted, orphans swept, then the hashes
+    finish(variants)    VARIANT_OF, replaced papers deleted, orphans swept, upvotes, then the hashes
 
 A paper's content hash is written last: a build killed anywhere leaves blank hashes, and
 the next build redoes those papers and sweeps the whole graph for orphans. Every
@@ -44,6 +44,7 @@ class WriteResult:
     entities: int
     links: int
     seconds: float
+    upvotes_updated: int = 0  # unchanged papers whose upvotes alone changed (a property update)
 
 
 class Writer:
@@ -72,6 +73,8 @@ class Writer:
         self._sweep_all = False
         self._stored: set[str] = set()  # ids of the changed papers that are stored (to rewrite)
         self._forgotten = False
+        self._upvotes: list[dict[str, Any]] = []  # {id, upvotes} to set (the input's differ from the store's)
+        self.upvotes_updated = 0
         #: fingerprints of this build's input files, recorded when it finishes (kg.build)
         self.inputs: dict[str, int] = {}
         self.skipped = 0
@@ -113,6 +116,11 @@ class Writer:
             )
         changed = [p for p in fresh if known.get(p.id, ("", "", False))[:2] != (p.content_hash, self.version)]
         self.skipped += len(fresh) - len(changed)
+        # Upvotes change without the text: a property update, never a re-extraction.
+        upvoted = [p for p in fresh if p.upvotes is not None and p.upvotes != known.get(p.id, (0, 0, 0, None))[3]]
+        self._upvotes.extend({"id": p.id, "upvotes": p.upvotes} for p in upvoted)
+        changed_ids = {p.id for p in changed}
+        self.upvotes_updated += sum(1 for p in upvoted if p.id not in changed_ids)
         self._replaced.extend(replaced)
         # A paper left half-written by a crash (blank hash) means unknown candidates: sweep all.
         # Replaced papers (stored by title hash, now known by arXiv id) take their links along.
@@ -216,6 +224,7 @@ class Writer:
             else:
                 for _ in range(2):
                     self._run(store.DELETE_ORPHANS_AMONG, [{"key": k} for k in sorted(self._candidates)], count=False)
+            self._run(store.SET_UPVOTES, self._upvotes)
             marks = [{"id": pid, "hash": h, "extractor": self.version} for pid, h in self._marks]
             self._run(store.MARK_WRITTEN, marks)
         if self.inputs:
@@ -227,6 +236,7 @@ class Writer:
             entities=self.entities_written,
             links=self.links_written,
             seconds=time.perf_counter() - self.started,
+            upvotes_updated=self.upvotes_updated,
         )
 
     def _tick(self, n: int) -> None:
