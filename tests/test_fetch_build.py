@@ -44,13 +44,14 @@ def test_build_from_hf_daily_fetches_then_builds(fake_sources: FakeSources, slep
     assert (summary["papers_read"], summary["papers_written"]) == (6, 6)
     assert [f["label"] for f in summary["fetched"]["files"]] == ["2025-09-01", "2025-09-02", "2025-09-03"]
     assert f"Fetched hf-daily 2025-09-01..2025-09-03: 6 papers in 3 files under {cache / 'hf-daily'} (3 requests, 0 from the cache)" in result.stderr
+    # Each paper is dated by the day it appeared on Daily Papers, not by arXiv.
     assert papers_in(db) == [
-        ["2508.21555", "2025-08-28", "2025-09-01.json"],
-        ["2508.21877", "2025-08-29", "2025-09-01.json"],
-        ["2508.21901", "2025-08-29", "2025-09-01.json"],
-        ["2509.00127", "2025-08-29", "2025-09-02.json"],
-        ["2509.00398", "2025-08-30", "2025-09-02.json"],
-        ["2509.00412", "2025-08-30", "2025-09-02.json"],
+        ["2508.21555", "2025-09-01", "2025-09-01.json"],
+        ["2508.21877", "2025-09-01", "2025-09-01.json"],
+        ["2508.21901", "2025-09-01", "2025-09-01.json"],
+        ["2509.00127", "2025-09-02", "2025-09-02.json"],
+        ["2509.00398", "2025-09-02", "2025-09-02.json"],
+        ["2509.00412", "2025-09-02", "2025-09-02.json"],
     ]
     # Papers of both days share entities (GSM8K, GRPO, Qwen2.5-7B): one graph, not two.
     lookup = kg("lookup", "GSM8K", "--db", db, "--json")

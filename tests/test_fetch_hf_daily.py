@@ -64,9 +64,9 @@ def test_fetch_hf_daily_one_day_writes_the_response_as_sent(fake_sources: FakeSo
     assert fake_sources.user_agents()[0].startswith(f"kg/{__version__} ")
     papers = list(read_papers([path]))
     assert [(p.id, p.date, p.github) for p in papers] == [
-        ("2508.21901", "2025-08-29", "https://github.com/example-lab/lattice-route"),
-        ("2508.21877", "2025-08-29", None),
-        ("2508.21555", "2025-08-28", "https://github.com/example-lab/tabula-bench"),
+        ("2508.21901", "2025-09-01", "https://github.com/example-lab/lattice-route"),
+        ("2508.21877", "2025-09-01", None),
+        ("2508.21555", "2025-09-01", "https://github.com/example-lab/tabula-bench"),
     ]
     assert slept == []
 

@@ -70,7 +70,8 @@ def test_sources_sniffing_without_extension(tmp_path: Path, sources_dir: Path) -
 def test_sources_hf_api_fields(sources_dir: Path) -> None:
     papers = list(read_path(sources_dir / "hf_api.json"))
     assert papers[0].id == "2501.00001"
-    assert papers[0].date == "2025-01-05"
+    assert papers[0].date == "2025-01-06"  # the day it appeared on Daily Papers, not arXiv's 01-05
+    assert papers[1].date == "2025-01-06"  # no listing date: arXiv's
     assert papers[0].github == "https://github.com/ex/graph-sketch"
     assert papers[0].url == "https://arxiv.org/abs/2501.00001"
     assert papers[1].github is None

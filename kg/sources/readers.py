@@ -157,7 +157,10 @@ def _record_to_paper(rec: Any, name: str, where: str) -> Paper:
             abstract=abstract,
             # The id makes the URL too (make_paper), so only a real arXiv id does.
             id=_pick(paper, ("id",), where, "paper.", number_ok=True),
-            date=_pick(paper, ("publishedAt",), where, "paper.") or _pick(rec, ("publishedAt",), where),
+            # The day it appeared on Daily Papers (what a user following the days means by
+            # "the date"), else the day it reached the daily list, else arXiv's publication date.
+            date=_pick(rec, ("publishedAt",), where)
+            or _pick(paper, ("submittedOnDailyAt", "publishedAt"), where, "paper."),
             github=_pick(paper, ("githubRepo",), where, "paper.") or _pick(rec, ("githubRepo",), where),
             source=name,
             where=where,
