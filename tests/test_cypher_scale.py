@@ -25,6 +25,7 @@ from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
 from kg.store.cypher_files import load_query, read_query_file
 from kg.store.embedded import EmbeddedStore
 from kg.text import match_key
+from test_incremental import trending_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 CYPHER = ROOT / "cypher"
@@ -68,6 +69,10 @@ class Ref:
 
     def date(self, pid: str) -> str:
         return self.papers[pid].date or ""
+
+    def trending_entities(self, days: int, since: str, min_papers: int, limit: int) -> list[list]:
+        graph = Graph(list(self.papers.values()), list(self.ents.values()), list(self.links))
+        return trending_reference(graph, days=days, since=since, min_papers=min_papers, limit=limit)
 
     def keyed(self, name: str) -> list[str]:
         key = name.lower().replace(" ", "").replace("-", "").replace("_", "")  # as the files do
@@ -242,6 +247,8 @@ def _cases(graph: Graph) -> list[tuple[str, dict]]:
         *[("rival_methods_same_benchmark", {"paper": p}) for p in papers],
         *[("similar_papers", {"paper": p, "k": k}) for p in papers for k in (1, 2)],
         *[("top_entities_per_type", {"k": k}) for k in (1, 3, 50)],
+        *[("trending_entities", {"days": d, "since": since, "min_papers": m, "limit": 20})
+          for d, since, m in ((7, "", 2), (1, "", 1), (7, dates[len(dates) // 2], 3))],
     ]
 
 

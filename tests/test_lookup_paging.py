@@ -195,7 +195,7 @@ def test_cli_lookup_paging_says_what_it_cut(db: Path) -> None:
     assert result.output.count("Title of 2401.") == 50
     assert "showing 50 of 60 papers; --limit 0 for all" in result.output
     everything = kg("lookup", "Solo", "--limit", "0", "--db", db)
-    assert everything.output.count("Title of 2401.") == 60 and "60 paper(s)" in everything.output
+    assert everything.output.count("Title of 2401.") == 60 and "60 papers" in everything.output
     small = kg("lookup", "Fam", "-n", "8", "--db", db)
     assert "showing 8 of 15 papers" in small.output and "Fam-70B" in small.output
 
