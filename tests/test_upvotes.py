@@ -161,3 +161,24 @@ def test_upvotes_set_statement_follows_the_batch(tmp_path: Path) -> None:
         store.write(Graph(papers, [], [], [], extractor_version="cost-1"))
         rows = [{"id": f"2401.{i:05d}", "upvotes": i} for i in range(100, 105)]
         assert _profile_max_rows(store, store.SET_UPVOTES, {"rows": rows}) <= 50
+
+
+def test_upvotes_build_says_how_many_were_updated(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    day = tmp_path / "day1.json"
+    records = json.loads((FIX / "day1.json").read_text(encoding="utf-8"))
+    day.write_text(json.dumps(records), encoding="utf-8")
+    args = ["build", str(day), "--db", str(tmp_path / "g.lbdb"), "--workers", "1"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    records[0]["paper"]["upvotes"] = records[0]["paper"]["upvotes"] + 5
+    day.write_text(json.dumps(records), encoding="utf-8")
+    text = CliRunner().invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert f"Wrote 0 papers ({len(records)} unchanged, upvotes of 1 paper updated)" in text.stdout
+    again = CliRunner().invoke(app, [*args, "--json"])
+    summary = json.loads(again.stdout)
+    assert (summary["upvotes_updated"], summary["papers_extracted"]) == (0, 0)

@@ -204,6 +204,7 @@ def build(
         "papers_extracted": done.papers_extracted,
         "papers_written": done.papers_written,
         "papers_unchanged": done.papers_unchanged,
+        "upvotes_updated": done.upvotes_updated,
         "files_unchanged": done.files_skipped,
         "workers": done.workers,
         "read_seconds": round(done.read_seconds, 3),
@@ -238,8 +239,9 @@ def build(
         )
     else:
         out.print("Extracted nothing: every paper is unchanged since the last build")
+    upvotes = f", upvotes of {_count(done.upvotes_updated, 'paper')} updated" if done.upvotes_updated else ""
     out.print(
-        f"Wrote {_count(done.papers_written, 'paper')} ({done.papers_unchanged} unchanged), "
+        f"Wrote {_count(done.papers_written, 'paper')} ({done.papers_unchanged} unchanged{upvotes}), "
         f"{_count(done.entities, 'entity')}, {_count(done.links, 'mention')} in {done.write_seconds:.2f} s"
     )
     out.print(f"Graph ({summary['store']}): {_count(stats['papers'], 'paper')}, {_count(stats['entities'], 'entity')} "
