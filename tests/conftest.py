@@ -25,3 +25,19 @@ def dump_path() -> Path:
 @pytest.fixture
 def sources_dir() -> Path:
     return FIXTURES / "sources"
+
+
+@pytest.fixture
+def fake_sources(httpserver_ipv4, monkeypatch: pytest.MonkeyPatch):
+    """A fake Hugging Face and arXiv API on 127.0.0.1 (see fetch_fake.py)."""
+    from fetch_fake import serve_fake_sources
+
+    return serve_fake_sources(httpserver_ipv4, monkeypatch)
+
+
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait kg.fetch asks for, in seconds, instead of waiting."""
+    from fetch_fake import record_sleeps
+
+    return record_sleeps(monkeypatch)

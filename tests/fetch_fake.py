@@ -1,14 +1,7 @@
 """A fake Hugging Face daily-papers API and arXiv API on 127.0.0.1: `kg fetch` tests never go online.
 
-Declare the two fixtures in a test module (or say ``pytest_plugins = ["fetch_fake"]``)::
-
-    @pytest.fixture
-    def fake_sources(httpserver_ipv4, monkeypatch):
-        return serve_fake_sources(httpserver_ipv4, monkeypatch)
-
-    @pytest.fixture
-    def slept(monkeypatch):
-        return record_sleeps(monkeypatch)
+tests/conftest.py makes the two fixtures ``fake_sources`` and ``slept`` of this module
+available to every test::
 
     def test_something(fake_sources, slept, tmp_path):
         fake_sources.queue("/api/daily_papers", status(500))     # the next request fails once

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fetch_fake import (
-    ARXIV_ERROR, ARXIV_PATH, NORMAL, FakeSources, atom_feed, feed_entries, raw, record_sleeps, serve_fake_sources, status,
-)
+from fetch_fake import ARXIV_ERROR, ARXIV_PATH, NORMAL, FakeSources, atom_feed, feed_entries, raw, status
 from kg.cli import app
 from kg.fetch.arxiv import check_feed
 from kg.fetch.http import BadResponse
@@ -19,16 +17,6 @@ from kg.sources import read_papers
 runner = CliRunner()
 QUERY = "cat:cs.LG AND ti:diffusion"
 ALL_IDS = ["2509.10001", "2509.10002", "2509.10003", "2509.10004", "2509.10005"]
-
-
-@pytest.fixture
-def fake_sources(httpserver_ipv4, monkeypatch: pytest.MonkeyPatch) -> FakeSources:
-    return serve_fake_sources(httpserver_ipv4, monkeypatch)
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    return record_sleeps(monkeypatch)
 
 
 def fetch(fake: FakeSources, cache: Path, *args: str) -> "CliRunner.invoke":

@@ -8,20 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fetch_fake import ARXIV_PATH, HF_PATH, FakeSources, record_sleeps, serve_fake_sources
+from fetch_fake import ARXIV_PATH, HF_PATH, FakeSources
 from kg.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake_sources(httpserver_ipv4, monkeypatch: pytest.MonkeyPatch) -> FakeSources:
-    return serve_fake_sources(httpserver_ipv4, monkeypatch)
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    return record_sleeps(monkeypatch)
 
 
 def kg(*args: str | Path) -> "CliRunner.invoke":

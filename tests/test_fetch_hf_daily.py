@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fetch_fake import (
-    HF_DAYS, HF_PATH, FakeSources, hf_item, raw, record_sleeps, serve_fake_sources, stall, status, truncated,
-)
+from fetch_fake import HF_DAYS, HF_PATH, FakeSources, hf_item, raw, stall, status, truncated
 from kg import __version__
 from kg.cli import app
 from kg.fetch import hf_daily
@@ -24,16 +22,6 @@ from kg.fetch.http import retry_after
 from kg.sources import read_papers
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake_sources(httpserver_ipv4, monkeypatch: pytest.MonkeyPatch) -> FakeSources:
-    return serve_fake_sources(httpserver_ipv4, monkeypatch)
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    return record_sleeps(monkeypatch)
 
 
 def kg(*args: str | Path) -> "CliRunner.invoke":

@@ -17,22 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest_neo4j import connect_neo4j, wipe
-from fetch_fake import FakeSources, record_sleeps, serve_fake_sources
+from fetch_fake import FakeSources
 from kg.cli import app
 
 runner = CliRunner()
 
 GONE = "2508.21877"  # a day-1 paper; its own entities (QuietDiff, LOL, ...) must go with it
-
-
-@pytest.fixture
-def fake_sources(httpserver_ipv4, monkeypatch: pytest.MonkeyPatch) -> FakeSources:
-    return serve_fake_sources(httpserver_ipv4, monkeypatch)
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    return record_sleeps(monkeypatch)
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
