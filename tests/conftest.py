@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,17 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     from fetch_fake import record_sleeps
 
     return record_sleeps(monkeypatch)
+
+
+def profile_max_rows(store, cypher: str, params: dict) -> int:
+    """The most rows any operator of ``cypher`` handles on an embedded store (PROFILEd and
+    rolled back): a write statement that costs its batch, not the graph, stays small."""
+    conn = store._conn
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plan = conn.execute("PROFILE " + cypher, params).get_next()[0]
+    finally:
+        conn.execute("ROLLBACK")
+    return max(int(n) for n in re.findall(r"NumOutputTuples: (\d+)", plan))

@@ -6,8 +6,6 @@ NEO4J_URI names a server (see tests/test_neo4j_store.py).
 
 from __future__ import annotations
 
-import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from conftest_neo4j import module_store, sample_graph, wipe
 from kg import curation as curation_module
 from kg.curation import Curation, load_curation
 from kg.store.embedded import EmbeddedStore
+from conftest import profile_max_rows
 
 STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
@@ -249,15 +248,7 @@ def test_curation_store_statement_follows_its_rows(big, index: int) -> None:
     from test_store_write_cost import N_PAPERS
 
     name, cypher, params = _statements()[index]
-    conn = big._conn
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            plan = conn.execute("PROFILE " + cypher, params).get_next()[0]
-    finally:
-        conn.execute("ROLLBACK")
-    assert max(int(n) for n in re.findall(r"NumOutputTuples: (\d+)", plan)) <= 60 < N_PAPERS, name
+    assert profile_max_rows(big, cypher, params) <= 60 < N_PAPERS, name
 
 
 @pytest.mark.neo4j

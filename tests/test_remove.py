@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from kg.cli import app
 from kg.errors import InputError
 from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
+from conftest import profile_max_rows
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "incremental"
 DAYS = ["day1.json", "day2.json", "day3.json"]
@@ -252,17 +252,6 @@ def test_remove_killed_between_or_inside_batches_leaves_no_orphan(
 
 
 # -- cost: the statements a removal runs look rows up by key --------------------------------
-def _profile_max_rows(store: EmbeddedStore, cypher: str, params: dict) -> int:
-    conn = store._conn
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            plan = conn.execute("PROFILE " + cypher, params).get_next()[0]
-    finally:
-        conn.execute("ROLLBACK")
-    return max(int(n) for n in re.findall(r"NumOutputTuples: (\d+)", plan))
-
 
 def test_remove_statements_follow_the_batch(tmp_path: Path) -> None:
     from kg.bench import synthetic_papers
@@ -281,10 +270,10 @@ def test_remove_statements_follow_the_batch(tmp_path: Path) -> None:
             ("UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id, p.title, p.date, p.source", {"ids": ids}),
         ]
         for cypher, params in statements:
-            assert _profile_max_rows(store, cypher, params) <= 50, cypher
+            assert profile_max_rows(store, cypher, params) <= 50, cypher
         # The check can fail: the same removal by a filter over the table reads every paper.
         scan = "MATCH (p:Paper) WHERE p.id IN $ids DETACH DELETE p"
-        assert _profile_max_rows(store, scan, {"ids": ids}) >= 1500
+        assert profile_max_rows(store, scan, {"ids": ids}) >= 1500
 
 
 @pytest.mark.neo4j

@@ -10,9 +10,6 @@ all-nodes scan.
 from __future__ import annotations
 
 import random
-import re
-import warnings
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +17,7 @@ from conftest_neo4j import connect_neo4j, wipe
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
 from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
+from conftest import profile_max_rows
 
 N_PAPERS, N_ENTITIES, LINKS_PER_PAPER, BATCH = 2000, 1000, 5, 5
 
@@ -84,22 +82,11 @@ def embedded(tmp_path_factory: pytest.TempPathFactory):
         yield store
 
 
-def _profile_max_rows(store: EmbeddedStore, cypher: str, params: dict) -> int:
-    conn = store._conn
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            plan = conn.execute("PROFILE " + cypher, params).get_next()[0]
-    finally:
-        conn.execute("ROLLBACK")
-    return max(int(n) for n in re.findall(r"NumOutputTuples: (\d+)", plan))
-
 
 @pytest.mark.parametrize("index", range(9), ids=[n for n, _, _ in _statements(Store)])
 def test_store_write_cost_embedded_statement_follows_its_batch(embedded, index: int) -> None:
     name, cypher, params = _statements(embedded)[index]
-    assert _profile_max_rows(embedded, cypher, params) <= 10 * BATCH, name
+    assert profile_max_rows(embedded, cypher, params) <= 10 * BATCH, name
 
 
 def test_store_write_cost_comma_join_is_what_the_check_catches(embedded) -> None:
@@ -108,13 +95,13 @@ def test_store_write_cost_comma_join_is_what_the_check_catches(embedded) -> None
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}), (e:Entity {key: r.entity}) "
         "MERGE (p)-[m:MENTIONS]->(e) SET m.role = r.role"
     )
-    assert _profile_max_rows(embedded, old, {"rows": _rows()}) >= N_PAPERS
+    assert profile_max_rows(embedded, old, {"rows": _rows()}) >= N_PAPERS
 
 
 @pytest.mark.parametrize("name,get", _ENTITY_TABLE, ids=[n for n, _ in _ENTITY_TABLE])
 def test_store_write_cost_embedded_entity_statements_never_scan_links(embedded, name: str, get) -> None:
     rows = _rows()
-    assert _profile_max_rows(embedded, get(embedded), {"rows": rows}) <= N_ENTITIES, name
+    assert profile_max_rows(embedded, get(embedded), {"rows": rows}) <= N_ENTITIES, name
 
 
 _SCANS = ("AllNodesScan", "NodeByLabelScan", "AllRelationshipsScan", "DirectedAllRelationshipsScan",

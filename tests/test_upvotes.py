@@ -152,7 +152,7 @@ def test_upvotes_column_added_to_an_older_graph(tmp_path: Path, monkeypatch: pyt
 
 
 def test_upvotes_set_statement_follows_the_batch(tmp_path: Path) -> None:
-    from test_remove import _profile_max_rows
+    from conftest import profile_max_rows
 
     from kg.model import Graph
 
@@ -160,7 +160,7 @@ def test_upvotes_set_statement_follows_the_batch(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "g.lbdb", writable=True) as store:
         store.write(Graph(papers, [], [], [], extractor_version="cost-1"))
         rows = [{"id": f"2401.{i:05d}", "upvotes": i} for i in range(100, 105)]
-        assert _profile_max_rows(store, store.SET_UPVOTES, {"rows": rows}) <= 50
+        assert profile_max_rows(store, store.SET_UPVOTES, {"rows": rows}) <= 50
 
 
 def test_upvotes_build_says_how_many_were_updated(tmp_path: Path) -> None:
