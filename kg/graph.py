@@ -10,11 +10,12 @@ Node ids: ``paper_graph`` uses paper ids; ``bipartite_graph`` uses
 
 from __future__ import annotations
 
+import difflib
 import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as _date
 
@@ -22,7 +23,7 @@ import networkx as nx
 
 from kg.errors import ExportError
 from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link
-from kg.text import match_key
+from kg.text import match_key, title_id
 
 __all__ = [
     "SEED",
@@ -37,6 +38,12 @@ __all__ = [
     "filter_since",
     "find_entities",
     "resolve_center",
+    "name_center",
+    "fold_title",
+    "title_key",
+    "graph_paper_finder",
+    "PaperFinder",
+    "MAX_CANDIDATES",
     "ego_subgraph",
     "limit_nodes",
     "induced_subgraph",
@@ -365,17 +372,142 @@ class Center:
     entities: frozenset[str]  # entity keys named
 
 
-def resolve_center(graph: Graph, text: str, *, entities_only: bool = False) -> Center:
-    """Resolve a paper id, paper title or entity name/alias; raises ``ExportError`` when nothing matches."""
+#: Papers listed when a paper name is ambiguous (title and id), and close names suggested.
+MAX_CANDIDATES = 5
+
+PaperFinder = Callable[[str, str, int | None], list[tuple[str, str]]]
+"""``find(how, text, limit)``: up to ``limit`` (all when None) ``(id, title)`` of papers, by id.
+
+``how`` is ``"id"`` (the id is ``text``), ``"title"`` (the title is ``text`` up to case,
+spacing and punctuation: equal ``kg.text.title_id``, which stores keep as ``tkey``),
+``"prefix"`` or ``"substring"`` (the lower-cased title starts with or contains ``text``,
+which comes lower-cased with its spaces normalised). ``name_center`` asks for the last
+two only when the first two (and the entity names) found nothing.
+"""
+
+
+def fold_title(text: str) -> str:
+    """``text`` lower-cased with runs of white space as one space: how title prefixes are compared."""
+    return " ".join(text.split()).lower()
+
+
+def title_key(title: str) -> str | None:
+    """``kg.text.title_id(title)`` (the ``tkey`` stores keep), or None for a blank title."""
+    try:
+        return title_id(title)
+    except ValueError:  # a blank title
+        return None
+
+
+def graph_paper_finder(graph: Graph) -> PaperFinder:
+    """A ``PaperFinder`` over the papers of ``graph`` (a scan: graphs in memory are small)."""
+
+    def find(how: str, text: str, limit: int | None) -> list[tuple[str, str]]:
+        if how == "id":
+            hits = [p for p in graph.papers if p.id == text]
+        elif how == "title":
+            key = title_key(text)
+            hits = [p for p in graph.papers if key is not None and title_key(p.title) == key]
+        elif how == "prefix":
+            hits = [p for p in graph.papers if fold_title(p.title).startswith(text)]
+        else:
+            hits = [p for p in graph.papers if text in fold_title(p.title)]
+        return [(p.id, p.title) for p in sorted(hits, key=lambda p: p.id)[:limit]]
+
+    return find
+
+
+def _close_entity_names(graph: Graph) -> Callable[[str], list[str]]:
+    def close(text: str) -> list[str]:
+        names: dict[str, str] = {}
+        for e in graph.entities:
+            for form in (e.name, *e.aliases):
+                names.setdefault(match_key(form), e.name)
+        hits = difflib.get_close_matches(match_key(text), list(names), n=3, cutoff=0.6)
+        return list(dict.fromkeys(names[k] for k in hits))
+
+    return close
+
+
+def _short_title(title: str, n: int = 60) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
+
+
+def _listed(rows: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{_short_title(title or '')!r} ({pid})" for pid, title in rows[:MAX_CANDIDATES])
+
+
+def _close_titles(find: PaperFinder, folded: str) -> list[tuple[str, str]]:
+    """Papers whose title holds something close to ``folded``, among the (at most 100) whose title
+    shares the start of one of its two longest words: a few bounded lookups, for "did you mean"."""
+    words = sorted({w for w in re.findall(r"\w+", folded) if len(w) >= 4}, key=lambda w: (-len(w), w))[:2]
+    seen: dict[str, str] = {}
+    for word in words:
+        seen.update(find("substring", word[: max(4, len(word) // 2)], 50))
+
+    def score(title: str) -> float:
+        # The best match of ``folded`` against a stretch of the title starting at a word.
+        t = fold_title(title)
+        starts = [0] + [m.end() for m in re.finditer(r" ", t)]
+        return max(difflib.SequenceMatcher(None, folded, t[i : i + len(folded)]).ratio() for i in starts)
+
+    ranked = sorted(((score(t), pid, t) for pid, t in seen.items()), key=lambda x: (-x[0], x[1]))
+    return [(pid, t) for r, pid, t in ranked if r >= 0.8][:3]
+
+
+def name_center(
+    text: str,
+    find_papers: PaperFinder,
+    find_entities: Callable[[str], Iterable[str]],
+    *,
+    entities_only: bool = False,
+    close_entities: Callable[[str], list[str]] | None = None,
+) -> Center:
+    """What ``--ego``/``--entity`` ``text`` names, on any graph: the one place the rules live.
+
+    A paper id, an exact title (case, spacing and punctuation aside) and an entity name or
+    alias (``find_entities`` gives their keys) all count at once. Only when none of those
+    matches is ``text`` tried as the start of a title, then as a part of one (case-blind,
+    spaces normalised): that must name one paper. Raises ``ExportError`` in one line when
+    several papers match (up to ``MAX_CANDIDATES`` listed, title and id) or nothing does
+    (with close titles and entity names, when some are).
+    """
     papers: set[str] = set()
     if not entities_only:
-        key = match_key(text)
-        papers = {p.id for p in graph.papers if p.id == text or match_key(p.title) == key}
-    ents = {e.key for e in find_entities(graph, text)}
-    if not papers and not ents:
-        what = "entity" if entities_only else "paper id, paper title or entity"
-        raise ExportError(f"no {what} matches {text!r}; check the spelling with `kg lookup`")
-    return Center(label=text, papers=frozenset(papers), entities=frozenset(ents))
+        papers = {pid for pid, _ in find_papers("id", text.strip(), None)}
+        papers |= {pid for pid, _ in find_papers("title", text, None)}
+    ents = set(find_entities(text))
+    if papers or ents:
+        return Center(label=text, papers=frozenset(papers), entities=frozenset(ents))
+    folded = fold_title(text)
+    if not entities_only and folded:
+        for how, words in (("prefix", "starting with"), ("substring", "containing")):
+            rows = find_papers(how, folded, MAX_CANDIDATES + 1)
+            if len(rows) == 1:
+                return Center(label=text, papers=frozenset({rows[0][0]}), entities=frozenset())
+            if rows:
+                count = f"more than {MAX_CANDIDATES}" if len(rows) > MAX_CANDIDATES else str(len(rows))
+                raise ExportError(
+                    f"{count} papers have titles {words} {text!r}: {_listed(rows)}; give the id or more of the title"
+                )
+    close = [repr(name) for name in (close_entities(text) if close_entities else [])]
+    if not entities_only and folded:
+        close = [f"{_short_title(t)!r} ({pid})" for pid, t in _close_titles(find_papers, folded)] + close
+    hint = f" (did you mean {', '.join(close[:MAX_CANDIDATES])}?)" if close else ""
+    what = "entity" if entities_only else "paper id, paper title or entity"
+    raise ExportError(f"no {what} matches {text!r}{hint}; check the spelling with `kg lookup`")
+
+
+def resolve_center(graph: Graph, text: str, *, entities_only: bool = False) -> Center:
+    """Resolve a paper id, paper title (or a unique title prefix or part) or entity name/alias; see ``name_center``."""
+    return name_center(
+        text,
+        graph_paper_finder(graph),
+        lambda t: [e.key for e in find_entities(graph, t)],
+        entities_only=entities_only,
+        close_entities=_close_entity_names(graph),
+    )
 
 
 def ego_subgraph(g: nx.Graph, graph: Graph, center: Center, depth: int = 1) -> nx.Graph:

@@ -240,3 +240,146 @@ def test_browser_search_entity_names_stay_text(open_export):
     assert page.evaluate("[window.__xss, window.__xss2, window.__xss3, window.__xss4]") == [None, None, None, None]
     assert page.evaluate("document.querySelectorAll('#kg-details b, #kg-results svg, #kg-details svg').length") == 0
     assert log.errors == [] and log.blocked == []
+
+
+# -- evidence in tooltips -----------------------------------------------------------------------
+#: JS: [a, b, f] -> the page point a fraction f along the drawn edge from node a to node b.
+EDGE_POINT = """([a, b, f]) => {
+  const net = window.kg.network;
+  const p = net.canvasToDOM(net.getPositions([a])[a]), q = net.canvasToDOM(net.getPositions([b])[b]);
+  const r = document.getElementById('kg-network').getBoundingClientRect();
+  return [r.left + p.x + (q.x - p.x) * f, r.top + p.y + (q.y - p.y) * f];
+}"""
+#: JS: what the tooltip shows: its evidence sentences and the marked parts of each.
+TOOLTIP_EVIDENCE = """() => [...document.querySelectorAll('#kg-tooltip .kg-evidence')].map(p => ({
+  text: [...p.childNodes].filter(n => !(n.classList && n.classList.contains('kg-evidence-from'))).map(n => n.textContent).join(''),
+  marked: [...p.querySelectorAll('mark')].map(m => m.textContent),
+  elements: [...p.querySelectorAll('*:not(.kg-evidence-from)')].map(e => e.tagName.toLowerCase()),
+}))"""
+
+
+def _hover_edge(page, a: str, b: str, title_a: str, title_b: str) -> None:
+    """Hover the edge a-b until its tooltip shows (a point on it may lie under another edge)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for f in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        x, y = page.evaluate(EDGE_POINT, [a, b, f])
+        page.mouse.move(x - 25, y - 35)
+        page.mouse.move(x, y, steps=4)
+        try:
+            page.wait_for_function(
+                """([ta, tb]) => { const m = document.querySelector('#kg-tooltip .kg-meta');
+                   return !document.getElementById('kg-tooltip').hidden && m && m.textContent.includes(ta) && m.textContent.includes(tb); }""",
+                arg=[title_a, title_b],
+                timeout=1500,
+            )
+            return
+        except PlaywrightTimeout:
+            continue
+    pytest.fail(f"no tooltip for the edge {a} - {b}")
+
+
+def _evidence_of(graph: Graph, pid: str, name: str) -> str:
+    key = next(e.key for e in graph.entities if e.name == name)
+    return next(link.evidence for link in graph.links if link.paper_id == pid and link.entity_key == key)
+
+
+def test_browser_tooltip_shows_why_two_papers_are_linked(open_export):
+    from conftest_neo4j import sample_graph
+
+    graph = sample_graph()
+    page, log, _ = open_export(graph)
+    # Tide Routing (2403.00101) and Routing Meets Pruning (2405.00044) share TideRoute, Llama-3-8B and MMLU.
+    _hover_edge(page, "2403.00101", "2405.00044", "Tide Routing for Sparse Experts", "Routing Meets Pruning")
+    shown = page.evaluate(TOOLTIP_EVIDENCE)
+    want = [_evidence_of(graph, pid, name) for name in ("MMLU", "TideRoute", "Llama-3-8B") for pid in ("2403.00101", "2405.00044")]
+    assert sorted(s["text"] for s in shown) == sorted(want)
+    for s in shown:
+        # Each sentence marks the entity (by its name or an alias: "Tide Routing" is one of TideRoute's).
+        assert s["marked"] and set(s["marked"]) <= {"MMLU", "TideRoute", "Tide Routing", "Llama-3-8B"}, s
+        assert set(s["elements"]) == {"mark"}
+    assert page.evaluate("document.querySelectorAll('#kg-tooltip .kg-evidence-from').length") == 6
+    # Hovering a paper: the evidence of its first entities, methods first.
+    x, y = page.evaluate(NODE_POINT, "2404.00017")
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_function("() => (document.querySelector('#kg-tooltip h3') || {textContent: ''}).textContent.startsWith('Lantern')", timeout=3000)
+    shown = page.evaluate(TOOLTIP_EVIDENCE)
+    assert shown[0] == {"text": _evidence_of(graph, "2404.00017", "Lantern Decoding"), "marked": ["Lantern Decoding", "Lantern Decoding"], "elements": ["mark", "mark"]}
+    assert log.errors == [] and log.blocked == []
+
+
+def test_browser_tooltip_of_a_mention_in_the_bipartite_view(open_export):
+    from conftest_neo4j import sample_graph
+
+    graph = sample_graph()
+    page, log, _ = open_export(graph, ExportOptions(view="bipartite"))
+    _hover_edge(page, "p:2404.00311", "e:openwebmath", "Math Corpora for Reasoning Pretraining", "OpenWebMath")
+    assert page.evaluate(TOOLTIP_EVIDENCE) == [
+        {"text": _evidence_of(graph, "2404.00311", "OpenWebMath"), "marked": ["OpenWebMath"], "elements": ["mark"]}
+    ]
+    assert "uses" in page.inner_text("#kg-tooltip")  # the role
+    assert log.errors == [] and log.blocked == []
+
+
+def test_browser_evidence_by_keyboard(open_export):
+    from conftest_neo4j import sample_graph
+
+    graph = sample_graph()
+    page, log, _ = open_export(graph)
+    page.keyboard.press("/")
+    page.keyboard.type("2406.00008")  # an id selects at once: the panel shows the paper
+    page.wait_for_function("() => window.kg.selected === '2406.00008'", timeout=3000)
+    seen: dict[str, list] = {}
+    for _ in range(20):  # Tab through the panel: entity chips, then related papers
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement.textContent")
+        if page.evaluate("document.activeElement.closest('#kg-details') !== null") and not page.evaluate("document.getElementById('kg-tooltip').hidden"):
+            assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "kg-tooltip"
+            seen[label] = page.evaluate(TOOLTIP_EVIDENCE)
+    # Each entity chip: the paper's sentence for it, marked.
+    assert seen["LoRA"] == [{"text": _evidence_of(graph, "2406.00008", "LoRA"), "marked": ["LoRA"], "elements": ["mark"]}]
+    assert seen["ARC-Challenge"][0]["marked"] == ["ARC-Challenge"]
+    # A related paper: why they are linked, both papers' sentences.
+    related = seen["Tide Routing for Sparse Experts"]
+    assert {"MMLU", "Llama-3-8B"} <= {m for s in related for m in s["marked"]}
+    page.focus("#kg-details .kg-names li[tabindex]")
+    assert page.evaluate("document.getElementById('kg-tooltip').hidden") is False
+    page.evaluate("document.activeElement.blur()")
+    assert page.evaluate("document.getElementById('kg-tooltip').hidden")  # leaving it hides the tooltip
+    # The papers listed for an entity picked in the search box.
+    page.keyboard.press("/")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Lantern Decoding")
+    page.wait_for_function("() => window.kg.entity && window.kg.entity.name === 'Lantern Decoding'", timeout=3000)
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('data-id')"):
+            break
+    pid = page.evaluate("document.activeElement.getAttribute('data-id')")
+    assert pid == "2404.00017"
+    assert page.evaluate(TOOLTIP_EVIDENCE) == [
+        {"text": _evidence_of(graph, pid, "Lantern Decoding"), "marked": ["Lantern Decoding", "Lantern Decoding"], "elements": ["mark", "mark"]}
+    ]
+    assert log.errors == [] and log.blocked == []
+
+
+@pytest.mark.parametrize("view", ["papers", "bipartite"])
+def test_browser_evidence_markup_stays_text(open_export, view):
+    from test_export_tooltips import HOSTILE_NAME, HOSTILE_SENTENCE, hostile_graph
+
+    page, log, _ = open_export(hostile_graph(), ExportOptions(view=view))
+    ids = ["h1", "h2"] if view == "papers" else ["p:h1", "e:x:mark"]
+    titles = ["First <script>alert(1)</script> paper", "Second \"paper\"" if view == "papers" else HOSTILE_NAME]
+    _hover_edge(page, ids[0], ids[1], titles[0], titles[1])
+    shown = page.evaluate(TOOLTIP_EVIDENCE)
+    assert {"text": HOSTILE_SENTENCE, "marked": ["<script>", HOSTILE_NAME], "elements": ["mark", "mark"]} in shown
+    headings, _ = _hover_and_click_all(page)
+    assert "First <script>alert(1)</script> paper" in headings
+    # Through the panel's chips too (keyboard focus).
+    page.evaluate("window.kg.select(%r, {focus: false})" % ids[0])
+    page.focus("#kg-details .kg-names li[tabindex]") if view == "papers" else page.focus("#kg-details .kg-related button")
+    assert page.evaluate(TOOLTIP_EVIDENCE)[0]["marked"] == ["<script>", HOSTILE_NAME]
+    assert page.evaluate("[window.__xss5, window.__xss6]") == [None, None]
+    assert page.evaluate("document.querySelectorAll('img, b, #kg-tooltip script').length") == 0
+    assert log.errors == [] and log.blocked == []

@@ -68,7 +68,11 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
         ] = None,
         ego: Annotated[
             Optional[str],
-            typer.Option("--ego", help="Only the neighbourhood of this paper (id or title) or entity.", show_default=False),
+            typer.Option(
+                "--ego",
+                help="Only the neighbourhood of this paper (id, title, or a unique start or part of its title) or entity.",
+                show_default=False,
+            ),
         ] = None,
         depth: Annotated[
             Optional[int],

@@ -7,8 +7,11 @@ into a ``<script type="application/json">`` block with ``<``, ``>``, ``&`` and
 U+2028/U+2029 escaped, and the page script builds every tooltip with
 ``textContent``. A Content-Security-Policy allows only the page's own two
 scripts (by hash), so an injected ``onerror=`` attribute could not run either.
+The evidence sentences shown in tooltips sit in a second JSON block, escaped the
+same way and parsed by the page on first use (``_page_evidence``); the highlighted
+mention is a ``<mark>`` the script creates, its text set with ``textContent``.
 
-Test hook: the page sets ``window.kg = {ready, nodes, edges, network, data, select}``;
+Test hook: the page sets ``window.kg = {ready, nodes, edges, network, data, select, evidence, ...}``;
 ``nodes``/``edges`` are **counts** (numbers) of what was drawn, ``data`` holds the
 vis ``DataSet``s, ``ready`` turns true once the graph is drawn and no longer moving.
 """
@@ -16,12 +19,13 @@ vis ``DataSet``s, ``ready`` turns true once the graph is drawn and no longer mov
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib.resources
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -37,6 +41,7 @@ from kg.errors import ExportError
 from kg.export.select import Scope, select_scope
 from kg.model import EntityType, Graph
 from kg.store.base import Store
+from kg.why import mark
 
 __all__ = [
     "ExportOptions",
@@ -51,6 +56,8 @@ __all__ = [
     "VIEWS",
     "COLOR_BY",
     "PHYSICS_MAX_NODES",
+    "EVIDENCE_MAX_CHARS",
+    "mention_spans",
 ]
 
 VIEWS = ("papers", "bipartite")
@@ -67,6 +74,9 @@ COMMUNITY_EDGES_PER_NODE = 25
 #: drawn (each node's EDGES_PER_NODE strongest) with ``kg.graph.quick_louvain``: networkx's Louvain
 #: takes ~45 s on 20,000 nodes. Smaller drawings are as before.
 QUICK_COMMUNITIES_NODES = 5000
+#: Evidence sentences longer than this many characters are cut to a window around the mentions
+#: for the tooltips (the store keeps them up to ~600): the page carries one per drawn paper's mention.
+EVIDENCE_MAX_CHARS = 300
 
 # Colour-blind-friendly categorical palette (Tableau 10 + extras); later communities are grey.
 PALETTE = [
@@ -97,6 +107,8 @@ _TEMPLATES = importlib.resources.files("kg.export") / "templates"
 _STATIC = importlib.resources.files("kg.export") / "static"
 #: Characters that never stand in a URL we link: controls, space, quotes, angle brackets, backslash.
 _URL_UNSAFE = re.compile(r"[\x00-\x20\"'<>`\\]")
+#: Characters outside the Basic Multilingual Plane: two UTF-16 code units (two JavaScript string positions).
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.I)
 _GITHUB_REPO = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$|^([\w.-]+/[\w.-]+)$", re.I)
 
@@ -545,6 +557,109 @@ def _entity_aliases(graph: Graph, data: dict[str, Any]) -> list[list[Any]]:
     return [[t, name, aliases] for (t, name), aliases in sorted(rows.items())]
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _literal_forms(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The forms as they are, case-blind, whole words where they start or end with a word character."""
+    parts = []
+    for form in sorted({f.strip() for f in forms if f.strip()}, key=lambda f: (-len(f), f)):
+        start = r"(?<!\w)" if re.match(r"\w", form) else ""
+        end = r"(?!\w)" if re.search(r"\w$", form) else ""
+        parts.append(start + re.escape(form) + end)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def mention_spans(text: str, forms: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where ``text`` names the entity of ``forms`` (its name and aliases), as character offsets.
+
+    Each form as written, case-blind, longest first; when none occurs so, as ``kg why``
+    marks them (``kg.why.mark``: also blind to spaces and hyphens inside a name). The
+    first is a cached literal pattern per entity; ``mark`` builds a costlier one per call.
+    """
+    pattern = _literal_forms(tuple(forms))
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
+    return [s for s in spans if s[1] > s[0]] or mark(text, list(forms))[1]
+
+
+def _utf16_offsets(text: str) -> list[int] | None:
+    """JavaScript string offsets (UTF-16 code units) of each character of ``text``; None when they are the same."""
+    if text.isascii() or not _ASTRAL.search(text):
+        return None
+    out, n = [], 0
+    for ch in text:
+        out.append(n)
+        n += 2 if ord(ch) >= 0x10000 else 1
+    out.append(n)
+    return out
+
+
+def _window(text: str, spans: list[tuple[int, int]], cap: int = EVIDENCE_MAX_CHARS) -> tuple[str, int, int, int]:
+    """``text`` cut to about ``cap`` characters around ``spans`` ("…" where cut): the text, the kept
+    range ``[lo, hi)`` of the original, and what to add to an original offset inside it."""
+    if len(text) <= cap:
+        return text, 0, len(text), 0
+    room = cap - 2  # the two ellipses
+    first = min((a for a, _ in spans), default=0)
+    last = max((b for _, b in spans), default=0)
+    # Centre the mentions; when they do not all fit, start just before the first.
+    lo = first - 10 if last - first >= room else first - (room - (last - first)) // 2
+    lo = max(0, min(lo, len(text) - room))
+    hi = min(len(text), lo + room)
+    pre = "…" if lo else ""
+    return pre + text[lo:hi] + ("…" if hi < len(text) else ""), lo, hi, len(pre) - lo
+
+
+def _page_evidence(graph: Graph, nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The evidence of each drawn paper's mentions, for the tooltips, with the mentions located.
+
+    ``{paper id: [texts, {type: [entry, ...]}]}``: the entries line up with the paper
+    node's ``entities[type]``; an entry is ``None`` (no evidence stored) or ``[i, a1, b1,
+    a2, b2, ...]``: ``texts[i]`` with the entity's name or an alias at ``[a, b)`` (as
+    ``mention_spans`` finds them), in UTF-16 code units, JavaScript's string offsets. A sentence that is the evidence of several
+    of a paper's entities is stored once; one longer than ``EVIDENCE_MAX_CHARS`` is cut to
+    a window around its mentions. The page parses this block on the first tooltip.
+    """
+    papers = {n["paper_id"]: n for n in nodes if n["kind"] == "paper"}
+    entities = {e.key: e for e in graph.entities}
+    found: dict[str, dict[tuple[str, str], tuple[str, list[tuple[int, int]]]]] = defaultdict(dict)
+    for link in graph.links:
+        e = entities.get(link.entity_key)
+        if link.paper_id in papers and e is not None and link.evidence:
+            key = (e.type.value, e.name)
+            if key not in found[link.paper_id]:
+                found[link.paper_id][key] = (link.evidence, mention_spans(link.evidence, (e.name, *e.aliases)))
+    out: dict[str, list[Any]] = {}
+    for pid in sorted(found):
+        mentions = found[pid]
+        spans_in: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for sentence, spans in mentions.values():
+            spans_in[sentence] += spans
+        texts: list[str] = []
+        placed: dict[str, tuple[int, int, int, int, list[int] | None]] = {}
+        groups: dict[str, list[Any]] = {}
+        for etype, names in papers[pid].get("entities", {}).items():
+            row: list[Any] = []
+            for name in names:
+                if (etype, name) not in mentions:
+                    row.append(None)
+                    continue
+                sentence, spans = mentions[(etype, name)]
+                if sentence not in placed:
+                    text, lo, hi, shift = _window(sentence, spans_in[sentence])
+                    placed[sentence] = (len(texts), lo, hi, shift, _utf16_offsets(text))
+                    texts.append(text)
+                i, lo, hi, shift, units = placed[sentence]
+                entry = [i]
+                for a, b in spans:
+                    if lo <= a and b <= hi:
+                        a, b = a + shift, b + shift
+                        entry += [units[a], units[b]] if units else [a, b]
+                row.append(entry)
+            if any(entry is not None for entry in row):
+                groups[etype] = row
+        out[pid] = [texts, groups]
+    return out
+
+
 def _default_title(options: ExportOptions) -> str:
     base = "ML papers knowledge graph" if options.view == "papers" else "ML papers and their entities"
     if options.entity:
@@ -575,6 +690,7 @@ def render_scope(scope: Scope, options: ExportOptions | None = None) -> tuple[st
     cut_message = _cut_message(view, options)
     data, physics = _page_data(view, options, title, cut_message)
     data["aliases"] = _entity_aliases(scope.graph, data) if options.view == "papers" else []
+    evidence = _page_evidence(scope.graph, data["nodes"])
 
     vis_js, vis_css = _vis_assets()
     js = _read_static("explorer.js")
@@ -609,6 +725,7 @@ def render_scope(scope: Scope, options: ExportOptions | None = None) -> tuple[st
         vis_js=Markup(vis_js),
         js=Markup(js),
         data_json=Markup(json_for_script(data)),
+        evidence_json=Markup(json_for_script(evidence)),
     )
     report = ExportReport(
         nodes=len(data["nodes"]),

@@ -34,8 +34,10 @@ Every statement is in the dialect both stores run (see ``kg.store.base``), and
 every lookup by paper or entity is keyed (``UNWIND`` + a primary-key ``MATCH``,
 then ``OPTIONAL MATCH`` along that node's own links: LadybugDB joins the whole
 relationship table for a plain ``MATCH`` there, 1.4 s against 0.2 s for 2,000
-papers); only the counts, the strength ranking and an ``--ego`` title read whole
-tables, once each.
+papers); only the counts and the strength ranking read whole tables, once each. An
+``--ego`` is looked up by id, by title key (``tkey``) and by entity name; only when
+none of those matches are the titles scanned in the store (a prefix, then a part of
+one: ``kg.graph.name_center``).
 """
 
 from __future__ import annotations
@@ -258,18 +260,49 @@ def _mention_counts(store: Store, flt: _Filter, types: list[str] | None) -> dict
 
 
 def _resolve(store: Store, flt: _Filter, text: str, *, entities_only: bool = False) -> kgraph.Center:
-    """``kg.graph.resolve_center`` over the stored graph filtered by --since."""
-    papers: set[str] = set()
-    if not entities_only:
-        key = match_key(text)
-        # Titles are compared by match_key, which the store does not hold: read them (only for --ego).
-        res = store.query("MATCH (p:Paper) WHERE true" + flt.on("p") + " RETURN p.id, p.title", flt.params())
-        papers = {pid for pid, title in res.rows if pid == text or match_key(title or "") == key}
+    """``kg.graph.resolve_center`` over the stored graph filtered by --since/--until (``kg.graph.name_center``)."""
+    return kgraph.name_center(
+        text,
+        _paper_finder(store, flt),
+        lambda t: _entity_keys(store, flt, t),
+        entities_only=entities_only,
+        # "Did you mean": a bounded query (``Store.suggest``); a stand-in with only ``query`` has none.
+        close_entities=getattr(store, "suggest", None),
+    )
+
+
+def _paper_finder(store: Store, flt: _Filter) -> kgraph.PaperFinder:
+    """``kg.graph.PaperFinder`` in the store: papers in the --since/--until window by id, title, or part of one."""
+
+    def find(how: str, text: str, limit: int | None) -> list[tuple[str, str]]:
+        params: dict[str, Any] = {"t": text, **flt.params()}
+        if how == "id":
+            match = "MATCH (p:Paper {id: $t}) WHERE true"
+        elif how == "title":
+            # Keyed: tkey is kg.text.title_id(title), indexed in Neo4j (a column scan in LadybugDB).
+            tkey = kgraph.title_key(text)
+            if tkey is None:
+                return []
+            match, params["t"] = "MATCH (p:Paper) WHERE p.tkey = $t", tkey
+        else:
+            # A scan of every title: name_center asks only when no id, exact title or entity matched.
+            op = "STARTS WITH" if how == "prefix" else "CONTAINS"
+            match = f"MATCH (p:Paper) WHERE toLower(p.title) {op} $t"
+        cypher = match + flt.on("p") + " RETURN p.id, p.title ORDER BY p.id"
+        if limit is not None:
+            cypher, params["n"] = cypher + " LIMIT $n", limit
+        return [(pid, title or "") for pid, title in store.query(cypher, params).rows]
+
+    return find
+
+
+def _entity_keys(store: Store, flt: _Filter, text: str) -> set[str]:
+    """Keys of the entities named ``text`` (name, alias or key) that a paper in the window mentions."""
     res = store.query(
         "MATCH (e:Entity) WHERE $k IN e.keys OR e.key = $name RETURN e.key", {"k": match_key(text), "name": text}
     )
     ents = {k for (k,) in res.rows}
-    if ents and flt.since:
+    if ents and (flt.since or flt.until):
         # filter_since keeps only the entities a kept paper mentions.
         res = store.query(
             "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)<-[:MENTIONS]-(p:Paper) WHERE true"
@@ -277,10 +310,7 @@ def _resolve(store: Store, flt: _Filter, text: str, *, entities_only: bool = Fal
             {"keys": sorted(ents), **flt.params()},
         )  # fmt: skip
         ents = {k for (k,) in res.rows}
-    if not papers and not ents:
-        what = "entity" if entities_only else "paper id, paper title or entity"
-        raise ExportError(f"no {what} matches {text!r}; check the spelling with `kg lookup`")
-    return kgraph.Center(label=text, papers=frozenset(papers), entities=frozenset(ents))
+    return ents
 
 
 @dataclass
@@ -499,7 +529,7 @@ class _Reader:
 
     # Reading -----------------------------------------------------------------------------
     def read(self, ids: list[str], extra_entities: set[str]) -> Graph:
-        """The papers ``ids`` with all their links (role only), the entities those name, and ``extra_entities``."""
+        """The papers ``ids`` with all their links (role, evidence), the entities those name, and ``extra_entities``."""
         papers: list[Paper] = []
         links: list[Link] = []
         for chunk in batched(ids, _CHUNK):
@@ -511,10 +541,10 @@ class _Reader:
                 ).rows
             ]
             links += [
-                Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]])
+                Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]], evidence=r[3] or "")
                 for r in self.store.query(
                     "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) "
-                    "RETURN i, e.key, m.role",
+                    "RETURN i, e.key, m.role, m.evidence",
                     {"ids": list(chunk)},
                 ).rows
                 if r[1] is not None
@@ -536,7 +566,7 @@ def _read_entities(store: Store, keys: list[str]) -> list[Entity]:
 
 
 def _read_all(store: Store) -> Graph:
-    """Every paper (without its abstract), entity and link (without evidence and count): what an export draws from."""
+    """Every paper (without its abstract), entity and link (role and evidence, not count): what an export draws from."""
     papers = [
         Paper(id=r[0], title=r[1], abstract="", date=r[2] or None, url=r[3] or None, source=r[4] or "")
         for r in store.query("MATCH (p:Paper) RETURN p.id, p.title, p.date, p.url, p.source ORDER BY p.id").rows
@@ -546,9 +576,9 @@ def _read_all(store: Store) -> Graph:
         for r in store.query("MATCH (e:Entity) RETURN e.key, e.name, e.type, e.aliases ORDER BY e.key").rows
     ]
     links = [
-        Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]])
+        Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]], evidence=r[3] or "")
         for r in store.query(
-            "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role ORDER BY p.id, e.key"
+            "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.evidence ORDER BY p.id, e.key"
         ).rows
     ]
     return Graph(papers=papers, entities=entities, links=links)

@@ -1,7 +1,7 @@
 /* kg explorer: draws the graph from the JSON block and builds every text node with textContent.
  * Never innerHTML: titles and entity names are data, not markup.
- * Test hook: window.kg = {ready, nodes, edges, network, data, select, selectEntity, entity, readyMs};
- * nodes/edges are counts. */
+ * Test hook: window.kg = {ready, nodes, edges, network, data, select, selectEntity, entity, readyMs,
+ * evidence}; nodes/edges are counts. */
 (function () {
   "use strict";
 
@@ -17,6 +17,7 @@
     selectEntity: null,
     entity: null,
     readyMs: null,
+    evidence: null,
   });
   var t0 = performance.now();
 
@@ -61,9 +62,52 @@
     adj.get(e.to).push({ id: e.from, edge: i, weight: e.weight });
   });
   adj.forEach(function (list) { list.sort(function (a, b) { return b.weight - a.weight; }); });
+  var paperNode = new Map();
+  DATA.nodes.forEach(function (n) { if (n.kind === "paper") paperNode.set(n.paper_id, n); });
+
+  // -- evidence (the sentence that shows a mention, with the mention marked) -----------------
+  // A separate JSON block, parsed on first use: it can be as large as the graph data and is
+  // not needed to draw. Per paper: [texts, {type: [null | [text index, a1, b1, ...]]}], the
+  // entries in the order of the paper's entities[type]; [a, b) are JavaScript string offsets.
+  var evidenceBlock = null;
+  var EVIDENCE_TYPES = ["method", "model", "dataset", "benchmark", "github", "url"];
+  function evidenceOf(paper, type, name) {
+    if (evidenceBlock === null) {
+      var src = document.getElementById("kg-evidence");
+      evidenceBlock = src ? JSON.parse(src.textContent) : {};
+    }
+    var rec = paper && evidenceBlock[paper.paper_id];
+    if (!rec) return null;
+    var i = ((paper.entities || {})[type] || []).indexOf(name);
+    var entry = i < 0 ? null : (rec[1][type] || [])[i];
+    if (!entry) return null;
+    return { text: rec[0][entry[0]], spans: entry.slice(1) };
+  }
+  // The sentence as text nodes, each mention in a <mark> (built with DOM methods, never markup).
+  function evidenceEl(ev, from) {
+    var p = el("p", "kg-evidence");
+    var text = String(ev.text), last = 0;
+    for (var k = 0; k + 1 < ev.spans.length; k += 2) {
+      var a = ev.spans[k], b = ev.spans[k + 1];
+      if (!(a >= last && b > a && b <= text.length)) continue;
+      if (a > last) p.appendChild(document.createTextNode(text.slice(last, a)));
+      p.appendChild(el("mark", null, text.slice(a, b)));
+      last = b;
+    }
+    if (last < text.length) p.appendChild(document.createTextNode(text.slice(last)));
+    if (from) p.appendChild(el("span", "kg-evidence-from", "— " + from));
+    return p;
+  }
+  kg.evidence = function (paperId, type, name) {
+    var ev = evidenceOf(paperNode.get(paperId), type, name);
+    if (!ev) return null;
+    var marked = [];
+    for (var k = 0; k + 1 < ev.spans.length; k += 2) marked.push(ev.text.slice(ev.spans[k], ev.spans[k + 1]));
+    return { text: ev.text, spans: ev.spans.slice(), marked: marked };
+  };
 
   // -- node details (tooltip and side panel) -----------------------------------------------
-  function groupsEl(groups, max) {
+  function groupsEl(groups, max, paper) {
     var box = el("div");
     Object.keys(groups).forEach(function (t) {
       var names = groups[t];
@@ -74,7 +118,16 @@
       head.appendChild(el("span", null, typeLabel(t)));
       g.appendChild(head);
       var ul = el("ul", "kg-names");
-      names.slice(0, max || names.length).forEach(function (name) { ul.appendChild(el("li", null, name)); });
+      names.slice(0, max || names.length).forEach(function (name) {
+        var li = el("li", null, name);
+        // In the side panel a chip with evidence shows it on hover or keyboard focus.
+        var ev = paper ? evidenceOf(paper, t, name) : null;
+        if (ev) {
+          li.tabIndex = 0;
+          explains(li, function () { return mentionCard(name, t, ev, null); });
+        }
+        ul.appendChild(li);
+      });
       if (max && names.length > max) ul.appendChild(el("li", null, "+" + (names.length - max) + " more"));
       g.appendChild(ul);
       box.appendChild(g);
@@ -104,7 +157,53 @@
     box.appendChild(el("p", "kg-meta", meta.join(" · ")));
     var links = linksEl(n.links);
     if (links) box.appendChild(links);
-    if (n.kind === "paper") box.appendChild(groupsEl(n.entities || {}, full ? 0 : 6));
+    if (n.kind === "paper") {
+      box.appendChild(groupsEl(n.entities || {}, full ? 0 : 6, full ? n : null));
+      if (!full) {
+        // The hover card shows why the paper names its first entities (strongest role first),
+        // methods and models before benchmarks; code and links last.
+        var shown = 0;
+        EVIDENCE_TYPES.filter(function (t) { return (n.entities || {})[t]; }).forEach(function (t) {
+          var first = (n.entities[t] || [])[0];
+          var ev = shown < 2 && first !== undefined ? evidenceOf(n, t, first) : null;
+          if (!ev) return;
+          if (!shown) box.appendChild(el("div", "kg-group-name", "Evidence"));
+          box.appendChild(evidenceEl(ev));
+          shown += 1;
+        });
+      }
+    }
+    return box;
+  }
+  function mentionCard(name, type, ev, title) {
+    var box = el("div");
+    var head = el("div", "kg-group-name");
+    head.appendChild(chip(DATA.typeColors[type] || "#9aa5b1"));
+    head.appendChild(el("span", null, name));
+    box.appendChild(head);
+    box.appendChild(evidenceEl(ev, title));
+    return box;
+  }
+  // Papers view: up to 3 shared entities, each with the sentence from each paper, then the
+  // names of the others.
+  function sharedEl(e, a, b) {
+    var box = el("div"), shown = 0, rest = {};
+    Object.keys(e.shared).forEach(function (t) {
+      e.shared[t].forEach(function (name) {
+        var evs = shown >= 3 ? [] : [[a, evidenceOf(a, t, name)], [b, evidenceOf(b, t, name)]].filter(function (x) { return x[1]; });
+        if (!evs.length) {
+          (rest[t] = rest[t] || []).push(name);
+          return;
+        }
+        var head = el("div", "kg-group-name");
+        head.appendChild(chip(DATA.typeColors[t] || "#9aa5b1"));
+        head.appendChild(el("span", null, name));
+        box.appendChild(head);
+        evs.forEach(function (x) { box.appendChild(evidenceEl(x[1], x[0].label)); });
+        shown += 1;
+      });
+    });
+    if (Object.keys(rest).length) box.appendChild(groupsEl(rest, 8));
     return box;
   }
   function edgeCard(e) {
@@ -113,9 +212,13 @@
     box.appendChild(el("p", "kg-meta", a.title + "  ↔  " + b.title));
     if (e.shared) {
       box.appendChild(el("div", "kg-group-name", "Shared (weight " + e.weight + ")"));
-      box.appendChild(groupsEl(e.shared, 8));
+      box.appendChild(sharedEl(e, a, b));
     } else if (e.role) {
       box.appendChild(el("div", "kg-group-name", e.role.replace("_", " ")));
+      // Bipartite: one link, one paper mentioning one entity.
+      var paper = a.kind === "paper" ? a : b, ent = a.kind === "paper" ? b : a;
+      var ev = evidenceOf(paper, ent.type, ent.title);
+      if (ev) box.appendChild(evidenceEl(ev));
     }
     return box;
   }
@@ -310,6 +413,7 @@
   // -- side panel ----------------------------------------------------------------------------
   function showDetails(id) {
     var n = byId.get(id);
+    hideTooltip();  // it may belong to a button of the panel being replaced
     details.replaceChildren();
     var close = el("button", "kg-close", "×");
     close.type = "button";
@@ -331,6 +435,8 @@
         b.addEventListener("click", function () { select(nb.id); });
         li.appendChild(b);
         var e = DATA.edges[nb.edge];
+        // Hover or Tab to it: why they are linked, with the evidence.
+        explains(b, function () { return edgeCard(e); });
         if (e.shared) {
           var names = [];
           Object.keys(e.shared).forEach(function (t) { names = names.concat(e.shared[t]); });
@@ -394,6 +500,34 @@
   function scheduleHide() {
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hideTooltip, 400);  // time to move the pointer onto a link in it
+  }
+  // Beside a button or chip of the side panel (on its left: the panel is on the right).
+  function showTooltipBeside(card, target) {
+    clearTimeout(hideTimer);
+    tooltip.replaceChildren(card);
+    tooltip.style.pointerEvents = "none";
+    tooltip.hidden = false;
+    var r = target.getBoundingClientRect(), w = tooltip.offsetWidth, h = tooltip.offsetHeight;
+    var x = r.left - w - 10;
+    if (x < 8) x = Math.max(8, Math.min(r.right + 10, window.innerWidth - w - 8));
+    var y = Math.min(Math.max(8, r.top - 4), window.innerHeight - h - 8);
+    tooltip.style.left = x + "px";
+    tooltip.style.top = Math.max(8, y) + "px";
+  }
+  // ``target`` shows makeCard() as its tooltip on hover and on keyboard focus.
+  function explains(target, makeCard) {
+    function show() {
+      showTooltipBeside(makeCard(), target);
+      target.setAttribute("aria-describedby", "kg-tooltip");
+    }
+    function hide() {
+      target.removeAttribute("aria-describedby");
+      hideTooltip();
+    }
+    target.addEventListener("mouseenter", show);
+    target.addEventListener("focus", show);
+    target.addEventListener("mouseleave", hide);
+    target.addEventListener("blur", hide);
   }
   tooltip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
   tooltip.addEventListener("mouseleave", scheduleHide);
@@ -503,6 +637,7 @@
     network.selectNodes(ent.papers);
     kg.selected = null;
     kg.entity = { name: ent.name, type: ent.type, papers: ent.papers.slice() };
+    hideTooltip();
     details.replaceChildren();
     var close = el("button", "kg-close", "×");
     close.type = "button";
@@ -520,6 +655,8 @@
       b.type = "button";
       b.setAttribute("data-id", id);
       b.addEventListener("click", function () { select(id); });
+      var ev = evidenceOf(byId.get(id), ent.type, ent.name);
+      if (ev) explains(b, function () { return mentionCard(ent.name, ent.type, ev, null); });
       li.appendChild(b);
       ul.appendChild(li);
     });
