@@ -320,4 +320,4 @@ def test_export_select_help_names_the_default_cap() -> None:
     res = runner.invoke(app, ["export", "--help"], terminal_width=200)
     assert res.exit_code == 0
     text = " ".join(res.output.replace("│", " ").split())
-    assert f"(default {kselect.DEFAULT_MAX_NODES:,})" in text
+    assert f"html: default {kselect.DEFAULT_MAX_NODES:,};" in text

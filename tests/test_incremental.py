@@ -149,7 +149,6 @@ def test_incremental_export_window(
     stores: Stores, days: Path, tmp_path: Path, flags: list[str], kept: set[str], view: str
 ) -> None:
     """Only the papers in the window and the entities they mention, on both stores."""
-    from kg.cli.export_cmd import _with_until
     from kg.export.formats import project
     from kg.export.html import ExportOptions
 
@@ -157,7 +156,7 @@ def test_incremental_export_window(
         build(DAYS, store, workers=1)
         full = dump(store)
         options = dict(zip([f.lstrip("-") for f in flags[::2]], flags[1::2]))
-        g, report = project(store, _with_until(ExportOptions)(view=view, **options))
+        g, report = project(store, ExportOptions(view=view, **options))
     mentioned = {key for pid, key, *_ in full["links"] if pid in kept}
     if view == "bipartite":
         assert set(g.nodes) == {f"p:{p}" for p in kept} | {f"e:{k}" for k in mentioned}
@@ -175,7 +174,7 @@ def test_incremental_export_until_command(days: Path, tmp_path: Path, monkeypatc
     runner = CliRunner()
     result = runner.invoke(app, ["export", "--html", str(tmp_path / "w.html"), "--db", str(db), "--until", "2025-01-06"])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {tmp_path / 'w.html'}: 3 nodes, 1 edges; 3 of 8 papers dated on or before 2025-01-06\n"
+    assert result.output == f"Wrote {tmp_path / 'w.html'}: 3 nodes, 1 edge; 3 of 8 papers dated on or before 2025-01-06\n"
     for args, message in (
         (["--until", "2025-13"], "'2025-13' is not a valid date"),
         (["--since", "2025-01-08", "--until", "2025-01-07"], "2025-01-07 is before --since 2025-01-08"),

@@ -19,19 +19,13 @@ __all__ = ["register"]
 OpenStore = Callable[[Optional[Path], Optional[str]], Store]
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _check_choice(value: str | None, choices: tuple[str, ...], hint: str) -> None:
     if value is not None and value not in choices:
         raise typer.BadParameter(f"{value!r} is not one of: {', '.join(choices)}", param_hint=hint)
-
-
-def _with_until(base: type) -> type:
-    """``ExportOptions`` with the ``--until`` field ``kg.export.select`` reads (``getattr(options,
-    "until")``), kept through ``dataclasses.replace``; ExportOptions itself has no such field yet."""
-    if "until" in getattr(base, "__dataclass_fields__", {}):
-        return base
-    from dataclasses import make_dataclass
-
-    return make_dataclass("ExportOptions", [("until", "str | None", None)], bases=(base,))
 
 
 def register(app: typer.Typer, open_store: OpenStore) -> None:
@@ -150,7 +144,7 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
             raise typer.BadParameter(f"{until} is before --since {since}", param_hint="--until")
         if depth is not None and not (ego or entity):
             raise typer.BadParameter("needs --ego or --entity (the node to count hops from)", param_hint="--depth")
-        options = _with_until(ExportOptions)(
+        options = ExportOptions(
             until=until,
             view=view,
             types=list(types) if types else None,
@@ -182,4 +176,4 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             return
         extra = "".join(f"; {note}" for note in [*report.notes, report.cut_message] if note)
-        typer.echo(f"Wrote {report.path}: {report.nodes:,} nodes, {report.edges:,} edges{extra}")
+        typer.echo(f"Wrote {report.path}: {_count(report.nodes, 'node')}, {_count(report.edges, 'edge')}{extra}")

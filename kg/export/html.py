@@ -125,6 +125,7 @@ class ExportOptions:
     min_shared: int = 1  # papers view: minimum number of shared entities for an edge
     max_nodes: int | None = None  # keep the strongest N nodes (by weighted degree), report the rest
     since: str | None = None  # papers dated on or after (YYYY[-MM[-DD]])
+    until: str | None = None  # papers dated on or before (YYYY[-MM[-DD]]; a month or year to its end)
     color_by: str | None = None  # "community" | "type"; default: community for papers, type for bipartite
     title: str | None = None  # page heading
 

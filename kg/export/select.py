@@ -167,7 +167,7 @@ def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = Fa
     names nothing, as ``render_html`` does.
     """
     since = kgraph.parse_since(options.since) if options.since else None
-    until = until or getattr(options, "until", None)
+    until = until or options.until
     until = parse_until(until) if until else None
     flt = _Filter(since, until)
     bipartite = options.view == "bipartite"
