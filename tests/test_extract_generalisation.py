@@ -29,6 +29,7 @@ CLASSES = {
     "versioned": "versioned names and lower-case prefixes are kept whole",
     "allcaps_title": "an ALL-CAPS title gives no entity from a capitalised common word",
     "generic_acronym": "generic architecture, task and metric acronyms are not entities",
+    "dataset_whole": "multi-word data set names (organisation prefix, more words, part label) are kept whole",
 }
 TYPES = {"model", "method", "dataset", "benchmark", "github", "url"}
 

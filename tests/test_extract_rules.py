@@ -1175,3 +1175,93 @@ def test_extract_tiers_and_test_sets(abstract: str, expected: dict[str, str]) ->
 )
 def test_extract_model_or_method_cues(abstract: str, expected: dict[str, str]) -> None:
     assert_types(abstract, expected)
+
+
+# ---------------------------------------------------------------- issue 13 §3: classes of names older ML papers use
+
+
+@pytest.mark.parametrize(
+    "surface,generic",
+    [
+        ("DNN-HMM", True),  # a hybrid of generic architecture classes
+        ("BiLSTM-CRFs", True),
+        ("GP-VAE", False),  # a named kind of a class: GP and VAE are stop words, not classes
+        ("VQ-VAE", False),
+        ("English-German", True),  # a language pair
+        ("Recurrent Neural Networks", True),  # a generic class spelled out: RNN
+        ("Long Short-Term Memory", True),
+        ("Graph Attention Networks", False),  # GAN by its letters, but the gazetteer knows GAT
+        ("Temporal Segment Networks", False),
+        ("Latent Router", False),  # two initials ("LR") match a class by chance: not enough
+    ],
+)
+def test_extract_lexicon_generic_classes(surface: str, generic: bool) -> None:
+    from kg.extract.lexicon import load_lexicon
+
+    assert load_lexicon().is_stop(surface) is generic
+
+
+def test_extract_caps_title_detection() -> None:
+    from kg.extract.components.assemble import _caps_title
+
+    assert _caps_title("DEEP GENERATIVE CLASSIFIERS FOR OPEN-SET RECOGNITION".split())
+    assert _caps_title("ROPENET : NEURAL KNOT TYING".split())
+    assert not _caps_title("BERT : Pre-training of Deep Bidirectional Transformers".split())
+    assert not _caps_title("GRPO for LLMs".split())  # too few words to tell
+
+
+@pytest.mark.parametrize(
+    "title,abstract,expected",
+    [
+        # a capitals title keeps what the abstract or the gazetteer attests, with the abstract's spelling
+        ("ROPENET: LEARNING TO TIE KNOTS", "We present RopeNet, a network for knot tying.", {"RopeNet"}),
+        ("TRAINING IMAGENET IN ONE HOUR", "Large minibatches make training fast.", {"ImageNet"}),
+        ("SPARSE LATTICE MACHINES", "We study kernels on lattices.", set()),
+    ],
+)
+def test_extract_caps_title_names(title: str, abstract: str, expected: set[str]) -> None:
+    assert set(run(title, abstract)) == expected
+
+
+@pytest.mark.parametrize(
+    "abstract,expected",
+    [
+        # inner lower-case words, typed by the noun after or an apposition
+        ("We train on the Dogs of the Northern Coast dataset.", {"Dogs of the Northern Coast": "dataset"}),
+        ("We test on Songs from the Valley, a benchmark of folk songs.", {"Songs from the Valley": "benchmark"}),
+        # a definition singled out by its apposition or by "our method,"
+        ("We compare with adaptive ridge sampling (ARS), a recent sampler, on CIFAR-10.", {"ARS": "method"}),
+        ("Our method, sparse token routing (STR), is fast.", {"STR": "method"}),
+        # a copula types the subject
+        ("Cars of the Desert Highway (CDH) is a dataset of dash-camera frames.", {"CDH": "dataset"}),
+        # editions, tiers and part labels
+        ("On WMT'14 English-German our model gains 2 BLEU.", {"WMT'14": "benchmark"}),
+        ("GoSketch Zero beats GoSketch Master.", {"GoSketch Zero": "method", "GoSketch Master": "method"}),
+        ("We count people in the ShanghaiTech Part B dataset.", {"ShanghaiTech Part B": "dataset"}),
+        ("We evaluate on Google Speech Commands.", {"Google Speech Commands": "dataset"}),
+        # a depth variant of a known model stays a model
+        ("We use a ResNet-101 network as the backbone.", {"ResNet-101": "model"}),
+        # a lower-case word that names a variant of an acronym never written bare
+        ("We stack real NVP layers; real NVP is invertible.", {"real NVP": "method"}),
+    ],
+)
+def test_extract_older_ml_names(abstract: str, expected: dict[str, str]) -> None:
+    assert_types(abstract, expected)
+
+
+@pytest.mark.parametrize(
+    "abstract,absent",
+    [
+        ("We compare with the original TSN and with TSN-R on UCF101.", {"original TSN"}),
+        ("A pretrained DCSN helps; DCSN is small.", {"pretrained DCSN"}),
+        ("Quality is measured by Intersection over Union, a standard metric.", {"Intersection over Union"}),
+        ("Photographs from Lanterns of the Old Town were shown to annotators.", {"Old Town", "Lanterns of the Old Town"}),
+        ("Volunteers from Central Asia and Sub-Saharan Africa recorded prompts.", {"Central Asia", "Sub-Saharan Africa"}),
+        ("Graph Neural Networks (GNNs) are used as surrogates.", {"GNNs", "GNN", "Graph Neural Networks"}),
+        ("Deep Belief Networks (DBN) were popular.", {"DBN", "Deep Belief Networks"}),
+        ("A TDNN-LSTM baseline with a CRF layer and MFCC features.", {"TDNN-LSTM", "CRF", "MFCC"}),
+        ("Our English LibriSpeech split is small.", {"English LibriSpeech"}),
+    ],
+)
+def test_extract_older_ml_negatives(abstract: str, absent: set[str]) -> None:
+    assert_absent(abstract, absent)

@@ -3,7 +3,10 @@
 ``data/gazetteer.jsonl`` (read by ``kg.names.load_gazetteer``, format described there) holds
 the known artifacts; a record flagged ``"variants": true`` takes version/size suffixes
 ("Qwen2.5-VL" in "Qwen2.5-VL-7B"), matched by ``Lexicon.variant_stem``.
-``data/stoplist.txt`` lists generic field acronyms/concepts and standard metrics.
+``data/stoplist.txt`` lists generic field acronyms/concepts and standard metrics;
+``data/architecture_classes.txt`` generic architecture classes (stop words too), whose
+hyphenated hybrids ("DNN-HMM") are generic as well; ``data/plain_modifiers.txt`` lower-case
+words that never join a name as its prefix ("the original TSN").
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Lexicon:
     stop: frozenset[str]
     variant_re: re.Pattern[str] | None
     variant_heads: frozenset[str] = frozenset()  # first two characters of every variant stem
+    hybrid: frozenset[str] = frozenset()  # generic architecture classes: "DNN-HMM" is generic
+    plain_modifiers: frozenset[str] = frozenset()  # "the original TSN": a word that is no part of a name
 
     def __post_init__(self) -> None:
         # the assembler asks these three questions many times per abstract, about names that
@@ -61,6 +66,13 @@ class Lexicon:
             return True  # "7-DoF", "16GB": a count of a generic unit
         if "-" in surface:
             parts = surface.lower().split("-")
+            # "English-German", "Monte-Carlo": capitalised generic words joined (a language pair)
+            tparts = surface.split("-")
+            if all(p[:1].isupper() and p[1:].islower() and p.lower() in self.stop for p in tparts):
+                return True
+            # "DNN-HMM", "BiLSTM-CRF", "HMM-GMMs": a hybrid of generic architecture classes
+            if self.hybrid and all(p in self.hybrid or (p[-1:] == "s" and p[:-1] in self.hybrid) for p in parts):
+                return True
             # "Camera-LiDAR", "Audio-Visual": modalities; "log-SNR": a function of a generic term
             if all(p in _MODALITIES for p in parts):
                 return True
@@ -74,6 +86,12 @@ class Lexicon:
         m = _NUMBERED.match(surface)
         if m and match_key(m.group(1)) in self.stop:
             return True  # "BLEU-4", "minADE20", "Hits@10": a generic metric with its cut-off
+        if " " in surface and self.hybrid:
+            # "Recurrent Neural Networks", "Support Vector Machines": a generic architecture
+            # class spelled out is as generic as its acronym (a name the gazetteer knows is not:
+            # other initials spell other stop words by chance, "Schema-Guided Dialogue")
+            # (three letters at least: two-letter initials match by chance, "Lean REPL": LR)
+            return any(len(ini) >= 3 and ini in self.hybrid for ini in _initials(surface)) and self.lookup(surface) is None
         return False
 
 
@@ -91,8 +109,29 @@ _MODIFIERS = frozenset(
 _NUMBERED = re.compile(r"^(.{2,}?[A-Za-z])[-@]?\d+$")
 
 
+_INITIAL_SKIP = frozenset("of for with via and in on to from by the a an over under".split())
+
+
+def _initials(surface: str) -> tuple[str, ...]:
+    """The lower-case initials of a capitalised phrase, without and with its small words
+    ("Area Under the Curve": "ac", "autc"; "Long Short-Term Memory": "lstm"), or ()."""
+    words = [p for w in surface.split() for p in w.split("-") if p]
+    if len(words) < 2 or not all(w[0].isupper() or w.lower() in _INITIAL_SKIP for w in words):
+        return ()
+    bare = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP).lower()
+    full = "".join(w[0] for w in words if w.lower() not in ("the", "a", "an")).lower()
+    return (bare, full) if full != bare else (bare,)
+
+
 def _read_data(name: str) -> str:
     return resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _read_keys(name: str) -> frozenset[str]:
+    """The match keys of a word-list file: one entry a line, ``#`` comments."""
+    return frozenset(
+        match_key(line.strip()) for line in _read_data(name).splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -102,11 +141,8 @@ def load_lexicon() -> Lexicon:
     stems = [
         form for rec in gaz.records.values() if rec.variants for form in rec.forms if " " not in form
     ]
-    stop = frozenset(
-        match_key(line.strip())
-        for line in _read_data("stoplist.txt").splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    stop = _read_keys("stoplist.txt")
+    hybrid = _read_keys("architecture_classes.txt")
     variant_re = None
     if stems:
         alt = "|".join(re.escape(s) for s in sorted(set(stems), key=len, reverse=True))
@@ -115,7 +151,9 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         records=gaz.records,
         by_form=gaz.by_form,
-        stop=stop,
+        stop=stop | hybrid,
+        hybrid=hybrid,
+        plain_modifiers=_read_keys("plain_modifiers.txt"),
         variant_re=variant_re,
         variant_heads=frozenset(s[:2] for s in stems),
     )

@@ -29,11 +29,21 @@ The rules, in the order they run:
    such as Latent Plans or C-Bet"), right after a plural type noun ("the datasets A and
    B"), as a member of a list next to other names ("on Cora, PubMed and OGB"), or as the
    object of "we propose". Metrics ("PDM score", "L2 error", "W4A4") are dropped.
+   Names of older papers: Title Case names with small inner words, typed by the noun or
+   apposition after them ("Faces in the Crowd, a dataset of ..."); two coordinated runs of
+   three capitalised words ("A B C and D E F"); a known data set with an organisation or
+   variant word before it and more words or a part label after it ("Google Speech
+   Commands", "Yelp Review Polarity", "ShanghaiTech Part A", "WMT'14"); a lower-case word
+   that names a variant of an acronym the text never writes bare ("real NVP"); tier words
+   ("AlphaGo Zero"). In an ALL-CAPS title only names the abstract, a definition or the
+   gazetteer attests count.
 2. **Acronym definitions** join the short and the long form. A definition is generic,
    and both forms are dropped, when the short form is on the stoplist, or the long form
    is lower case / ends in a class word ("Markov Game", "latent variable models")
    — unless the paper proposes it, the gazetteer knows it, or its letters are coined
-   ("REfining ... hoMography (REARM)").
+   ("REfining ... hoMography (REARM)"). A Title Case architecture with a singular acronym is
+   one named design ("Temporal Segment Networks (TSN)"), and a lower-case definition set
+   apart by "our approach, ..." or an apposition ("..., a recent optimiser") is specific.
 3. **Own system**: a name-like title prefix ("VILP: ..."), or the first name after
    "we propose/introduce/present ...", "called", "named", "the proposed model, X".
    Typed from the title's head noun, then the words around it ("X, an advanced MLLM").
@@ -97,8 +107,9 @@ _PARAM_SIZE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMT]|\d+x\d+(?:\.\d+)?B|A\d
 _K_SIZE = re.compile(r"[-_ ]\d+(?:\.\d+)?[Kk]$")
 _NUM_TAIL = re.compile(r"^(?:[vV]?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BM])$")
 _MODEL_TIERS = frozenset("Pro Ultra Flash Nano Lite Mini Max Plus Turbo Sonnet Opus Haiku Instruct Chat Base Vision".split())
-# a decimal is a version when it is small ("2.0", "17.0"); "0.189" or "70.1" is a score
-_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:[1-9]|1\d|20)\.\d{1,2}|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite)$")
+# a decimal is a version when it is small ("2.0", "17.0"); "0.189" or "70.1" is a score; a tier
+# word names an edition ("AlphaGo Zero", "AlphaGo Master", "X Lite")
+_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|(?:[1-9]|1\d|20)\.\d{1,2}|XL|XXL|Pro|Max|Mini|Plus|Turbo|Ultra|Flash|Lite|Zero|Master)$")
 # tails that keep a name whole: "BraTS 2021", "Common Voice 17.0", "PaliGemma 2", "Whisper large-v3",
 # "Stable Diffusion 3 Medium"
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
@@ -275,6 +286,127 @@ def _name_word_after(d: "_Doc", b: int) -> bool:
         and d.lex.lookup(w) is None
         and not d.lex.is_stop(w)
     )
+
+
+_VARIANT_NOUNS = frozenset(("variant", "version", "extension", "modification", "generalization", "generalisation"))
+_VERB_ENDS = ("ed", "ing", "ly")
+
+
+def _lower_prefix(d: "_Doc", i: int, b: int) -> int:
+    """Start of an acronym's name that a lower-case word before it belongs to, else ``i``.
+
+    "real NVP", "dense TARN, a strong baseline": a word that names a variant, glued before an
+    unknown acronym that the text never writes bare, with an apposition after it or used
+    twice; or "twin VQN, a variant of VQN". Not a word that says how a system is used
+    ("the original TSN", "standard PPO": ``plain_modifiers.txt``), a verb form or a cue word.
+    """
+    words, lower, lex = d.words, d.lower, d.lex
+    k = i - 1
+    w, x = lower[k], words[i]
+    if not (
+        3 <= len(x) <= 6
+        and x.isupper()
+        and x.isalpha()
+        and d.starts[i] == d.ends[k] + 1
+        and words[k].isalpha()
+        and words[k].islower()
+        and len(w) >= 3
+        and not w.endswith(_VERB_ENDS)
+        and w not in vocab.CONNECTORS
+        and w not in vocab.SENT_STARTERS
+        and w not in _NOT_MODIFIER
+        and w not in _SCAN_WORDS
+        and _kw(w) is None
+        and match_key(w) not in lex.plain_modifiers
+        and lex.lookup(x) is None
+        and not lex.is_stop(w)
+    ):
+        return i
+    n = d.n
+    appos = b + 1 < n and words[b] == "," and lower[b + 1] in _DETERMINERS
+    if appos and not _VARIANT_NOUNS.isdisjoint(lower[b + 2 : b + 6]):
+        return k  # "twin VQN, a variant of VQN": a named variant beside the original
+    uses = positions(words, x)
+    if any(j == 0 or lower[j - 1] != w for j in uses):
+        return i  # the text writes the acronym bare too: the word only describes it here
+    return k if appos or len(uses) >= 2 else i
+
+
+def _data_words_after(d: "_Doc", b: int) -> int:
+    """End of the capitalised words (at most two) after a name ending at ``b`` when a lower-case
+    data or benchmark noun follows them: "the Caltech-UCSD Birds dataset"; else ``b``."""
+    if b >= d.n or not d.words[b][:1].isupper():
+        return b  # (the usual case)
+    j = b
+    while (
+        j < d.n
+        and j - b < 2
+        and d.starts[j] == d.ends[j - 1] + 1
+        and d.words[j].isalpha()
+        and shape(d.words[j]) == CAP
+        and not d.covered[j]
+        and d.lower[j] not in vocab.SENT_STARTERS
+        and _kw(d.lower[j]) is None
+    ):
+        j += 1
+    if j > b and j < d.n and d.lower[j] in _CUE_NOUNS and d.words[j].islower() and d.lower[j] != "tasks":
+        return j
+    return b
+
+
+def _data_word_before(d: "_Doc", a: int) -> int:
+    """Start of a data set's name that ends at a known one: one capitalised word glued before
+    it mid-sentence is part of it ("Google Speech Commands", "Split CIFAR-100", "Tiny ImageNet"),
+    not a word that starts a clause, a language ("English LibriSpeech") or a type noun."""
+    k = a - 1
+    if (
+        k >= d.title_end
+        and k >= 1
+        and d.starts[a] == d.ends[k] + 1
+        and not d.covered[k]
+        and d.words[k].isalpha()
+        and shape(d.words[k]) == CAP
+        and not d.is_sentence_initial(k)
+        and d.lower[k] not in vocab.SENT_STARTERS
+        and d.lower[k] not in vocab.LANGUAGES
+        and d.lower[k] not in vocab.CAP_RUN_GENERIC
+        and _kw(d.lower[k]) is None
+        and d.lex.lookup(d.words[k]) is None
+    ):
+        return k
+    return a
+
+
+_PART_WORDS = frozenset(("Part", "Track", "Task", "Subtask"))
+_APOSTROPHES = frozenset(("'", "\u2019"))
+_PART_LABEL = re.compile(r"^(?:[A-Z]|[1-9]\d?|I{1,3}|IV|V)$")
+
+
+def _part_tail(d: "_Doc", b: int) -> int:
+    """End of a part label after a data set's name ending at ``b``: "ShanghaiTech Part A",
+    "SemEval-2017 Task 1" (two words, glued by single spaces), or an edition year after an
+    apostrophe ("WMT'16", "IWSLT’15"); else ``b``."""
+    if b + 1 >= d.n or (d.words[b] not in _PART_WORDS and d.words[b] not in _APOSTROPHES):
+        return b  # (the usual case, one set test)
+    if (
+        d.words[b] in _APOSTROPHES
+        and d.starts[b] == d.ends[b - 1]
+        and d.starts[b + 1] == d.ends[b]
+        and len(d.words[b + 1]) == 2
+        and d.words[b + 1].isdigit()
+    ):
+        return b + 2
+    if (
+        b + 1 < d.n
+        and d.words[b] in _PART_WORDS
+        and d.starts[b] == d.ends[b - 1] + 1
+        and d.starts[b + 1] == d.ends[b] + 1
+        and _PART_LABEL.match(d.words[b + 1])
+        and not d.covered[b]
+        and not d.covered[b + 1]
+    ):
+        return b + 2
+    return b
 
 
 _SPLIT_PAIR = re.compile(r"[A-Z]{1,6}-[A-Z]{1,6}$")
@@ -569,6 +701,7 @@ class _Doc:
         self.noun_list_type: dict[int, str] = {}
         self.def_explicit: set[str] = set()
         self.covered = [False] * self.n  # tokens that belong to an occurrence already
+        self.caps_title = False  # the title is printed in capitals (set by ``assemble``)
         self.occ: list[Occurrence] = []  # every occurrence found, in the order found
 
     def add(self, a: int, b: int, kind: Kind, typ: str | None = None, tprio: float = Conf.NONE, rec=None, surface=None) -> Occurrence:
@@ -694,6 +827,7 @@ def assemble(
     """
     lex = lex or load_lexicon()
     d = _Doc(text, tokens, sents, lex, lower, scan_hits)
+    d.caps_title = bool(d.title_end) and _caps_title(d.words[: d.title_end])
     n = d.n
     words, lower = d.words, d.lower
     covered, occ, add = d.covered, d.occ, d.add
@@ -743,6 +877,9 @@ def assemble(
         if rec.exact and " " in rec.name and a < d.title_end:
             continue
         b = b1 + 1
+        if d.caps_title and a < d.title_end:
+            add(a, b, Kind.GAZ, rec.type, Conf.FIRM, rec)  # "IMPROVING BERT FINE-TUNING": capitals say nothing
+            continue
         # a capitalised word glued right after: the rules below that look at the next word need one
         cap_after = b < n and words[b][:1].isupper() and d.starts[b] == t_ends[b1] + 1
         run = _typed_run_after(d, b) if cap_after and a >= d.title_end else None
@@ -789,7 +926,14 @@ def assemble(
             or (words[b].isupper() and 2 <= len(words[b]) <= 6 and not lex.is_stop(words[b]))
             or _name_word_after(d, b)  # "ISPRS Potsdam", "SWE-bench Multilingual"
         ):
-            add(a, b + 1, Kind.NAME, rec.type, Conf.FIRM)  # "CALVIN ABC": a split of a known suite
+            e = b + 1
+            while e < n and e - b < 3 and d.starts[e] == d.ends[e - 1] + 1 and _name_word_after(d, e):
+                e += 1  # "Yelp Review Polarity", "Amazon Review Full": the name goes on
+            add(_data_word_before(d, a), _part_tail(d, e), Kind.NAME, rec.type, Conf.FIRM)  # "CALVIN ABC": a split of a known suite
+            continue
+        if rec.type in ("benchmark", "dataset") and (_data_word_before(d, a) < a or _part_tail(d, b) > b):
+            # "Google Speech Commands", "Split CIFAR-100", "ShanghaiTech Part A": a longer name
+            add(_data_word_before(d, a), _part_tail(d, b), Kind.NAME, rec.type, Conf.FIRM)
             continue
         if rec.type == "model":
             # "Gemini 1.5 Pro", "Claude 3.5 Sonnet", "Llama 3.1 8B": version and size tails
@@ -924,7 +1068,10 @@ def assemble(
             a, b = i, i + 1
             bt = _tail_end(d, b, True, w[-1:].isdecimal())  # bool(_NUM_END.search(w))
             tail_from = b
-            if bt > b and not any(covered[b:bt]):
+            dn = _data_words_after(d, b)
+            if dn > b:
+                b = bt = dn  # "the Caltech-UCSD Birds dataset": capitalised words up to the data noun
+            elif bt > b and not any(covered[b:bt]):
                 b = bt  # "NaturalSpeech 3", "BraTS 2021", "Whisper large-v3"
             # "CALVIN ABC", "BridgeData V2": a short capital tail or version
             elif b < n and not covered[b] and d.starts[b] == d.ends[b - 1] + 1 and (
@@ -951,11 +1098,14 @@ def assemble(
                 and a - 1 > i - 3
             ):
                 a -= 1
-            add(a, b, Kind.NAME)
+            if a == i and i > d.title_end and w.isupper() and lower[i - 1].isalpha():
+                a = _lower_prefix(d, i, b)  # "real NVP", "dense TARN"
+            add(a, _part_tail(d, b), Kind.NAME)  # "ShanghaiTech Part A"
             if b > tail_from:
                 _more_editions(d, a, tail_from, b, None, add)
 
     # -- capitalised names from context: "X dataset", "methods such as X or Y"
+    _inner_lower_names(d, covered, add)
     _context_names(d, covered, add)
     _noun_then_list(d, covered, add)
     _coordinated_names(d, covered, add)
@@ -1050,6 +1200,10 @@ def assemble(
         short, long = df["short"], df["long"]
         sk = match_key(short[:-1] if _is_plural_acronym(short) else short)
         ok, typ = _judge_definition(df, id(df) in proposed_defs or sk in own_keys, lex)
+        if not ok and not lex.is_stop(short) and not lex.is_stop(long):
+            cued = _definition_cue(d, df)
+            if cued:
+                ok, typ = True, cued  # "our approach, gated graph routing (GGR)": one named thing
         if not ok:
             generic.add(sk)
             continue
@@ -1115,6 +1269,9 @@ def assemble(
                 o.surface = head
                 o.glued = True
                 break
+
+    if d.caps_title:
+        _drop_caps_title_words(d, occ)
 
     # -- group occurrences into entities
     parent: dict[str, str] = {}
@@ -1224,6 +1381,40 @@ def assemble(
         }
     mentions.extend(seen_urls.values())
     return tuple(mentions)
+
+
+def _caps_title(title_words: list[str]) -> bool:
+    """Whether a title is printed in capitals ("DEEP GENERATIVE CLASSIFIERS FOR ..."): then
+    every word has the shape of an acronym and the shape says nothing."""
+    # (C-level counts: a word with cased letters differs from its upper or lower form)
+    uppers = list(map(str.upper, title_words))
+    cased = sum(map(ne, map(str.lower, title_words), uppers))
+    upper = cased - sum(map(ne, title_words, uppers))
+    return upper >= 3 and upper >= 0.8 * cased
+
+
+def _drop_caps_title_words(d: _Doc, occ: list[Occurrence]) -> None:
+    """In an ALL-CAPS title, keep only names the gazetteer, a definition or the abstract attests.
+
+    "ROPENET: NEURAL KNOT TYING" with "We present RopeNet" keeps ROPENET (as an alias: the
+    abstract's capitals name it); "GENERATIVE" or "LEARNING SPARSE" is no name. A known name
+    ("IMAGENET") stays, spelled as the gazetteer spells it, and so does anything defined in
+    the title.
+    """
+    te = d.title_end
+    later = {match_key(o.surface) for o in occ if o.start >= te}
+    keep: list[Occurrence] = []
+    for o in occ:
+        if o.start < te and o.kind not in (Kind.LONG, Kind.SHORT):
+            k = match_key(o.surface)
+            if k in later:
+                o.alias_only = True  # the abstract's capitals name it
+            elif o.rec is None:
+                continue
+            elif match_key(o.rec.name) == k:
+                o.canonical = o.rec.name  # "IMAGENET" only in the title: the gazetteer spells it
+        keep.append(o)
+    occ[:] = keep
 
 
 def _long_form_mentions(d: _Doc, text: str, occ: list[Occurrence], def_long: dict[str, list[str]], add) -> None:
@@ -1448,6 +1639,105 @@ _CTX_MAX_WORDS = 4  # capitalised words a "<name> dataset" name may have before 
 _WALK_SEPS = frozenset((",", "and", "or", "&"))
 
 
+_INNER_CONNECTORS = frozenset("of in at from about on for with without under over into through across".split())
+_NO_NAME_NOUNS = frozenset(("metric", "metrics", "measure", "measures", "score", "scores"))
+
+
+def _cap_run(d: _Doc, j: int, limit: int) -> int:
+    """End of the run of capitalised words from ``j`` (at most ``limit``), glued by single spaces."""
+    k = j
+    while k < d.n and k - j < limit and k in d.cap_set and not d.covered[k] and d.words[k].isalpha() and (
+        k == j or d.starts[k] == d.ends[k - 1] + 1
+    ):
+        k += 1
+    return k
+
+
+def _run_recurs(d: _Doc, i: int) -> bool:
+    """Whether the capitalised run that opens a sentence at ``i`` is written again elsewhere
+    in the text, first word and all: then the first word is part of the name ("Residual Echo
+    Units are ... We show that Residual Echo Units ...")."""
+    if d.lower[i] in vocab.SENT_STARTERS:
+        return False
+    j = i
+    while j < d.n and j - i < 4 and j in d.cap_set and not d.covered[j]:
+        j += 1
+    return j - i >= 2 and d.text.count(d.surface(i, j)) >= 2
+
+
+def _coordinated_run(d: _Doc, k: int, back: bool = False) -> bool:
+    """Whether the capitalised word at ``k``, across "and"/"or" from a run, starts (``back``:
+    ends) a run of three or more capitalised words of its own: "Deformable Memory Readers and
+    Stacked Pointer Machines" are two names, not one Title Case phrase (two-word runs are
+    often places or organisations: "Central Asia and Sub-Saharan Africa")."""
+    if d.lower[k + 1 if back else k - 1] not in ("and", "or"):
+        return False
+    step = -1 if back else 1
+    run = [k, k + step, k + 2 * step]
+    return all(0 <= x < d.n and x in d.cap_set and not d.is_sentence_initial(x) for x in run)
+
+
+_GENERIC_MODIFIERS = frozenset(
+    "deep neural convolutional recurrent artificial feedforward feed-forward multilayer multi-layer shallow spiking bayesian".split()
+)
+
+
+def _named_architecture_run(d: _Doc, i: int, j: int) -> bool:
+    """A run of three or more capitalised words ending in an architecture noun names one design
+    ("Stacked Pointer Machines", "Deformable Memory Readers" need no such test), unless it is a
+    kind of neural network ("Graph Neural Networks"), only generic modifiers ("Deep
+    Convolutional Networks"), or a generic class spelled out ("Support Vector Machines": SVM)."""
+    low = d.lower[i:j]
+    if len(low) < 3 or low[-1] not in _ARCHITECTURE_HEADS or low[-2] == "neural":
+        return False
+    if all(w in _GENERIC_MODIFIERS for w in low[:-1]):
+        return False
+    initials = "".join(w[0] for w in low)
+    return initials not in d.lex.stop and not d.lex.is_stop(d.surface(i, j))
+
+
+def _inner_lower_names(d: _Doc, covered: list[bool], add) -> None:
+    """Title Case names with small lower-case words inside: "Faces in the Crowd", "Songs from the Valley".
+
+    Capitalised runs joined by a preposition (and a determiner) are one name when the words
+    after it say what it is: a type noun ("the Dogs in the Snow dataset") or an apposition
+    ("Hands at Work, a dataset of ..."; not a metric: "Intersection over Union, a metric").
+    Without such a cue the phrase is left alone (and its parts are no names either).
+    """
+    words, lower, n, te = d.words, d.lower, d.n, d.title_end
+    for k in sorted(d.cap_set):
+        if k < te or k + 2 >= n or lower[k + 1] not in _INNER_CONNECTORS or covered[k]:
+            continue
+        # the run before the connector, back to its first word (not one that opens the sentence)
+        a = k
+        while (
+            a - 1 >= te
+            and a - 1 in d.cap_set
+            and not covered[a - 1]
+            and k - a < 3
+            and d.starts[a] == d.ends[a - 1] + 1
+            and lower[a - 1] not in vocab.SENT_STARTERS
+        ):
+            a -= 1
+        if d.is_sentence_initial(a) or lower[a] in vocab.SENT_STARTERS or not _member_shaped(words[a]):
+            continue
+        e = k + 1
+        while e < n and e - a < 10 and lower[e] in _INNER_CONNECTORS:
+            j = e + 1
+            if j < n and lower[j] in _DETERMINERS:
+                j += 1
+            r = _cap_run(d, j, 3)
+            if r == j or any(lower[x] in vocab.SENT_STARTERS for x in range(j, r)):
+                break
+            e = r
+        if e <= k + 1:
+            continue
+        t = _next_word_type(d, e) if e < n and _kw(lower[e]) else _apposition_type(d, e)
+        if t is None or not _NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]) or d.lex.is_stop(d.surface(a, e)):
+            continue
+        add(a, e, Kind.CTX, t, Conf.APPOS)
+
+
 def _context_names(d: _Doc, covered: list[bool], add) -> None:
     """Capitalised phrases typed by their context: "Summary dataset", "methods such as X or Y"."""
     words, lower, n = d.words, d.lower, d.n
@@ -1491,10 +1781,12 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
     cap_set = d.cap_set
     run_starts = cap_set.intersection(map(_MINUS_1, cap_set))  # i + 1 is capitalised too ...
     run_starts.difference_update(map(_PLUS_1, cap_set))  # ... and i - 1 is not
+    if te in cap_set and te + 1 in cap_set and lower[te] in vocab.SENT_STARTERS:
+        run_starts.add(te)  # "Unlike Gated Residual Lattices, ...": the abstract's first word, whatever ends the title
     for i in sorted(run_starts):
         if i < d.title_end:
             continue
-        if d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS:
+        if (d.is_sentence_initial(i) or lower[i] in vocab.SENT_STARTERS) and not _run_recurs(d, i):
             i += 1  # "Using Anthropic Personas ...": a run may start after the first word
             if i + 1 not in cap_set or lower[i] in vocab.SENT_STARTERS:
                 continue
@@ -1510,10 +1802,22 @@ def _context_names(d: _Doc, covered: list[bool], add) -> None:
         while j < n and not covered[j] and shape(words[j]) == CAP and j - i < 4:
             j += 1
         # part of a longer Title Case phrase ("Harmonization of On- and Off-Policy ...")?
-        longer = (j + 1 < n and lower[j] in vocab.CONNECTORS and shape(words[j + 1]) != NONE) or (
+        three = j - i >= 3  # (a run of three words coordinated with another: two names)
+        longer = (
+            j + 1 < n and lower[j] in vocab.CONNECTORS and shape(words[j + 1]) != NONE and not (three and _coordinated_run(d, j + 1))
+        ) or (
             i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE
+            and not (three and _coordinated_run(d, i - 2, back=True))
+        ) or (
+            # "Lanterns of the Old Town": the run ends a longer Title Case name
+            # (not a unit after a number: "48 Hz on a Jetson Orin")
+            i >= 4 and lower[i - 1] in _DETERMINERS and lower[i - 2] in _INNER_CONNECTORS
+            and shape(words[i - 3]) == CAP and len(words[i - 3]) >= 3 and not d.is_sentence_initial(i - 3)
+            and not words[i - 4][:1].isdigit()
         )
-        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.CAP_RUN_GENERIC:
+        if j - i >= 2 and not longer and not (j < n and covered[j]) and (
+            lower[j - 1] not in vocab.CAP_RUN_GENERIC or _named_architecture_run(d, i, j)
+        ):
             if lower[j - 1] == "project" and j - i >= 2 and not any(
                 lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j - 1)
             ):
@@ -1892,6 +2196,10 @@ def _type_cues(
             if ap:
                 append((Conf.APPOS, ap))
         a0 = o.start
+        if i + 2 < n and lower[i] in ("is", "are") and lower[i + 1] in ("a", "an"):
+            ct = _copula_type(d, a0, i)
+            if ct:
+                append((Conf.APPOS, ct))  # "X (ABC) is a dataset of ...": the subject says what it is
         if a0 >= 3 and words[a0 - 1] == ",":
             pt = _kw(lower[a0 - 2]) or _set_type(lower, a0 - 2)  # "a new test set, ReviewZ-Live, ..."
             set_off = e < n and words[e] in _APPOS_END  # "..., LongZ-60, it ...": a name between commas
@@ -2013,7 +2321,20 @@ def _ends_opening_phrase(d: _Doc, i: int, comma: int) -> bool:
                 break
         else:
             got[0] = comma
-    return not (0 <= got[1] < comma)
+    if 0 <= got[1] < comma:
+        return False
+    # "Compared with X, a recent optimiser, our schedule ...": a second comma and the subject
+    # after it; the first comma opened an apposition, not the main clause
+    end = d.sents[d.sent_index(comma)][1]
+    for k in range(comma + 2, min(end - 1, comma + 16)):
+        if lower[k] == "," and lower[k + 1] in _MAIN_SUBJECTS:
+            return False
+        if lower[k] in _SUBJECT_PRONOUNS:
+            break
+    return True
+
+
+_MAIN_SUBJECTS = frozenset("we our it its they their this these".split())
 
 
 # "X, a held-out split of Y": a part of a dataset is data
@@ -2045,6 +2366,24 @@ def _antecedent_type(d: _Doc, p: int) -> str | None:
         t = _kw(w) or _set_type(lower, j) or ("dataset" if w in ("subset", "subsets", "collection") else None)
         if t and w not in ("learning", "optimization", "optimisation", "tasks", "score", "measure"):
             return _method_or_eval(d, j, t)
+    return None
+
+
+def _copula_type(d: _Doc, a: int, i: int) -> str | None:
+    """Type from "X is a/an ... NOUN" when X opens its sentence: "Cars of the Desert Highway
+    (CDH) is a dataset of ...". The head noun is the first type noun before "of", "that", ...
+    (at most six words on)."""
+    s0 = d.sent_start(a)
+    words, lower = d.words, d.lower
+    if any(not d.covered[x] and words[x] not in ("(", ")") for x in range(s0, i)):
+        return None
+    for k in range(i + 2, min(d.n, i + 8)):
+        w = lower[k]
+        if w in _APPOS_STOP or w in (",", ".", ";", ":", "of", "("):
+            return None
+        kt = _kw(w) or _set_type(lower, k)
+        if kt and w not in ("learning", "optimization", "optimisation", "tasks") and not (k + 1 < d.n and words[k + 1] == "-"):
+            return _method_or_eval(d, k, kt)
     return None
 
 
@@ -2095,6 +2434,8 @@ def _apposition_type(d: _Doc, i: int) -> str | None:
             if w in (",", "and") and t is None:
                 continue
             break
+        if w == "of" and t is not None:
+            break  # "X, a dataset of 300 hours of ... tasks": the head noun came before "of"
         kt = _kw(w) or _set_type(lower, k) or ("dataset" if w == "collection" else None)
         if kt and w not in ("learning", "optimization", "optimisation"):
             if k + 1 < n and words[k + 1] == "-":
@@ -2169,6 +2510,24 @@ def _list_head_type(d: _Doc, a: int) -> str | None:
     return t
 
 
+_OWN_NOUNS = frozenset("approach method model framework algorithm system architecture network technique".split())
+
+
+def _definition_cue(d: _Doc, df: dict) -> str | None:
+    """The type the words around a lower-case definition give it, when they single it out:
+    "Our approach, gated graph routing (GGR), ..." or "stochastic weight tempering (SWT), a
+    recent optimiser for ...". A generic term gets neither ("reinforcement learning (RL) is")."""
+    a, _ = df["long_span"]
+    _, sb = df["short_span"]
+    lower = d.lower
+    if a >= 3 and lower[a - 1] == "," and lower[a - 2] in _OWN_NOUNS and lower[a - 3] in ("our", "the"):
+        return _method_or_eval(d, a - 2, _kw(lower[a - 2])) if lower[a - 3] == "our" else None
+    e = sb + 1 if sb < d.n and d.words[sb] == ")" else sb
+    if e + 1 < d.n and d.words[e] == "," and lower[e + 1] in ("a", "an") and _NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]):
+        return _apposition_type(d, e)
+    return None
+
+
 def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str | None]:
     """Whether an acronym definition names a specific artifact, and the type its long form implies."""
     short, long = df["short"], df["long"]
@@ -2199,7 +2558,7 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     if not title_case:
         return False, None
     last = words[-1].lower().strip(")")
-    if last in vocab.GENERIC_HEADS:
+    if last in vocab.GENERIC_HEADS and not _named_architecture(words, short):
         return False, None
     for k, w in enumerate(words[1:], 1):
         if w in ("for", "of", "in", "on", "with") and words[k - 1].lower() in vocab.GENERIC_HEADS and words[k - 1].lower() not in ("learning",):
@@ -2207,6 +2566,23 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     if len(words) == 1 and "-" not in long:
         return False, None
     return True, head_type
+
+
+_ARCHITECTURE_HEADS = frozenset("network networks machine machines transformer transformers".split())
+
+
+def _named_architecture(words: list[str], short: str) -> bool:
+    """A Title Case architecture with a singular acronym is one named design: "Temporal Segment
+    Networks (TSN)", "Factorization Machines (FM)". A plural acronym ("Graph Neural Networks
+    (GNNs)") or a kind of neural network ("Bayesian Neural Networks (BNN)") names a class;
+    a generic class spelled out ("Deep Belief Networks (DBN)") has its acronym on the stoplist.
+    """
+    return (
+        len(words) >= 2
+        and words[-1].lower() in _ARCHITECTURE_HEADS
+        and words[-2].lower() != "neural"
+        and not _is_plural_acronym(short)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -2324,7 +2700,6 @@ _DIGITS_END = re.compile(r"\d{2,}$")
 
 def _build_mention(d: _Doc, items: list[Occurrence], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
     """One mention dict from the occurrences of one entity."""
-    n = d.n
     # canonical: a defined short form, else the own-system name, else the most frequent form
     if len(items) == 1:
         # one occurrence: its canonical form (not for a short form), else its surface
@@ -2442,6 +2817,10 @@ def _build_mention(d: _Doc, items: list[Occurrence], is_own: bool, own_type_hint
             conf = Conf.NONE
         elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
             typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
+        elif typ == "method" and any(o.kind is Kind.VARIANT and o.type == "model" for o in items):
+            # "a ResNet-50 network", "the VGG-16 architecture": a depth or size variant of a
+            # known model is that trained model, whatever noun follows
+            typ = "model"
 
     # -- aliases: every other form as written, no case-only duplicates
     if len(items) == 1:

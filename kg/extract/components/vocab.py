@@ -30,7 +30,7 @@ MODEL_KW = frozenset(
 METHOD_KW = frozenset(
     """method methods framework frameworks algorithm algorithms approach approaches technique
     techniques objective objectives loss losses architecture architectures network networks
-    policy policies paradigm pipeline strategy procedure mechanism recipe optimizer estimator law
+    policy policies paradigm pipeline strategy procedure mechanism recipe optimizer optimiser estimator law
     regularizer scheme module solution measure metric score optimization optimisation
     learning recommender recommenders engine engines library toolkit solver sampler""".split()
 )
@@ -71,7 +71,7 @@ CAP_RUN_GENERIC = GENERIC_HEADS | frozenset(
     tracking completion summarization attention inference training sampling guidance diffusion
     flow flows matching splatting field feedback embedding embeddings prompting decoding
     generalization robustness fairness privacy safety security ai randomization augmentation
-    regularization normalization initialization""".split()
+    regularization normalization initialization research lab labs""".split()
 )
 
 CONNECTORS = frozenset("of for with via and in on to from by the a an under over through using".split())
