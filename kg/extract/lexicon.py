@@ -7,6 +7,11 @@ the known artifacts; a record flagged ``"variants": true`` takes version/size su
 ``data/architecture_classes.txt`` generic architecture classes (stop words too), whose
 hyphenated hybrids ("DNN-HMM") are generic as well; ``data/plain_modifiers.txt`` lower-case
 words that never join a name as its prefix ("the original TSN").
+
+The rules' word lists (head nouns, cue words, function words, name parts) are
+``[section]``s of ``data/heads.txt``, ``cues.txt``, ``function_words.txt`` and
+``name_words.txt`` (``WORD_FILES``), read once into ``WORDS``: section name -> frozen set.
+``tests/test_extract_lexicon.py`` checks that every data file is read and every list used.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 from kg.names import GazRecord, load_gazetteer, match_key
 
-__all__ = ["GazRecord", "Lexicon", "load_lexicon"]
+__all__ = ["GazRecord", "Lexicon", "WORDS", "alternation", "load_lexicon", "load_words"]
 
 
 @dataclass(frozen=True)
@@ -95,21 +101,52 @@ class Lexicon:
         return False
 
 
+#: The word-list files: ``[name]`` sections of words separated by white space.
+WORD_FILES = ("heads.txt", "cues.txt", "function_words.txt", "name_words.txt")
+
+
+@lru_cache(maxsize=1)
+def load_words() -> MappingProxyType:
+    """Every word list of ``WORD_FILES``, by section name, as frozen sets (read once per process)."""
+    lists: dict[str, list[str]] = {}
+    for name in WORD_FILES:
+        current: list[str] | None = None
+        for line in _read_data(name).splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                if line[1:-1] in lists:
+                    raise ValueError(f"{name}: list [{line[1:-1]}] is defined twice; merge the two")
+                current = lists[line[1:-1]] = []
+            elif current is None:
+                raise ValueError(f"{name}: words before the first [section]: {line[:40]!r}")
+            else:
+                current.extend(line.split())
+    return MappingProxyType({k: frozenset(v) for k, v in lists.items()})
+
+
+def _read_data(name: str) -> str:
+    return resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+#: The word lists (``load_words()``), for the rules to bind as module constants.
+WORDS = load_words()
+
+
+def alternation(words: frozenset[str]) -> str:
+    """A regex alternation of ``words``, longest first (for patterns that test any of them)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
 _MATH_SYMBOLS = frozenset("\u0394\u2206\u2207\u2202\u03b4")  # Δ ∆ ∇ ∂ δ
 _COUNTED_UNIT = re.compile(r"^\d+(?:\.\d+)?-?([A-Za-z]+)$")
-_MODALITIES = frozenset(
-    """camera image images text video videos audio speech visual vision language depth radar lidar
-    thermal infrared point cloud event tactile rgb""".split()
-)
-_CONVERSION_ENDS = frozenset("sim real seq code music motion sql 2d 3d 4d mesh shape sketch scene".split())
-_MODIFIERS = frozenset(
-    """log exp sqrt neg inv macro micro weighted avg mean median min max minimum maximum near far
-    multi cross inter intra non pre post semi self sub super meta anti pseudo""".split()
-)
+_MODALITIES = WORDS["modalities"]
+_CONVERSION_ENDS = WORDS["conversion_ends"]
+_MODIFIERS = WORDS["modifiers"]
 _NUMBERED = re.compile(r"^(.{2,}?[A-Za-z])[-@]?\d+$")
 
 
-_INITIAL_SKIP = frozenset("of for with via and in on to from by the a an over under".split())
+_INITIAL_SKIP = WORDS["initial_skip"]
 
 
 def _initials(surface: str) -> tuple[str, ...]:
@@ -121,10 +158,6 @@ def _initials(surface: str) -> tuple[str, ...]:
     bare = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP).lower()
     full = "".join(w[0] for w in words if w.lower() not in ("the", "a", "an")).lower()
     return (bare, full) if full != bare else (bare,)
-
-
-def _read_data(name: str) -> str:
-    return resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def _read_keys(name: str) -> frozenset[str]:

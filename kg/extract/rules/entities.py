@@ -1,0 +1,405 @@
+"""Occurrences grouped into entities (same key, a definition's two forms, one gazetteer
+record, size variants of a system named bare) and one mention dict per entity, typed;
+the names of one coordinated list share the best-attested member's type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from operator import sub
+
+from kg.extract.lexicon import match_key, WORDS
+from kg.extract.rules.appositions import closes_opening_phrase
+from kg.extract.rules.names import CHECKPOINT_TAIL
+from kg.extract.rules.own_system import other_system
+from kg.extract.rules.roles import role_and_evidence
+from kg.extract.rules.shapes import BY_FIRST, BY_SECOND, BY_START, is_plural_acronym, K_SIZE, surface_cues
+from kg.extract.rules.spans import is_metric
+from kg.extract.rules.state import TextState
+from kg.extract.rules.types import data_context_type, DATA_TYPES, type_cues
+from kg.extract.state import Conf, Kind, Occurrence
+from kg.names import family_of
+
+
+# "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
+_PARAM_SIZE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")  # _SIZE_RE without K
+
+
+def group_occurrences(d: TextState) -> None:
+    """Occurrences into entities: same key, a definition's two forms, one gazetteer record,
+    and the size variants of the paper's own system (or of a system named bare)."""
+    occ, own_keys, own_type_hints, generic, lex = d.occ, d.own_keys, d.own_type_hints, d.generic, d.lex
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[rx] = ry
+
+    for o in occ:
+        k = match_key(o.surface)
+        o.key = k
+        parent.setdefault(k, k)
+        if o.def_short:
+            union(k, match_key(o.def_short))
+        if o.rec is not None:
+            # union(k, "gaz:" + key), inline: both are usually their own roots
+            gk = "gaz:" + o.rec.key
+            rx = k if parent[k] == k else find(k)
+            ry = gk if parent.get(gk, gk) == gk else find(gk)
+            if rx != ry:
+                parent[rx] = ry
+    for lk, sk in d.link.items():
+        parent.setdefault(lk, lk)
+        parent.setdefault(sk, sk)
+        union(lk, sk)
+    # size variants of the paper's own system are the same system ("MMaDA-8B")
+    # ... and so are those of any system the text also names by its family name ("MusicGen"
+    # and "MusicGen-Large"): one entity, the family name canonical, the variant an alias
+    occ_keys = {o.key for o in occ}
+    for o in occ:
+        fam = family_of(o.surface)
+        if not fam:
+            continue
+        fk = match_key(fam)
+        if fk in own_keys and (other_system(o, fk, own_type_hints) or K_SIZE.search(o.surface)):
+            continue  # (and "CTS-38K" counts examples: the data the CTS method made, not a size of it)
+        # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
+        if fk in own_keys or (fk in occ_keys and fk not in generic and o.rec is None and lex.lookup(o.surface) is None):
+            union(o.key, fk)
+            o.variant_of_own = True
+
+    groups: dict[str, list[Occurrence]] = defaultdict(list)
+    for o in occ:
+        k = o.key
+        r = parent[k]
+        # most keys are a root or one step from it (a gazetteer key): find() only for longer paths
+        groups[r if parent.get(r, r) == r else find(k)].append(o)
+    d.groups = groups
+
+
+def build_mentions(d: TextState) -> None:
+    """One mention per entity, without the generic ones (stop words, plural acronyms, metrics)."""
+    lex, own_keys, generic, mentions = d.lex, d.own_keys, d.generic, d.mentions
+    own_type_hints, title_type, def_type = d.own_type_hints, d.title_type, d.def_type
+    for items in d.groups.values():
+        if len(items) == 1:
+            # one occurrence: the same tests as below, without the sets and generators
+            o = items[0]
+            k0, sf = o.key, o.surface
+            is_own = k0 in own_keys
+            if not is_own and (k0 in generic or lex.is_stop(sf)):
+                continue
+            if o.kind == Kind.NAME and is_plural_acronym(sf):
+                continue
+            if not is_own and o.rec is None and is_metric(d, o):
+                continue
+        else:
+            keys = {o.key for o in items}
+            is_own = bool(keys & own_keys)
+            if keys & generic and not is_own:
+                continue
+            if not is_own and all(lex.is_stop(o.surface) for o in items):
+                continue
+            # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
+            if all(is_plural_acronym(o.surface) and o.kind == Kind.NAME for o in items):
+                continue
+            # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
+            if not is_own and all(o.rec is None and is_metric(d, o) for o in items):
+                continue
+        # a lone capitalised word from context needs to look like a name
+        m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)
+        if m is not None:
+            mentions.append(m)
+
+
+def list_sibling_types(d: TextState) -> None:
+    """The names of one coordinated list share the best-attested member's type."""
+    _list_sibling_types(d, d.mentions)
+    for m in d.mentions:
+        del m["_conf"], m["_items"]
+
+
+_CHAIN_GAP = WORDS["chain_gap"]
+
+
+def _list_sibling_types(d: TextState, mentions: list[dict]) -> None:
+    """Names in one coordinated list share a type: "on ETTh1, ETTh2 and ETTm1", "A, B and C".
+
+    The member whose type is best attested sets the type of weaker members: a name typed
+    only by its shape or a weak cue takes the type of a sibling known from the gazetteer or
+    a head noun. Role and evidence follow the new type.
+    """
+    if not _may_retype(mentions):
+        return
+    occs = [(o.start, o.end, id(m), m) for m in mentions for o in m["_items"] if o.end > o.start]
+    occs.sort(key=BY_FIRST)
+    if len(occs) < 2:
+        return
+    lower = d.lower
+    # occs[j] continues the list of occs[j - 1] across one to four gap tokens, all separators
+    # or the like and at least one a real separator (gap lengths first, in C), unless the
+    # comma closes an opening phrase and occs[j] is the subject after it
+    near = [j for j, g in enumerate(map(sub, map(BY_FIRST, occs[1:]), map(BY_SECOND, occs)), 1) if 0 < g <= 4]
+    linked = [
+        j
+        for j in near
+        if _CHAIN_GAP.issuperset(gap := lower[occs[j - 1][1] : occs[j][0]])
+        and any(w in (",", "and", "or", "&") for w in gap)
+        and not closes_opening_phrase(d, occs[j - 1][1], occs[j][1])
+    ]
+    # a chain: a maximal run of linked pairs j0..j1, the occurrences j0 - 1 .. j1
+    chains: list[list[tuple]] = []
+    j0 = j1 = -2
+    for j in linked:
+        if j == j1 + 1:
+            j1 = j
+            continue
+        if j1 >= 0:
+            chains.append(occs[j0 - 1 : j1 + 1])
+        j0 = j1 = j
+    if j1 >= 0:
+        chains.append(occs[j0 - 1 : j1 + 1])
+    for chain in chains:
+        members = {t[2]: t[3] for t in chain}
+        if len(members) < 2:
+            continue
+        best = max(members.values(), key=lambda m: m["_conf"])
+        if best["_conf"] < Conf.SIBLING or best["type"] not in ("model", "method", "dataset", "benchmark"):
+            continue
+        # siblings disagree at the top: leave them be
+        if any(m["_conf"] >= Conf.FIRM and m["type"] != best["type"] for m in members.values()):
+            continue
+        for m in members.values():
+            if m["_conf"] < min(Conf.FIRM, best["_conf"]) and m["type"] != best["type"] and m["type"] in (
+                "model", "method", "dataset", "benchmark"
+            ):
+                own = m["role"] == "proposes"
+                if own:
+                    continue
+                m["type"] = best["type"]
+                m["_conf"] = best["_conf"] - 0.01
+                m["role"], m["evidence"] = role_and_evidence(d, m["_items"], m["type"], False)
+                if m["type"] != "model":
+                    m["family"] = None
+
+
+_SIBLING_TYPES = frozenset(("model", "method", "dataset", "benchmark"))
+
+
+def _may_retype(mentions: list[dict]) -> bool:
+    """Whether ``_list_sibling_types`` can change any mention: a weakly typed one (below 2,
+    not the paper's own) and a better attested one (1.2 or more) of another type.
+
+    Without such a pair no chain changes anything (the first change needs one), and most
+    texts have none: the chains need not be built.
+    """
+    weak = [m for m in mentions if m["_conf"] < Conf.FIRM and m["type"] in _SIBLING_TYPES and m["role"] != "proposes"]
+    if not weak:
+        return False
+    # the least confidence of a weak mention of each type: one pass, not weak x mentions
+    least: dict[str, float] = {}
+    for w in weak:
+        t, c = w["type"], w["_conf"]
+        if c < least.get(t, 2):
+            least[t] = c
+    return any(
+        b["_conf"] >= Conf.SIBLING and b["type"] in _SIBLING_TYPES and any(t != b["type"] and c < b["_conf"] for t, c in least.items())
+        for b in mentions
+    )
+
+
+_DIGIT = re.compile(r"\d")
+
+_DIGITS_END = re.compile(r"\d{2,}$")
+
+
+def _build_mention(d: TextState, items: list[Occurrence], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:
+    """One mention dict from the occurrences of one entity."""
+    name = _canonical_name(d, items).strip()
+    if not name:
+        return None
+    name_key = match_key(name)
+    # -- type
+    if is_own:
+        typ, conf, rec = _own_type(d, items, name, name_key, own_type_hints, title_type, def_type, lex), Conf.KNOWN, None
+    else:
+        typ, conf, rec = _other_type(d, items, name, name_key, def_type, lex)
+    aliases = _aliases(items, name)
+    # the gazetteer's own name, when the text wrote another form ("Pile" for "The Pile")
+    if not is_own and rec is not None and match_key(rec.name) != name_key and all(
+        match_key(a) != match_key(rec.name) for a in aliases
+    ):
+        aliases.append(rec.name)
+    # -- family: a size/checkpoint variant of another system
+    fam = None
+    if not is_own and typ == "model":
+        fam = family_of(name)
+    role, evidence = role_and_evidence(d, items, typ, is_own)
+    return {
+        "name": name,
+        "type": typ,
+        "aliases": tuple(aliases),
+        "role": role,
+        "evidence": evidence,
+        "count": len(items),
+        "family": fam,
+        "rule": d.found_by.get(id(items[0]), ""),  # (internal: the rule that found it first)
+        "_conf": Conf.KNOWN if is_own else conf,
+        "_items": items,
+    }
+
+
+def _canonical_name(d: TextState, items: list[Occurrence]) -> str:
+    """An entity's name: a defined short form, else the own-system name, else the most frequent form."""
+    if len(items) == 1:
+        # one occurrence: its canonical form (not for a short form), else its surface
+        o = items[0]
+        name = (o.kind != Kind.SHORT and o.canonical) or o.surface
+        shorts = None
+    else:
+        shorts = [o for o in items if o.kind == Kind.SHORT]
+    if shorts is None:
+        pass
+    elif shorts:
+        name = shorts[0].surface
+        if is_plural_acronym(name) and any(o.surface == name[:-1] for o in items):
+            name = name[:-1]
+    elif any(o.canonical for o in items):
+        name = next(o.canonical for o in items if o.canonical)
+    else:
+        forms = [o.surface for o in items if not o.variant_of_own and not o.alias_only]
+        forms = forms or [o.surface for o in items]
+        f0 = forms[0]
+        if forms.count(f0) == len(forms):
+            name = f0  # one form only: the most frequent one
+        else:
+            counts = Counter(forms)  # first-seen order, as max() needs
+            # prefer a form seen in the abstract over the title's capitalisation
+            name = max(counts, key=lambda f: (counts[f], -len(f)))
+        own_title = [o for o in items if o.kind == Kind.OWN and o.start < d.title_end and not o.alias_only]
+        if own_title:
+            name = own_title[0].surface
+            fam = family_of(name)
+            if fam and any(o.surface == fam for o in items):
+                name = fam  # "Tapir-7B: ..." with "we introduce Tapir": the system is Tapir
+    return name
+
+
+def _own_type(d: TextState, items, name: str, name_key: str, own_type_hints, title_type, def_type, lex) -> str:
+    """The type of the paper's own system: what the title, the propose sentence or the
+    definition says of it, the most specific first; else its shape; else a method."""
+    cues = None
+    cand = []
+    if title_type and any(o.start < d.title_end for o in items):
+        cand.append(title_type)
+    hints = [h for k in {o.key for o in items} for h in own_type_hints.get(k, []) if h]
+    cand.extend(hints)
+    if not hints:
+        # what the introducing sentence says of it beats later mentions ("the X mixture")
+        cues = type_cues(d, items, lex, own=True)
+        cand.extend(t for p, t in cues if p >= Conf.KNOWN)
+    cand.extend(o.type for o in items if o.kind == Kind.SHORT and o.type)
+    # the most specific word said about it wins: benchmark/dataset, then model, then method
+    typ = next((c for c in cand if c in ("benchmark", "dataset")), None)
+    if typ is None and "model" in cand:
+        typ = "model"
+    if typ is None and "method" in cand:
+        typ = "method"
+    if typ is None:
+        # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
+        if cues is None:
+            cues = type_cues(d, items, lex, own=True)
+        weak = [t for p, t in cues if p >= Conf.SUFFIX and t == "model"]
+        typ = weak[0] if weak else None
+        if typ is None:
+            # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
+            shaped = [c for c in surface_cues(name) if c[1] in ("benchmark", "dataset")]
+            typ = max(shaped)[1] if shaped else None
+    if typ is None:
+        dt = def_type.get(name_key)
+        typ = dt if dt in ("model", "dataset", "benchmark") else "method"
+    return typ
+
+
+def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) -> tuple[str, float, object]:
+    """(type, confidence, gazetteer record) of a name that is not the paper's own system."""
+    if len(items) == 1:
+        known = items[0].rec is not None
+    else:
+        known = any(o.rec is not None for o in items)
+    # (priority, type) from the text around the name; a known name only needs the strong ones
+    cues = type_cues(d, items, lex, strong_only=known)
+    best = max(cues) if cues else (Conf.NONE, None)
+    typ, conf = best[1], best[0]
+    if len(items) == 1:
+        rec = items[0].rec or lex.lookup(name)
+    else:
+        rec = next((o.rec for o in items if o.rec is not None), None) or lex.lookup(name)
+    if rec is None and best[1] is None:
+        # "FineWeb-2", "LibriTTS-R", "WavLM-TDNN": an edition or a build of a known name
+        # (only with no cue at all: "On TOFU and MUSE-News" says benchmark, whatever MUSE is)
+        stem = _NUMBER_TAIL.sub("", name)
+        if stem == name:
+            stem = _FIRST_PART.sub("", name)
+        srec = lex.lookup(stem) if stem != name else None
+        if srec is not None:
+            typ, conf = srec.type, Conf.SHAPE
+            if typ == "method" and CHECKPOINT_TAIL.match(name, len(stem)):
+                typ = "model"  # "SegFormer-B5": a sized checkpoint of an architecture
+            best = (conf, typ)
+    ctx = None
+    if rec is not None and rec.type in DATA_TYPES and best[0] < Conf.APPOS:
+        ctx = data_context_type(d, items)
+    if ctx is not None:
+        typ, conf = ctx, Conf.KNOWN  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
+    elif rec is not None and (
+        typ is None
+        or best[0] < Conf.APPOS
+        or (rec.type in ("model", "method") and typ in ("model", "method"))
+        # "ImageNet models", "Chatbot Arena models": models of a known data set
+        or (rec.type in ("dataset", "benchmark") and typ in ("model", "method"))
+    ):
+        typ, conf = rec.type, max(conf, Conf.KNOWN)
+    dt = def_type.get(name_key)
+    if dt and (typ is None or best[0] < Conf.FIRM):
+        typ, conf = dt, (Conf.FIRM if name_key in d.def_explicit else Conf.GUESS)
+    if typ is None:
+        typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
+        conf = Conf.NONE
+    elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
+        typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
+    elif typ == "method" and any(o.kind is Kind.VARIANT and o.type == "model" for o in items):
+        # "a ResNet-50 network", "the VGG-16 architecture": a depth or size variant of a
+        # known model is that trained model, whatever noun follows
+        typ = "model"
+
+    return typ, conf, rec
+
+
+def _aliases(items: list[Occurrence], name: str) -> list[str]:
+    """Every other form of the entity as written, no case-only duplicates."""
+    if len(items) == 1:
+        s = items[0].surface.strip()
+        aliases = [s] if s and s.casefold() != name.casefold() else []
+    else:
+        seen = {name.casefold()}
+        aliases = []
+        for o in sorted(items, key=BY_START):
+            s = o.surface.strip()
+            if s.casefold() not in seen and s:
+                seen.add(s.casefold())
+                aliases.append(s)
+    return aliases
+
+
+_NUMBER_TAIL = re.compile(r"[- ]\d+(?:\.\d+)?$")
+
+_FIRST_PART = re.compile(r"-[^-]+$")
