@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import InputError
-from kg.model import EntityType, Paper, Role
+from kg.model import EntityType, Paper, Role, Spans
 from kg.store.base import Store
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ _TASK_SIZE = 250
 #: Below this many papers to extract, worker processes cost more than they save.
 _POOL_THRESHOLD = 600
 
-#: (name, type, aliases, family, role, count, evidence): one mention as workers return it.
-RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str]
+#: (name, type, aliases, family, role, count, evidence, spans, title_spans): one mention as
+#: workers return it (``kg.model.Mention``'s fields).
+RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str, Spans, Spans]
 
 
 @dataclass
@@ -196,7 +197,7 @@ def input_key(path: Path, fmt: str | None, extractor_version: str) -> str:
 
 def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...], written: bool) -> None:
     resolver.add_raw(paper.id, raw)
-    spool.add((None if written else paper, (paper.id, tuple((m[4], m[5], m[6]) for m in raw))))
+    spool.add((None if written else paper, (paper.id, tuple(m[4:9] for m in raw))))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -211,7 +212,13 @@ def _extract_raw(papers: list[Paper]) -> list[tuple[str, tuple[RawMention, ...]]
     from kg.extract import extract
 
     return [
-        (pm.paper.id, tuple((m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence) for m in pm.mentions))
+        (
+            pm.paper.id,
+            tuple(
+                (m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence, m.spans, m.title_spans)
+                for m in pm.mentions
+            ),
+        )
         for pm in extract(papers)
     ]
 

@@ -71,9 +71,27 @@ class Paper:
         return h.hexdigest()[:16]
 
 
+#: Character offsets ``(start, stop)`` into a text: ``text[start:stop]`` is what was found.
+Spans = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class Mention:
-    """One entity as one paper names it (all its mentions folded into one)."""
+    """One entity as one paper names it (all its mentions folded into one).
+
+    Where the paper names it, as character offsets (Python string indices, i.e. Unicode
+    code points; ``stop`` exclusive), in order, so the first is the first occurrence:
+
+    - ``spans`` index ``Paper.abstract`` (not ``Paper.text``): ``abstract[start:stop]``
+      is the name or one of the aliases exactly as written;
+    - ``title_spans`` index ``Paper.title`` the same way.
+
+    Every place where the name or an alias is written as a whole word is an occurrence:
+    it starts where a word starts and ends where one ends or at a hyphen that joins a
+    suffix ("DUSt3R" in "DUSt3R-style"); where two entities' names overlap, the longer
+    one holds the place. Both may be empty: a name the paper never writes as such (a
+    gazetteer's spelling, a repository the source lists beside the text).
+    """
 
     name: str
     type: EntityType
@@ -82,6 +100,8 @@ class Mention:
     evidence: str = ""  # the sentence that best shows the role (a window of it past 600 characters)
     count: int = 1
     family: str | None = None  # e.g. "Qwen2.5-VL" for "Qwen2.5-VL-7B"
+    spans: Spans = ()  # occurrences in the abstract, first first
+    title_spans: Spans = ()  # occurrences in the title
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,8 @@ class Link:
     role: Role
     count: int = 1
     evidence: str = ""
+    spans: Spans = ()  # where the paper's abstract names the entity (see ``Mention``)
+    title_spans: Spans = ()  # where its title does
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Paper, PaperMentions, Role, Variant
+from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Paper, PaperMentions, Role, Spans, Variant
 from kg.names import canonical_url, family_of, load_gazetteer
+from kg.store.base import where_fields
 from kg.text import match_key
 
 __all__ = ["Resolver", "Resolution", "resolve", "mention_facts"]
@@ -156,13 +157,14 @@ class _Signature:
     variant_aliases: tuple[str, ...]
 
 
-#: What pass two needs of a paper: its id and, per mention in order, (role, count, evidence).
-MentionFacts = tuple[str, tuple[tuple[Role, int, str], ...]]
+#: What pass two needs of a paper: its id and, per mention in order, (role, count, evidence,
+#: spans, title_spans).
+MentionFacts = tuple[str, tuple[tuple[Role, int, str, Spans, Spans], ...]]
 
 
 def mention_facts(pm: PaperMentions) -> MentionFacts:
     """The part of a paper's mentions that ``Resolution.links`` reads (the rest was resolved)."""
-    return pm.paper.id, tuple((m.role, m.count, m.evidence) for m in pm.mentions)
+    return pm.paper.id, tuple((m.role, m.count, m.evidence, m.spans, m.title_spans) for m in pm.mentions)
 
 
 class Resolver:
@@ -486,38 +488,49 @@ class Resolution:
         one chunk.
         """
         return [
-            Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev)
-            for pid, ek, role, count, ev in self._link_tuples(chunk)
+            Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev, spans=sp, title_spans=tsp)
+            for pid, ek, role, count, ev, sp, tsp in self._link_tuples(chunk)
         ]
 
     def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
         """``links`` as the parameter rows a store writes (``kg.store.base.link_row``), without
         building ``Link`` objects: what a big build does."""
         return [
-            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev}
-            for pid, ek, role, count, ev in self._link_tuples(chunk)
+            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev, **where_fields(sp, tsp)}
+            for pid, ek, role, count, ev, sp, tsp in self._link_tuples(chunk)
         ]
 
-    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str]]:
+    def mention_keys(self, pm: PaperMentions) -> list[str]:
+        """The entity key of each of ``pm``'s mentions, in order; ``pm`` must be the paper
+        ``Resolver.add`` saw first (as when it resolves one paper alone)."""
+        return [self._node_key[self._mention_node[i]] for i in range(len(pm.mentions))]
+
+    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str, Spans, Spans]]:
         best: dict[tuple[int, str], tuple[Role, str]] = {}
         counts: dict[tuple[int, str], int] = defaultdict(int)
+        # where the paper names the entity: the union of its mentions' offsets (which never overlap)
+        where: dict[tuple[int, str], tuple[Spans, Spans]] = {}
         ids: dict[int, str] = {}
         priority = ROLE_PRIORITY
         node_key, mention_node, cursor = self._node_key, self._mention_node, self._cursor
         for pid, facts in chunk:
             index = self._paper_index[pid]
             ids[index] = pid
-            for role, count, evidence in facts:
+            for role, count, evidence, spans, title_spans in facts:
                 lk = (index, node_key[mention_node[cursor]])
                 cursor += 1
                 counts[lk] += max(1, count)
+                had = where.get(lk)
+                where[lk] = (spans, title_spans) if had is None else (
+                    tuple(sorted({*had[0], *spans})), tuple(sorted({*had[1], *title_spans}))
+                )
                 cur = best.get(lk)
                 if cur is None or priority[role] > priority[cur[0]] or (
                     priority[role] == priority[cur[0]] and not cur[1] and evidence
                 ):
                     best[lk] = (role, evidence)
         self._cursor = cursor
-        return [(ids[lk[0]], lk[1], role, counts[lk], ev) for lk, (role, ev) in sorted(best.items())]
+        return [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk]) for lk, (role, ev) in sorted(best.items())]
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:

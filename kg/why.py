@@ -47,7 +47,7 @@ __all__ = [
 #: Properties of a MENTIONS link every store has; any other one is provenance, shown when set.
 LINK_FIELDS = ("role", "count", "evidence")
 #: Provenance properties listed first, in this order; others follow alphabetically.
-PROVENANCE_ORDER = ("start", "end", "rule")
+PROVENANCE_ORDER = ("start", "stop", "spans", "title_spans", "rule")
 #: Candidates listed when a paper prefix is ambiguous.
 MAX_CANDIDATES = 5
 _ROLES = {role.value: role for role in Role}
@@ -76,7 +76,8 @@ class MentionWhy:
     marked: str  # the evidence with each mention of the entity as [[...]]
     spans: list[tuple[int, int]]  # character offsets of those mentions in ``evidence``
     via: str | None = None  # the family asked for, when the paper names this variant of it
-    provenance: dict[str, Any] = field(default_factory=dict)  # e.g. {"start": 120, "end": 129, "rule": "..."}
+    # e.g. {"start": 120, "stop": 129, "spans": [120, 129, 300, 309], "rule": "..."} (kg.store.base.where_fields)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -240,7 +241,7 @@ def _why_hits(store: Store, ref: PaperRef, entity: str, hits: list[Any]) -> Enti
             continue
         evidence = props.get("evidence") or ""
         marked, spans = mark(evidence, [name, *aliases])
-        provenance = {k: v for k, v in props.items() if k not in LINK_FIELDS and v is not None and v != ""}
+        provenance = {k: v for k, v in props.items() if k not in LINK_FIELDS and v is not None and v != "" and v != []}
         order = {k: i for i, k in enumerate(PROVENANCE_ORDER)}
         provenance = dict(sorted(provenance.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
         mentions.append(

@@ -270,7 +270,10 @@ def extract(
 ) -> None:
     """Extract entities without storing anything: one JSON record a paper, streamed.
 
-    Each record: {"id", "title", "entities": [{"name", "type", "aliases", "role", "evidence"}]}.
+    Each record: {"id", "title", "entities": [{"name", "type", "aliases", "role", "evidence",
+    "spans", "title_spans"}]}; spans are [start, stop] character offsets of every occurrence
+    in the abstract (first first: abstract[start:stop] is the name or an alias), title_spans
+    the same in the title.
 
     Example:  kg extract papers.txt -o entities.jsonl
     """
@@ -285,8 +288,11 @@ def extract(
                 "id": paper.id,
                 "title": paper.title,
                 "entities": [
-                    {"name": name, "type": etype.value, "aliases": list(aliases), "role": role.value, "evidence": evidence}
-                    for name, etype, aliases, _family, role, _count, evidence in raw
+                    {
+                        "name": name, "type": etype.value, "aliases": list(aliases), "role": role.value,
+                        "evidence": evidence, "spans": [list(x) for x in spans], "title_spans": [list(x) for x in tspans],
+                    }
+                    for name, etype, aliases, _family, role, _count, evidence, spans, tspans in raw
                 ],
             }
             yield json.dumps(record, ensure_ascii=False) if output_format == "jsonl" else json.dumps(

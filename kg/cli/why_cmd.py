@@ -19,12 +19,22 @@ __all__ = ["register", "format_entity", "format_pair"]
 OpenStore = Callable[[Optional[Path], Optional[str]], Store]
 
 
+def _pairs(flat: list[int]) -> str:
+    return ", ".join(f"{a}-{b}" for a, b in zip(flat[::2], flat[1::2]))
+
+
 def _provenance(p: dict[str, Any]) -> str:
-    """``chars 120-129 · rule acronym.definition`` from whatever provenance a link carries."""
+    """``chars 120-129, 300-309 · title chars 0-6 · rule acronym.definition`` from whatever
+    provenance a link carries (offsets into the abstract and the title: ``where_fields``)."""
     parts = []
     rest = dict(p)
-    if "start" in rest and "end" in rest:
-        parts.append(f"chars {rest.pop('start')}-{rest.pop('end')}")
+    if isinstance(rest.get("spans"), list):
+        rest.pop("start", None), rest.pop("stop", None)
+        parts.append(f"chars {_pairs(rest.pop('spans'))}")
+    elif "start" in rest and "stop" in rest:
+        parts.append(f"chars {rest.pop('start')}-{rest.pop('stop')}")
+    if isinstance(rest.get("title_spans"), list):
+        parts.append(f"title chars {_pairs(rest.pop('title_spans'))}")
     parts += [f"{k} {v}" for k, v in rest.items()]
     return " · ".join(parts)
 

@@ -10,6 +10,11 @@
     kg_gazetteer  lower-case token-sequence matcher over data/gazetteer.jsonl
     kg_assemble   names, the paper's own system, types, roles -> one mention per entity
 
+``extract`` then places each mention in the text (``find_spans``: character offsets into
+the abstract and the title, ``Mention.spans``/``title_spans``). For spaCy users the whole
+extractor is also one component on spaCy's own tokens, ``kg_entities``
+(``kg.extract.spacy_component``).
+
 Every component is a plain function with a thin ``@Language.factory`` wrapper and
 writes plain tuples/dicts to a Doc extension (see ``kg.extract.components``). The
 rules are described in ``kg.extract.components.assemble``; the curated data (gazetteer,
@@ -19,9 +24,12 @@ throughput against the bare tokenizer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import chain, compress, islice
+from operator import gt, itemgetter
 
 import spacy
 from spacy.language import Language
@@ -34,12 +42,12 @@ from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentenc
 from kg.extract.components.urls import url_token_indices
 from kg.extract.lexicon import load_lexicon
 from kg.names import canonical_url, is_github
-from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY
+from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY, Spans
 
-__all__ = ["EXTRACTOR_VERSION", "extract", "make_nlp"]
+__all__ = ["EXTRACTOR_VERSION", "extract", "find_spans", "make_nlp"]
 
 #: Bump when the output for the same input changes; stored on papers so links rebuild.
-EXTRACTOR_VERSION = "1.5.1"
+EXTRACTOR_VERSION = "1.6.0"
 
 PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
 
@@ -72,7 +80,7 @@ def _direct_runner():
     # lower-case tokens that both share (each skips the other's hits)
     scan_words = matcher.first | SCAN_WORDS
 
-    def run(text: str) -> tuple[dict, ...]:
+    def run_with_tokens(text: str) -> tuple[tuple[dict, ...], list[int], list[int]]:
         words, starts, ends = tokens = tokenize(text)
         lower = list(map(str.lower, words))
         hits = list(compress(range(len(lower)), map(scan_words.__contains__, lower)))
@@ -86,9 +94,89 @@ def _direct_runner():
             )
         defs = find_definitions(text, tokens, sents) if "(" in text else ()
         gaz = tuple(matcher(lower, starts, ends, hits))
-        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower, hits)
+        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower, hits), starts, ends
 
+    def run(text: str) -> tuple[dict, ...]:
+        return run_with_tokens(text)[0]
+
+    # (``extract`` also needs the token offsets, to place each mention in the text)
+    run.with_tokens = run_with_tokens  # type: ignore[attr-defined]
     return run
+
+
+# A name may end where a hyphen joins a suffix to it: "DUSt3R" in "DUSt3R-style".
+_JOINERS = frozenset("-\u2010\u2011")
+_URL_TYPES = frozenset(("github", "url"))
+_START, _STOP = itemgetter(0), itemgetter(1)
+
+
+def find_spans(
+    text: str, title_len: int, found: Sequence[dict], starts: Sequence[int], ends: Sequence[int]
+) -> list[tuple[Spans, Spans]]:
+    """Where ``text`` (``Paper.text``: title, blank line, abstract) names each mention of ``found``.
+
+    One ``(abstract spans, title spans)`` pair per mention, each sorted: offsets into the
+    abstract and into the title (see ``Mention``). Every exact occurrence of the name or
+    an alias counts if it starts at a token start (``starts``: the extractor's tokens) and
+    ends at a token end, before a joining hyphen ("DUSt3R-style"), or, for a URL, before a
+    trailing slash. Where occurrences of two mentions overlap, the longest wins (then the
+    earlier mention), so "ImageNet" is not found inside "ImageNet-1k" when both are named.
+    """
+    if not found:
+        return []
+    n = len(text)
+    body = title_len + 2  # the abstract starts after the title and a blank line
+    joiners, find, bisect = _JOINERS, text.find, bisect_left
+    n_tokens = len(starts)
+    in_abstract: list[list[tuple[int, int]]] = []  # per mention, offsets into the abstract
+    in_title: list[list[tuple[int, int]]] = []
+    # (token offsets are sorted: a bisection per hit costs less than a set of every token)
+    for m in found:
+        aliases = m["aliases"]
+        forms = dict.fromkeys((m["name"], *aliases)) if aliases else (m["name"],)
+        mine: list[tuple[int, int]] = []
+        mine_t: list[tuple[int, int]] = []
+        for form in forms:
+            size = len(form)
+            p = find(form) if size else -1
+            while p >= 0:
+                k = bisect(starts, p)
+                if k < n_tokens and starts[k] == p:
+                    e = p + size
+                    if ends[k] == e or (
+                        ((k := bisect(ends, e, k)) < n_tokens and ends[k] == e)
+                        or (e + 1 < n and text[e] in joiners and (text[e + 1].isalnum() or text[e + 1] == "_"))
+                        or (text[e : e + 1] == "/" and k < n_tokens and ends[k] == e + 1 and m["type"] in _URL_TYPES)
+                    ):
+                        if p >= body:
+                            mine.append((p - body, e - body))
+                        elif e <= title_len:  # (never across the title's end)
+                            mine_t.append((p, e))
+                p = find(form, p + 1)
+        if aliases:
+            mine.sort()
+            mine_t.sort()
+        in_abstract.append(mine)
+        in_title.append(mine_t)
+    return list(zip(map(tuple, _without_overlaps(in_abstract)), map(tuple, _without_overlaps(in_title))))
+
+
+def _without_overlaps(hits: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """``hits`` (per mention, ascending) where no two overlap: the longest occurrence keeps its
+    place (then the earliest, then the earlier mention's)."""
+    every = sorted(chain.from_iterable(hits))
+    if not any(map(gt, map(_STOP, every), map(_START, islice(every, 1, None)))):
+        return hits
+    taken = bytearray(max(map(_STOP, every)))
+    out: list[list[tuple[int, int]]] = [[] for _ in hits]
+    for neg, p, i in sorted((p - e, p, i) for i, mine in enumerate(hits) for p, e in mine):
+        e = p - neg
+        if taken.find(1, p, e) < 0:
+            taken[p:e] = b"\x01" * -neg
+            out[i].append((p, e))
+    for mine in out:
+        mine.sort()
+    return out
 
 
 # enum members by value: a dict lookup instead of an Enum call per mention
@@ -96,11 +184,14 @@ _ETYPES = {t.value: t for t in EntityType}
 _ROLES = {r.value: r for r in Role}
 
 
-def _mentions(paper: Paper, found: tuple[dict, ...]) -> tuple[Mention, ...]:
+def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Spans]]) -> tuple[Mention, ...]:
     etypes, roles = _ETYPES, _ROLES
     out: list[Mention] = [
-        Mention(m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"])
-        for m in found
+        Mention(
+            m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"],
+            spans, title_spans,
+        )
+        for m, (spans, title_spans) in zip(found, where)
     ]
     if paper.github:
         canon = canonical_url(paper.github)
@@ -111,17 +202,20 @@ def _mentions(paper: Paper, found: tuple[dict, ...]) -> tuple[Mention, ...]:
             out.append(Mention(name=canon, type=etype, aliases=aliases, role=Role.CODE, evidence="", count=1))
         elif ROLE_PRIORITY[out[existing].role] < ROLE_PRIORITY[Role.CODE]:
             old = out[existing]
-            out[existing] = Mention(old.name, old.type, old.aliases, Role.CODE, old.evidence, old.count, old.family)
+            out[existing] = replace(old, role=Role.CODE)
     return tuple(out)
 
 
 def extract(papers: Iterable[Paper], *, batch_size: int = 256) -> Iterator[PaperMentions]:
-    """One ``PaperMentions`` per paper, in order, lazily."""
-    run = _direct_runner()
+    """One ``PaperMentions`` per paper, in order, lazily (each mention with its offsets)."""
+    run = _direct_runner().with_tokens
     it = iter(papers)
     while True:
         batch = list(islice(it, batch_size))
         if not batch:
             return
         for paper in batch:
-            yield PaperMentions(paper=paper, mentions=_mentions(paper, run(paper.text)))
+            text = paper.text
+            found, starts, ends = run(text)
+            where = find_spans(text, len(paper.title), found, starts, ends)
+            yield PaperMentions(paper=paper, mentions=_mentions(paper, found, where))

@@ -28,6 +28,7 @@ __all__ = [
     "paper_row",
     "entity_row",
     "link_row",
+    "where_fields",
     "STATS_KEYS",
     "RemoveResult",
 ]
@@ -122,13 +123,34 @@ def entity_row(entity: Entity) -> dict[str, Any]:
 
 
 def link_row(link: Link) -> dict[str, Any]:
-    """A MENTIONS link as the parameter row both stores write."""
+    """A MENTIONS link as the parameter row both stores write (offsets as ``where_fields``)."""
     return {
         "paper": link.paper_id,
         "entity": link.entity_key,
         "role": link.role.value,
         "count": link.count,
         "evidence": link.evidence,
+        **where_fields(link.spans, link.title_spans),
+    }
+
+
+def where_fields(spans: Sequence[tuple[int, int]], title_spans: Sequence[tuple[int, int]]) -> dict[str, Any]:
+    """Where a paper names an entity, as MENTIONS properties (lists of pairs are not property
+    values in Neo4j, and ``end`` is a reserved word in LadybugDB):
+
+    ``start``, ``stop``   the first occurrence in the abstract: ``p.abstract[start:stop]``
+                          (0-based, in characters; null when only the title names it);
+    ``spans``             every occurrence in the abstract, flat: ``[start0, stop0, start1, stop1, ...]``;
+    ``title_spans``       the same for the title.
+
+    None where there is none (Neo4j then stores no property at all).
+    """
+    first = spans[0] if spans else (None, None)
+    return {
+        "start": first[0],
+        "stop": first[1],
+        "spans": [x for pair in spans for x in pair] or None,
+        "title_spans": [x for pair in title_spans for x in pair] or None,
     }
 
 
@@ -167,8 +189,15 @@ class Store(ABC):
         yield
 
     def _is_empty(self) -> bool:
-        """Whether the store holds no paper (a first build may then load in bulk)."""
-        return not self.query("MATCH (p:Paper) RETURN p.id LIMIT 1").rows
+        """Whether the store holds no paper and no entity (a first build may then load in bulk).
+
+        Entities without papers (left by an older ``kg remove``, or a hand-written query) rule
+        the bulk path out: COPY into a table holding their keys fails (LadybugDB then crashes).
+        """
+        return not (
+            self.query("MATCH (p:Paper) RETURN p.id LIMIT 1").rows
+            or self.query("MATCH (e:Entity) RETURN e.key LIMIT 1").rows
+        )
 
     def _bulk_files(self) -> Any:
         """Files for a bulk first load, or None where the store has no bulk path."""
@@ -327,7 +356,8 @@ class Store(ABC):
     # A changed paper's old links are deleted first, and rows are unique per (paper, entity).
     CREATE_LINKS = (
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
-        "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence}]->(e)"
+        "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
+        "start: r.start, stop: r.stop, spans: r.spans, title_spans: r.title_spans}]->(e)"
     )
     MERGE_VARIANTS = (
         "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}) MATCH (f:Entity {key: r.family}) "
@@ -573,16 +603,29 @@ class Store(ABC):
         if dry_run or not ids:
             return plan
         candidates = self._linked_entities(ids)
+        # Variants no paper mentions (see _removal_plan) that go with their families: swept
+        # with every batch (each goes anyway; a family goes once its last variant went).
+        known = set(candidates)
+        tagalongs = [e["key"] for e in plan.entities if e["key"] not in known]
+        candidates += tagalongs
         with self._write_session():
             self._write_rows(self.FORGET_INPUTS, [])
             for chunk in batched(ids, max(1, batch_size)):
-                rows = [{"key": k} for k in self._linked_entities(list(chunk))]
+                rows = [{"key": k} for k in [*self._linked_entities(list(chunk)), *tagalongs]]
                 steps = [(self.DELETE_PAPERS, [{"id": pid} for pid in chunk])]
                 # Twice: a family goes in the second round once its last variant went in the first.
                 steps += [(self.DELETE_ORPHANS_AMONG, rows)] * 2 if rows else []
                 self._write_steps(steps)
                 if progress:
                     progress(len(chunk))
+            # Longer chains of families (a curation's `kg family`) take more rounds, while any goes.
+            held = [e["key"] for e in self._entities_by_key(candidates)]
+            while held:
+                self._write_rows(self.DELETE_ORPHANS_AMONG, [{"key": k} for k in held])
+                now = [e["key"] for e in self._entities_by_key(held)]
+                if len(now) == len(held):
+                    break
+                held = now
         # What went, as the store now says.
         left = {e["key"] for e in self._entities_by_key(candidates)}
         plan.entities = [e for e in plan.entities if e["key"] not in left]
@@ -624,6 +667,7 @@ class Store(ABC):
             ).rows:
                 if v is not None and f is not None:
                     edges.add((v, f))
+        candidates = candidates + self._tagalong_variants(candidates, mentioned, edges)
         # An entity no remaining paper mentions goes, unless a variant that stays names it as its family.
         gone: set[str] = set()
         while True:
@@ -641,6 +685,38 @@ class Store(ABC):
             variants=sum(1 for v, f in edges if v in gone or f in gone),
             dry_run=dry_run,
         )
+
+    def _tagalong_variants(self, candidates: list[str], mentioned: set[str], edges: set[tuple[str, str]]) -> list[str]:
+        """Variants no paper mentions (MMaDA-8B, named only beside MMaDA) of candidates that lose
+        their last mention: stored only for their families, they go with them (a fresh build of
+        the remaining papers has neither). ``edges`` gains their VARIANT_OF links."""
+        going, known = {k for k in candidates if k not in mentioned}, set(candidates)
+        extra = sorted({v for v, f in edges if f in going and v not in known})
+        found: list[str] = []
+        for chunk in batched(extra, 5000):
+            keys = {"keys": list(chunk)}
+            used = {
+                k for k, n in self.query(
+                    "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (v)<-[m:MENTIONS]-(:Paper) "
+                    "RETURN k, count(m)", keys,
+                ).rows if int(n)
+            } | {
+                k for k, n in self.query(
+                    "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (x:Entity)-[:VARIANT_OF]->(v) "
+                    "RETURN k, count(x)", keys,
+                ).rows if int(n)
+            }  # fmt: skip
+            families: dict[str, set[str]] = {}
+            for k, f in self.query(
+                "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (v)-[:VARIANT_OF]->(f:Entity) RETURN k, f.key",
+                keys,
+            ).rows:
+                families.setdefault(k, set()).update([f] if f is not None else [])
+            for k in chunk:
+                if k not in used and families.get(k) and families[k] <= going:
+                    found.append(k)
+                    edges.update((k, f) for f in families[k])
+        return found
 
     def _entities_by_key(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         """{key, name, type} of the stored entities among ``keys``, by key."""

@@ -25,7 +25,15 @@ SCHEMA = (
     "ALTER TABLE Paper ADD IF NOT EXISTS upvotes INT64",
     "CREATE NODE TABLE IF NOT EXISTS Entity(key STRING, name STRING, type STRING, aliases STRING[], "
     "keys STRING[], PRIMARY KEY(key))",
-    "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING)",
+    # start/stop/spans/title_spans: where the paper names the entity (kg.store.base.where_fields);
+    # not "end": a reserved word here
+    "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING, "
+    "start INT64, stop INT64, spans INT64[], title_spans INT64[])",
+    # Graphs built before links carried offsets get the columns (their links gain them on rebuild).
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS start INT64",
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS stop INT64",
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS spans INT64[]",
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS title_spans INT64[]",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
     # Input files known to be in the graph as they are (kg.build skips reading them).
     "CREATE NODE TABLE IF NOT EXISTS KgInput(key STRING, papers INT64, PRIMARY KEY(key))",
@@ -67,6 +75,13 @@ class EmbeddedStore(Store):
     #: A first build into an empty store loads with COPY in one transaction (tests of the
     #: row-by-row path switch it off).
     bulk_load = True
+    # A batch whose offsets are all null or empty would bind them as STRING: cast them.
+    CREATE_LINKS = (
+        "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
+        "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
+        "start: CAST(r.start AS INT64), stop: CAST(r.stop AS INT64), "
+        "spans: CAST(r.spans AS INT64[]), title_spans: CAST(r.title_spans AS INT64[])}]->(e)"
+    )
 
     def __init__(self, path: str | Path, *, writable: bool = False, create: bool | None = None) -> None:
         import ladybug  # imported here so `kg --help` stays fast
@@ -358,7 +373,7 @@ def _short(message: str) -> str:
 _BULK_COLUMNS = {
     "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor", "upvotes"),
     "Entity": ("key", "name", "type", "aliases", "keys"),
-    "MENTIONS": ("paper", "entity", "role", "count", "evidence"),
+    "MENTIONS": ("paper", "entity", "role", "count", "evidence", "start", "stop", "spans", "title_spans"),
 }
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
 
@@ -378,7 +393,11 @@ class BulkFiles:
         self.dir = directory
         self._writers: dict[str, Any] = {}
         text, strings = pa.string(), pa.list_(pa.string())
-        types = {"aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64()}
+        ints = pa.list_(pa.int64())
+        types = {
+            "aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64(),
+            "start": pa.int64(), "stop": pa.int64(), "spans": ints, "title_spans": ints,
+        }
         self._schemas = {
             table: pa.schema([(name, types.get(name, text)) for name in columns])
             for table, columns in _BULK_COLUMNS.items()
