@@ -108,6 +108,9 @@ class Report:
     per_type: dict[str, Counts]
     papers: list[PaperResult]
     unaligned: list[str] = field(default_factory=list)  # gold ids with no predicted paper
+    #: per extractor rule (the one that found each predicted entity): tp = matched a required
+    #: gold entity (type-agnostic), fp = matched none; fn is not attributable and stays 0
+    per_rule: dict[str, Counts] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The whole report as a plain dict (what ``kg eval --json`` prints)."""
@@ -116,6 +119,7 @@ class Report:
             "type_aware": self.typed.to_dict(),
             "type_agnostic": self.untyped.to_dict(),
             "per_type": {t: c.to_dict() for t, c in self.per_type.items()},
+            "per_rule": {r: {"tp": c.tp, "fp": c.fp} for r, c in sorted(self.per_rule.items())},
             "unaligned": list(self.unaligned),
             "details": [p.to_dict() for p in self.papers],
         }
@@ -254,6 +258,7 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
         )
     typed, untyped = Counts(), Counts()
     per_type: dict[str, Counts] = {t: Counts() for t in TYPES}
+    per_rule: dict[str, Counts] = {}
     results: list[PaperResult] = []
     for rec, pm in zip(gold, aligned):
         res = PaperResult(id=str(rec.get("id", "")), title=rec.get("title", ""))
@@ -271,7 +276,8 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
         pitems = []
         if pm is not None:
             for m in pm.mentions:
-                pitems.append({"name": m.name, "type": m.type.value, "keys": item_keys(m.name, m.aliases)})
+                pitems.append({"name": m.name, "type": m.type.value, "keys": item_keys(m.name, m.aliases),
+                               "rule": m.rule or "(none)"})
         # candidate pairs, best first: required before optional, name-to-name before alias hits
         pairs = []
         for gi, g in enumerate(gitems):
@@ -292,6 +298,7 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
                 res.ignored.append((p["name"], p["type"]))
                 continue
             untyped.tp += 1
+            per_rule.setdefault(p["rule"], Counts()).tp += 1
             res.matched.append((g["name"], p["name"], g["type"], p["type"]))
             if p["type"] in g["types"]:
                 typed.tp += 1
@@ -310,11 +317,12 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
                 res.misses.append((g["name"], g["type"]))
         for pi, p in enumerate(pitems):
             if pi not in p_used:
+                per_rule.setdefault(p["rule"], Counts()).fp += 1
                 untyped.fp += 1
                 typed.fp += 1
                 per_type.setdefault(p["type"], Counts()).fp += 1
                 res.false_positives.append((p["name"], p["type"]))
-    return Report(typed=typed, untyped=untyped, per_type=per_type, papers=results, unaligned=missing)
+    return Report(typed=typed, untyped=untyped, per_type=per_type, papers=results, unaligned=missing, per_rule=per_rule)
 
 
 def format_report(report: Report, *, verbose: bool = False) -> str:
@@ -343,6 +351,11 @@ def format_report(report: Report, *, verbose: bool = False) -> str:
     for t, c in report.per_type.items():
         if c.tp or c.fp or c.fn:
             lines.append(row(f"  {t}", c))
+    if verbose and report.per_rule:
+        lines.append("")
+        lines.append(f"{'rule (found the entity)':<32}{'TP':>6}{'FP':>6}{'P':>7}")
+        for rule, c in sorted(report.per_rule.items(), key=lambda kv: (-(kv[1].tp + kv[1].fp), kv[0])):
+            lines.append(f"{rule:<32}{c.tp:>6}{c.fp:>6}{c.precision:>7.3f}")
     lines.append(f"papers: {len(report.papers)}")
     if report.unaligned:
         lines.append(f"gold papers with no input paper: {len(report.unaligned)} ({', '.join(report.unaligned[:5])})")

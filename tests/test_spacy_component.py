@@ -52,12 +52,12 @@ def test_spacy_component_sets_spans_extensions_and_ents() -> None:
     assert SPANS_KEY == "kg" and TITLE_KEY == "kg_title"  # (the names the docs give)
     got = [(s.text, s.label_, s._.kg_role, s._.kg_key, s._.kg_rule) for s in doc.spans["kg"]]
     assert got == [
-        ("FooNet", "method", "proposes", "foonet", None),
-        ("Llama 2", "model", "uses", "llama2", None),
-        ("GSM8K", "benchmark", "evaluates_on", "gsm8k", None),
-        ("DUSt3R", "model", "uses", "dust3r", None),
-        ("GPT-4o", "model", "compares_to", "gpt4o", None),
-        ("https://github.com/foo-lab/foonet", "github", "code", "https://github.com/foo-lab/foonet", None),
+        ("FooNet", "method", "proposes", "foonet", "names.shaped"),
+        ("Llama 2", "model", "uses", "llama2", "gazetteer.known_names"),
+        ("GSM8K", "benchmark", "evaluates_on", "gsm8k", "gazetteer.known_names"),
+        ("DUSt3R", "model", "uses", "dust3r", "names.shaped"),
+        ("GPT-4o", "model", "compares_to", "gpt4o", "gazetteer.known_names"),
+        ("https://github.com/foo-lab/foonet", "github", "code", "https://github.com/foo-lab/foonet", "urls.tokens"),
     ]
     # spaCy's tokens, not ours: "DUSt3R-style" is three of them
     assert [t.text for t in doc[doc.spans["kg"][3].start : doc.spans["kg"][3].end + 2]] == ["DUSt3R", "-", "style"]

@@ -21,7 +21,15 @@ def eval_command(
             help="Papers to extract from (any format kg reads). Default: the gold file's own title/abstract.",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List misses and false positives per paper.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List misses and false positives per paper, and TP/FP per extractor rule.")
+    ] = False,
+    disable: Annotated[
+        Optional[list[str]],
+        typer.Option("--disable", "-x", metavar="RULE",
+                     help="Switch an extractor rule off (repeatable), to see what it is worth; ids as --verbose lists them.",
+                     show_default=False),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     curation: Annotated[
         Optional[Path],
@@ -32,12 +40,17 @@ def eval_command(
     """Score extracted entities against a gold set (micro P/R/F1, type-aware and type-agnostic).
 
     Example:  kg eval gold.jsonl --input daily-papers.txt --verbose
+
+    Ablation:  kg eval gold.jsonl --input daily-papers.txt --disable context.capitalised_runs
     """
     from kg.evaluate import check_scorable, evaluate, format_report, load_gold
     from kg.extract import extract
     from kg.model import Paper
     from kg.text import clean_text
 
+    from kg.extract.components.assemble import check_rules
+
+    disabled = check_rules(disable or ())  # before reading anything
     records = load_gold(gold)
     check_scorable(records, str(gold))  # before reading or extracting any paper
     fixes = None
@@ -59,7 +72,7 @@ def eval_command(
             )
             for i, r in enumerate(records)
         ]
-    predictions = extract(papers)
+    predictions = extract(papers, disable=disabled)
     if fixes is not None:
         predictions = (fixes.curate_mentions(pm) for pm in predictions)
     report = evaluate(records, predictions, gold_name=str(gold))

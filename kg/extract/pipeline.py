@@ -36,7 +36,7 @@ from spacy.language import Language
 
 from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
 from kg.extract.components.acronyms import find_definitions
-from kg.extract.components.assemble import SCAN_WORDS, assemble
+from kg.extract.components.assemble import SCAN_WORDS, assemble, check_rules
 from kg.extract.components.gazetteer import build_matcher
 from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
 from kg.extract.components.urls import url_token_indices
@@ -80,7 +80,7 @@ def _direct_runner():
     # lower-case tokens that both share (each skips the other's hits)
     scan_words = matcher.first | SCAN_WORDS
 
-    def run_with_tokens(text: str) -> tuple[tuple[dict, ...], list[int], list[int]]:
+    def run_with_tokens(text: str, disabled: frozenset[str] = frozenset()) -> tuple[tuple[dict, ...], list[int], list[int]]:
         words, starts, ends = tokens = tokenize(text)
         lower = list(map(str.lower, words))
         hits = list(compress(range(len(lower)), map(scan_words.__contains__, lower)))
@@ -94,7 +94,7 @@ def _direct_runner():
             )
         defs = find_definitions(text, tokens, sents) if "(" in text else ()
         gaz = tuple(matcher(lower, starts, ends, hits))
-        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower, hits), starts, ends
+        return assemble(text, tokens, sents, found_urls, defs, gaz, lex, lower, hits, disabled), starts, ends
 
     def run(text: str) -> tuple[dict, ...]:
         return run_with_tokens(text)[0]
@@ -189,7 +189,7 @@ def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Sp
     out: list[Mention] = [
         Mention(
             m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"],
-            spans, title_spans,
+            spans, title_spans, m.get("rule", ""),
         )
         for m, (spans, title_spans) in zip(found, where)
     ]
@@ -199,15 +199,24 @@ def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Sp
         if existing is None:
             aliases = (paper.github,) if paper.github != canon else ()
             etype = EntityType.GITHUB if is_github(canon) else EntityType.URL
-            out.append(Mention(name=canon, type=etype, aliases=aliases, role=Role.CODE, evidence="", count=1))
+            out.append(Mention(name=canon, type=etype, aliases=aliases, role=Role.CODE, evidence="", count=1,
+                               rule="source.github"))
         elif ROLE_PRIORITY[out[existing].role] < ROLE_PRIORITY[Role.CODE]:
             old = out[existing]
             out[existing] = replace(old, role=Role.CODE)
     return tuple(out)
 
 
-def extract(papers: Iterable[Paper], *, batch_size: int = 256) -> Iterator[PaperMentions]:
-    """One ``PaperMentions`` per paper, in order, lazily (each mention with its offsets)."""
+def extract(papers: Iterable[Paper], *, batch_size: int = 256, disable: Iterable[str] = ()) -> Iterator[PaperMentions]:
+    """One ``PaperMentions`` per paper, in order, lazily (each mention with its offsets).
+
+    ``disable``: rule ids of ``STAGES`` to switch off, for ablation (``kg eval --disable``);
+    an unknown id raises ``InputError`` at once, naming the close ones.
+    """
+    return _extract(papers, batch_size, check_rules(disable))
+
+
+def _extract(papers: Iterable[Paper], batch_size: int, disabled: frozenset[str]) -> Iterator[PaperMentions]:
     run = _direct_runner().with_tokens
     it = iter(papers)
     while True:
@@ -216,6 +225,6 @@ def extract(papers: Iterable[Paper], *, batch_size: int = 256) -> Iterator[Paper
             return
         for paper in batch:
             text = paper.text
-            found, starts, ends = run(text)
+            found, starts, ends = run(text, disabled)
             where = find_spans(text, len(paper.title), found, starts, ends)
             yield PaperMentions(paper=paper, mentions=_mentions(paper, found, where))

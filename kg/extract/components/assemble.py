@@ -38,9 +38,12 @@ per-text ``TextState``; ``STAGES`` is the one ordered list of them, by stable id
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.errors import InputError
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.rules.context import (
     capitalised_runs,
@@ -69,8 +72,8 @@ from kg.extract.rules.urls import find_url_tokens, url_mentions
 from kg.names import family_of
 
 __all__ = [
-    "CAP", "EVIDENCE_CONTEXT", "EVIDENCE_MAX", "NONE", "SCAN_WORDS", "STAGES", "STRONG",
-    "assemble", "family_of", "shape", "strip_suffix",
+    "CAP", "EVIDENCE_CONTEXT", "EVIDENCE_MAX", "NONE", "REQUIRED", "SCAN_WORDS", "STAGES", "STRONG",
+    "assemble", "check_rules", "family_of", "shape", "strip_suffix",
 ]
 
 STAGES = (
@@ -100,6 +103,26 @@ STAGES = (
     ("urls.mentions", url_mentions),
 )
 
+#: Stages every run needs: they turn what the others found into mentions.
+REQUIRED = frozenset(("entities.group", "entities.build"))
+
+
+def check_rules(ids: Iterable[str]) -> frozenset[str]:
+    """``ids`` as a set of rule ids that may be switched off; ``InputError`` for any other."""
+    from difflib import get_close_matches
+
+    known = [rule for rule, _ in STAGES]
+    chosen = frozenset(ids)
+    for rule in sorted(chosen):
+        if rule in REQUIRED:
+            raise InputError(f"rule {rule!r} cannot be switched off: every mention is built by it")
+        if rule not in known:
+            close = get_close_matches(rule, known, n=4, cutoff=0.5) or [r for r in known if r.startswith(rule.split(".")[0])]
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; the rules are: {', '.join(known)}"
+            raise InputError(f"no extractor rule {rule!r}{hint}")
+    return chosen
+
+
 # the state class ``assemble`` builds (a module global: a test swaps in a spy)
 _Doc = TextState
 _caps_title = is_caps_title  # (its name before the rules moved; tests import it)
@@ -115,16 +138,20 @@ def assemble(
     lex: Lexicon | None = None,
     lower: list[str] | None = None,
     scan_hits: list[int] | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> tuple[dict, ...]:
     """Fold everything found in one text into one mention dict per entity.
 
     ``scan_hits``: ascending indices of (at least) every token whose lower-case form is in
     ``SCAN_WORDS``, when a scan shared with another component found them (see the pipeline).
+    ``disabled``: rule ids skipped (ablation; ``check_rules`` validates them).
     """
     d = _Doc(text, tokens, sents, lex or load_lexicon(), lower, scan_hits)
     d.caps_title = bool(d.title_end) and is_caps_title(d.words[: d.title_end])
     d.urls_in, d.definitions, d.gaz_matches = urls, definitions, gaz_matches
     for rule, stage in STAGES:
+        if rule in disabled:
+            continue
         d.rule = rule
         stage(d)
     return tuple(d.mentions)

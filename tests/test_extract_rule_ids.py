@@ -1,0 +1,94 @@
+"""Every mention names the rule that found it; rules can be switched off for ablation, and
+``kg eval --verbose`` counts true and false positives per rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import InputError
+from kg.evaluate import evaluate, load_gold
+from kg.extract import extract
+from kg.extract.components.assemble import REQUIRED, STAGES, check_rules
+from kg.model import Paper
+from kg.sources import read_papers
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "extract" / "papers.jsonl"
+H18 = HERE / "fixtures" / "heldout" / "h18_papers.txt"
+H18_GOLD = HERE / "fixtures" / "heldout" / "h18_gold.jsonl"
+IDS = [rule for rule, _ in STAGES]
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    fixture = [Paper(**json.loads(line)) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return fixture + list(read_papers([H18]))
+
+
+@pytest.fixture(scope="module")
+def baseline(papers: list[Paper]) -> list:
+    return list(extract(papers))
+
+
+def test_rule_ids_every_mention_names_a_stage(baseline: list) -> None:
+    rules = {m.rule for pm in baseline for m in pm.mentions}
+    assert rules <= {*IDS, "source.github"} and len(rules) >= 6
+
+
+@pytest.mark.parametrize("rule", [r for r in IDS if r not in REQUIRED])
+def test_rule_ids_disabling_a_rule_leaves_no_mention_of_it(papers: list[Paper], rule: str) -> None:
+    got = list(extract(papers, disable=[rule]))
+    assert len(got) == len(papers)
+    assert rule not in {m.rule for pm in got for m in pm.mentions}
+
+
+def test_rule_ids_disabling_a_finding_rule_loses_its_entities(papers: list[Paper], baseline: list) -> None:
+    before = {(pm.paper.id, m.name) for pm in baseline for m in pm.mentions if m.rule == "names.shaped"}
+    after = {(pm.paper.id, m.name) for pm in extract(papers, disable=["names.shaped"]) for m in pm.mentions}
+    assert before and len(before - after) > len(before) // 2
+
+
+# (ids, error): unknown ids name the close ones; the rules that build mentions cannot go
+BAD = [
+    (["names.shapd"], r"no extractor rule 'names\.shapd'; did you mean names\.shaped"),
+    (["entities.build"], r"rule 'entities\.build' cannot be switched off"),
+    (["nothing-like-it"], r"no extractor rule 'nothing-like-it'; the rules are: urls\.tokens, "),
+]
+
+
+@pytest.mark.parametrize(("ids", "error"), BAD)
+def test_rule_ids_bad_ids_are_one_line_errors(ids: list[str], error: str) -> None:
+    with pytest.raises(InputError, match=error):
+        check_rules(ids)
+    with pytest.raises(InputError, match=error):
+        extract([], disable=ids)
+
+
+def test_rule_ids_per_rule_counts_add_up(papers: list[Paper], baseline: list) -> None:
+    gold = load_gold(H18_GOLD)
+    report = evaluate(gold, [pm for pm in baseline if pm.paper.id.startswith("h18") or pm.paper in papers[-30:]])
+    assert sum(c.tp for c in report.per_rule.values()) == report.untyped.tp > 0
+    assert sum(c.fp for c in report.per_rule.values()) == report.untyped.fp > 0
+    assert set(report.per_rule) <= {*IDS, "source.github", "(none)"}
+
+
+def test_rule_ids_kg_eval_verbose_and_disable() -> None:
+    runner = CliRunner()
+    args = ["eval", str(H18_GOLD), "--input", str(H18)]
+    full = runner.invoke(app, [*args, "--verbose"])
+    assert full.exit_code == 0, full.output
+    assert "rule (found the entity)" in full.output and "\ngazetteer.known_names " in full.output
+    off = runner.invoke(app, [*args, "--json", "--disable", "gazetteer.known_names"])
+    on = runner.invoke(app, [*args, "--json"])
+    assert json.loads(off.stdout)["type_agnostic"]["tp"] < json.loads(on.stdout)["type_agnostic"]["tp"]
+    assert "gazetteer.known_names" not in json.loads(off.stdout)["per_rule"]
+    bad = runner.invoke(app, [*args, "--disable", "gazeteer.known_names"])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip().splitlines() == [
+        "Error: no extractor rule 'gazeteer.known_names'; did you mean gazetteer.known_names, types.known_tokens?"
+    ]
