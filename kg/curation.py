@@ -188,15 +188,25 @@ class Curation:
     def add(self, fix: Fix) -> Fix:
         """Append ``fix`` (validated with the others: a conflict or a cycle raises ``CurationError``)."""
         import tomlkit
+        from tomlkit.items import AoT
 
-        fix = replace(fix, index=len(self.fixes) + 1)
+        # Cleaned and checked as the file reader would: what is applied now is what every
+        # later build, reading the file, applies again.
+        fix = _checked_fix(replace(fix, index=len(self.fixes) + 1), self._where())
         _validate([*self.fixes, fix], self._where())
-        # Appended as text, so everything above stays byte for byte (a file holds only
-        # [[fix]] tables, so one more at the end is always valid TOML).
-        text = tomlkit.dumps(self._doc) if self._doc is not None else _HEADER
-        if text.strip():
-            text = text.rstrip("\n") + "\n\n"
-        self._doc = tomlkit.parse(text + tomlkit.dumps({"fix": [fix.table()]}))
+        existing = self._doc.get("fix") if self._doc is not None else None
+        if existing is not None and not isinstance(existing, AoT):
+            # fix = [...] written inline by hand: one more inline table in that array.
+            entry = tomlkit.inline_table()
+            entry.update(fix.table())
+            existing.append(entry)
+        else:
+            # Appended as text, so everything above stays byte for byte (a file holds only
+            # [[fix]] tables, so one more at the end is always valid TOML).
+            text = tomlkit.dumps(self._doc) if self._doc is not None else _HEADER
+            if text.strip():
+                text = text.rstrip("\n") + "\n\n"
+            self._doc = tomlkit.parse(text + tomlkit.dumps({"fix": [fix.table()]}))
         self.fixes.append(fix)
         return fix
 
@@ -208,13 +218,26 @@ class Curation:
         if not str(target):
             raise CurationError("no path to save the curation file to")
         text = tomlkit.dumps(self._doc) if self._doc is not None else _HEADER
+        # A symlink (a file kept in a team repository) is written through, not replaced; the
+        # file keeps its permissions (mkstemp's are 0600), a new one gets the umask's.
+        real = Path(os.path.realpath(target))
+        tmp = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            real.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                mode = real.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            os.replace(tmp, target)
+            os.chmod(tmp, mode)
+            os.replace(tmp, real)
         except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise CurationError(f"cannot write the curation file {target}: {exc.strerror or exc}") from None
         self.path = target
         return target
@@ -331,12 +354,15 @@ def _parse_fix(item: Any, index: int, where: str) -> Fix:
         v = item[k]
         if not isinstance(v, str):
             raise fail(f"{k!r} must be a string, in quotes")
-        values[k] = " ".join(str(v).split())
+        values[k] = _clean(str(v), k, fail)
     name = values[action]
     if not name:
         raise fail(f"{action!r} is empty")
     if second and second not in values:
         raise fail(f"{kind} needs {second!r} too ({action} = \"...\", {second} = \"...\")")
+    for k in (action, *([second] if second and second != "type" else [])):
+        if values[k] and not match_key(values[k]):
+            raise fail(f"{k!r} = {values[k]!r} has no letter or digit; an entity name needs one")
     target, etype = "", None
     if second == "type":
         try:
@@ -349,6 +375,20 @@ def _parse_fix(item: Any, index: int, where: str) -> Fix:
             raise fail(f"{second!r} is empty")
     paper = values.get("paper") or None
     return Fix(kind, name, target, etype, paper, values.get("note", ""), index)
+
+
+def _clean(value: str, key: str, fail: Any) -> str:
+    """A value as kg stores it: whitespace runs (newlines, tabs) become one space; a control
+    character is refused (no store, export or terminal shows it faithfully)."""
+    bad = next((ch for ch in value if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) and not ch.isspace()), None)
+    if bad is not None:
+        raise fail(f"{key!r} holds the control character {bad!r}; remove it")
+    return " ".join(value.split())
+
+
+def _checked_fix(fix: Fix, where: str) -> Fix:
+    """A fix made by a command, cleaned and checked exactly as the same fix read from the file."""
+    return _parse_fix(fix.table(), fix.index, where)
 
 
 def _validate(fixes: list[Fix], where: str) -> None:
@@ -396,6 +436,20 @@ def _validate(fixes: list[Fix], where: str) -> None:
                 if other is not None:
                     raise fail(other, f, f"{other.name!r} is ignored there and corrected here")
                 corrected.setdefault(k, f)
+    # family chains must end too: a variant of b, b of a is no family tree
+    parents = {match_key(f.name): f for f in fixes if f.kind == "family" and f.target}
+    for start in parents:
+        seen, k = [start], start
+        while k in parents:
+            k = match_key(parents[k].target)
+            if k == start:
+                chain = [parents[s] for s in seen]
+                names = " -> ".join([chain[0].name, *(c.target for c in chain)])
+                nums = ", ".join(f"#{c.index}" for c in sorted(chain, key=lambda c: c.index))
+                raise CurationError(f"{where}: fixes {nums} make a family cycle ({names}); drop one of them")
+            if k in seen:
+                break
+            seen.append(k)
     # merge/rename chains must end: a -> b -> a is a cycle
     for start in becomes:
         seen = [start]
@@ -447,6 +501,7 @@ def _with_forms(target: Entity, source: Entity) -> Entity:
 
 
 def _run(fixes: list[Fix], table: Any, report: CurationReport, *, paper: str | None = None) -> None:
+    table.asserted = {match_key(f.name) for f in fixes if f.kind == "family" and f.target}
     for fix in fixes:
         if fix.kind == "ignore" and fix.paper and paper is not None and fix.paper != paper:
             continue
@@ -520,8 +575,34 @@ def _apply_family(fix: Fix, table: Any) -> bool:
         table.create(family)
     for v in variants:
         if v.key != family.key:
+            _break_cycle(table, v.key, family.key)
             table.set_family(v.key, family.key)
     return True
+
+
+def _break_cycle(table: Any, variant: str, family: str) -> None:
+    """Before ``variant`` becomes a variant of ``family``: if ``family`` is itself a variant of
+    ``variant`` (directly or through a chain), the chain is cut: at the last link no family
+    fix of the file asserts (the user's word beats the extractor's; a cycle of fixes alone
+    is refused by ``_validate``). A VARIANT_OF cycle would keep its entities forever (none of
+    them is ever an orphan) and make re-applying the file undo what it just did."""
+    asserted = getattr(table, "asserted", set())
+    parent: dict[str, str | None] = {family: None}
+    todo = [family]
+    while todo:
+        key = todo.pop(0)
+        ups = table.families(key)
+        if variant in ups:
+            path = [key]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            cut = next((k for k in path if k not in asserted), key)
+            table.set_family(cut, None)
+            return
+        for u in sorted(ups):
+            if u not in parent:
+                parent[u] = key
+                todo.append(u)
 
 
 def _apply_ignore(fix: Fix, table: Any) -> bool:
@@ -599,6 +680,9 @@ class _MemoryTable(_Index):
             (target if v == source else v, target if f == source else f) for v, f in self.variants
         }
         self.variants = {(v, f) for v, f in self.variants if v != f}
+
+    def families(self, key: str) -> set[str]:
+        return {f for v, f in self.variants if v == key}
 
     def set_family(self, key: str, family: str | None) -> None:
         self.variants = {(v, f) for v, f in self.variants if v != key}
@@ -713,6 +797,14 @@ DROP_LINKS = (
 _HAS_LINK = (
     "MATCH (p:Paper {id: $paper}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key RETURN count(m)"
 )
+DROP_UNHELD = (
+    "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) WHERE NOT (e)<-[:MENTIONS]-(:Paper) "
+    "AND NOT (e)<-[:VARIANT_OF]-(:Entity) AND NOT (e)-[:VARIANT_OF]->(:Entity) DETACH DELETE e"
+)
+_IS_ORPHAN = (
+    "MATCH (e:Entity {key: $key}) WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
+    "AND NOT (e)-[:VARIANT_OF]->(:Entity) RETURN e.key"
+)
 _RECALL = "MATCH (c:KgCuration {id: 'applied'}) RETURN c.entries"
 _REMEMBER = "UNWIND $rows AS r MERGE (c:KgCuration {id: r.id}) SET c.entries = r.entries"
 
@@ -817,6 +909,9 @@ class _StoreTable(_Index):
         self._write(DROP_ENTITIES, [{"key": source}])
         self.remove(source)
 
+    def families(self, key: str) -> set[str]:
+        return {r[0] for r in self.store.query(_FAMILIES_OF, {"key": key}).rows}
+
     def set_family(self, key: str, family: str | None) -> None:
         store = self.store
         old = [r[0] for r in store.query(_FAMILIES_OF, {"key": key}).rows]
@@ -834,7 +929,11 @@ class _StoreTable(_Index):
 
     def drop_link(self, paper: str, key: str) -> None:
         if not self.store.query(_HAS_LINK, {"paper": paper, "key": key}).rows[0][0]:
-            return  # (dropped before, or never there)
+            # Dropped before, or never there: a build that applied this fix before writing
+            # wrote the entity without the link, which may have been its only one.
+            if self.store.query(_IS_ORPHAN, {"key": key}).rows:
+                self._orphans.add(key)
+            return
         self._write(DROP_LINKS, [{"paper": paper, "key": key}])
         self._orphans.add(key)
 
@@ -843,5 +942,6 @@ class _StoreTable(_Index):
         if not self._orphans:
             return
         rows = [{"key": k} for k in sorted(self._orphans)]
-        for _ in range(2):  # a family loses its last variant in the first round
-            self._write(self.store.DELETE_ORPHANS_AMONG, rows)
+        # As a build writes (``CuratedResolution``): an entity stays while a paper mentions it
+        # or a VARIANT_OF edge (either way) holds it.
+        self._write(DROP_UNHELD, rows)

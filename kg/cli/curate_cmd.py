@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -74,8 +76,12 @@ def _record(fix, db: Path | None, neo4j_uri: str | None, curation: Path | None, 
     from kg.curation import load_curation
 
     path = curation_path(curation, db, neo4j_uri)
-    cur = load_curation(path, missing_ok=True)
-    with writer_lock(db, neo4j_uri):
+    load_curation(path, missing_ok=True)  # a broken file is reported before anything waits
+    # Read, append and save under a lock on the file (two commands, or two graphs sharing it,
+    # would otherwise each save their own copy, and one fix would be lost), and read it only
+    # once the graph's writer lock is held too.
+    with _file_lock(path), writer_lock(db, neo4j_uri):
+        cur = load_curation(path, missing_ok=True)
         with open_store(db, neo4j_uri, writable=True) as store:
             check(store)
             existing = cur.find(fix)
@@ -100,6 +106,30 @@ def _record(fix, db: Path | None, neo4j_uri: str | None, curation: Path | None, 
         )
     for warning in report.warnings:
         err.print(f"Warning: {warning}")
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside the curation file (symlinks resolved) while it is edited."""
+    from kg.store.locks import FileLock
+
+    real = Path(os.path.realpath(path))
+    lock = FileLock(real.with_name(f".{real.name}.lock"))
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        taken = lock.acquire(timeout=_LOCK_SECONDS)
+    except OSError as exc:
+        raise KgError(f"cannot write beside the curation file {path}: {exc.strerror or exc}") from None
+    if not taken:
+        raise KgError(f"another kg command (pid {lock.holder() or '?'}) is editing {path}; try again when it finishes")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+#: Seconds a correcting command waits for another one editing the same curation file.
+_LOCK_SECONDS = 30.0
 
 
 # -- the commands ------------------------------------------------------------------------

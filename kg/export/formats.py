@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shlex
 from collections.abc import Hashable
 from pathlib import Path
@@ -144,11 +145,28 @@ def flat_attributes(data: dict[str, Any], *, node: bool) -> dict[str, Any]:
     return out
 
 
+# What XML 1.0 cannot hold at all (C0 controls but tab/newline/return, lone surrogates,
+# U+FFFE/U+FFFF), and DEL: written as is, the file is not well-formed and no tool reads it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """A string with every character XML cannot hold shown as U+FFFD; other values as they are."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _safe_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _xml_safe(v) for k, v in data.items()}
+
+
 def _flat_graph(g: nx.Graph) -> nx.Graph:
     h = nx.Graph()
-    h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float))})
-    h.add_nodes_from((str(n), flat_attributes(d, node=True)) for n, d in g.nodes(data=True))
-    h.add_edges_from((str(a), str(b), flat_attributes(d, node=False)) for a, b, d in g.edges(data=True))
+    h.graph.update({k: _xml_safe(v) for k, v in g.graph.items() if isinstance(v, (str, int, float))})
+    h.add_nodes_from((_xml_safe(str(n)), _safe_attributes(flat_attributes(d, node=True))) for n, d in g.nodes(data=True))
+    h.add_edges_from(
+        (_xml_safe(str(a)), _xml_safe(str(b)), _safe_attributes(flat_attributes(d, node=False)))
+        for a, b, d in g.edges(data=True)
+    )
     return h
 
 

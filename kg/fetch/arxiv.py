@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.fetch.cache import Fetched, FetchReport, slug, write_atomic
+from kg.fetch.cache import Fetched, FetchReport, prepare_folder, slug, write_atomic
 from kg.fetch.http import BadResponse, Client, Politeness
 from kg.sources.common import arxiv_id
 
@@ -172,6 +172,7 @@ def fetch_search(
         raise KgError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     report = FetchReport(SOURCE, cache, [])
+    prepare_folder(cache / SOURCE)
     with Client(url or DEFAULT_BASE_URL, politeness) as client:
         try:
             if ids is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from kg.errors import KgError
 
-__all__ = ["DEFAULT_CACHE", "Fetched", "FetchReport", "cache_dir", "slug", "write_atomic"]
+__all__ = ["DEFAULT_CACHE", "Fetched", "FetchReport", "cache_dir", "prepare_folder", "slug", "write_atomic"]
 
 #: Where fetched responses go unless --cache or KG_CACHE says otherwise (beside ./.kg, the store).
 DEFAULT_CACHE = Path(".kg-cache")
@@ -78,6 +78,16 @@ def slug(text: str, limit: int = 48) -> str:
     """A readable, safe folder name for ``text``, made unique by a short hash of it."""
     readable = re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_.")[:limit].rstrip("_.") or "query"
     return f"{readable}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Make ``folder`` (a source's folder in the cache) before the first request is sent: a
+    cache that is a file, or cannot be created, is an error that costs the server nothing."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KgError(f"cannot write the cache folder {folder}: {exc.strerror or exc}; choose another with --cache") from None
+    return folder
 
 
 def write_atomic(path: Path, data: bytes) -> None:

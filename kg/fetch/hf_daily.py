@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.fetch.cache import Fetched, FetchReport, write_atomic
+from kg.fetch.cache import Fetched, FetchReport, prepare_folder, write_atomic
 from kg.fetch.http import BadResponse, Client, Politeness
 
 __all__ = [
@@ -157,6 +157,7 @@ def fetch_days(
 ) -> FetchReport:
     """Each day's Daily Papers into ``cache``/hf-daily/DAY.json, in order; settled days come from the cache."""
     report = FetchReport(SOURCE, cache, [])
+    prepare_folder(cache / SOURCE)
     with Client(base_url(url), politeness) as client:
         try:
             for day in days:

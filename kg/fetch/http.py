@@ -36,7 +36,7 @@ from kg.errors import KgError
 if TYPE_CHECKING:
     import httpx  # imported when a Client is made: every other kg command starts faster without it
 
-__all__ = ["BadResponse", "Client", "FetchError", "Politeness", "USER_AGENT", "retry_after", "sleep"]
+__all__ = ["BadResponse", "Client", "FetchError", "Politeness", "USER_AGENT", "redact", "retry_after", "sleep"]
 
 #: Who is asking: servers can see which tool sends the requests and where to read about it.
 USER_AGENT = f"kg/{__version__} (knowledge-graph builder for ML papers)"
@@ -92,6 +92,17 @@ def retry_after(value: str | None, now: dt.datetime | None = None) -> float | No
     return max(0.0, (when - now).total_seconds())
 
 
+def redact(url: str) -> str:
+    """A URL as messages and reports show it: a password in it (a mirror's) becomes ``***``."""
+    scheme, sep, rest = url.partition("://")
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    userinfo, at, host = authority.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}{tail}"
+
+
 def _one_line(text: str, limit: int = 160) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -142,7 +153,7 @@ class Client:
                 transport=transport,
             )
         except (ValueError, httpx.InvalidURL) as exc:
-            raise FetchError(f"{base_url!r} is not a usable base URL ({_one_line(exc)})") from None
+            raise FetchError(f"{redact(base_url)!r} is not a usable base URL ({_one_line(exc)})") from None
 
     def __enter__(self) -> Client:
         return self
@@ -155,8 +166,8 @@ class Client:
         self._http.close()
 
     def url(self, path: str, params: dict[str, Any]) -> str:
-        """The full URL a request for ``path`` with ``params`` goes to."""
-        return str(self._request(path, params).url)
+        """The full URL a request for ``path`` with ``params`` goes to (a password shown as ``***``)."""
+        return redact(str(self._request(path, params).url))
 
     def _request(self, path: str, params: dict[str, Any]) -> httpx.Request:
         import httpx
@@ -164,7 +175,7 @@ class Client:
         try:
             return self._http.build_request("GET", path, params=params)
         except (ValueError, httpx.InvalidURL) as exc:
-            raise FetchError(f"{self.base_url}{path}: not a usable URL ({_one_line(exc)})") from None
+            raise FetchError(f"{redact(self.base_url)}{path}: not a usable URL ({_one_line(exc)})") from None
 
     def _wait(self, delay: float) -> None:
         """Wait ``delay`` seconds, and at least until ``interval`` has passed since the last request."""
@@ -188,7 +199,7 @@ class Client:
         import httpx
 
         request = self._request(path, params)
-        url = str(request.url)
+        url = redact(str(request.url))
         attempts = max(1, self.politeness.attempts)
         delay = 0.0
         problem = ""
