@@ -50,9 +50,9 @@ _TASK_SIZE = 250
 #: Below this many papers to extract, worker processes cost more than they save.
 _POOL_THRESHOLD = 600
 
-#: (name, type, aliases, family, role, count, evidence, spans, title_spans): one mention as
-#: workers return it (``kg.model.Mention``'s fields).
-RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str, Spans, Spans]
+#: (name, type, aliases, family, role, count, evidence, spans, title_spans, rule): one mention
+#: as workers return it (``kg.model.Mention``'s fields).
+RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str, Spans, Spans, str]
 
 
 @dataclass
@@ -197,7 +197,7 @@ def input_key(path: Path, fmt: str | None, extractor_version: str) -> str:
 
 def _remember(resolver: Any, spool: _Spool, paper: Paper, raw: tuple[RawMention, ...], written: bool) -> None:
     resolver.add_raw(paper.id, raw)
-    spool.add((None if written else paper, (paper.id, tuple(m[4:9] for m in raw))))
+    spool.add((None if written else paper, (paper.id, tuple(m[4:10] for m in raw))))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -215,7 +215,7 @@ def _extract_raw(papers: list[Paper]) -> list[tuple[str, tuple[RawMention, ...]]
         (
             pm.paper.id,
             tuple(
-                (m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence, m.spans, m.title_spans)
+                (m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence, m.spans, m.title_spans, m.rule)
                 for m in pm.mentions
             ),
         )

@@ -756,7 +756,25 @@ def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         return ROLE_PRIORITY[Role(r["role"])], bool(r["evidence"])
 
     best = max(a, b, key=strength) if strength(a) != strength(b) else min(a, b, key=lambda r: r["evidence"])
-    return dict(best, count=int(a["count"] or 1) + int(b["count"] or 1))
+    # where the paper names it: both links' occurrences (as a build unites its mentions')
+    from kg.store.base import where_fields
+
+    spans, tspans = ({*_pairs(a.get(k)), *_pairs(b.get(k))} for k in ("spans", "title_spans"))
+    return dict(best, count=int(a["count"] or 1) + int(b["count"] or 1), **where_fields(sorted(spans), sorted(tspans)))
+
+
+def _pairs(flat: Any) -> list[tuple[int, int]]:
+    """Flat stored offsets ``[s0, e0, s1, e1, ...]`` (or None) as (start, stop) pairs."""
+    flat = list(flat or ())
+    return list(zip(flat[0::2], flat[1::2]))
+
+
+def _link(pid: str, role: str, count: Any, ev: str | None, spans: Any, tspans: Any, rule: str | None) -> dict[str, Any]:
+    """A stored MENTIONS link as the row a build writes (``kg.store.base.link_row``)."""
+    from kg.store.base import where_fields
+
+    return {"paper": pid, "role": role, "count": int(count or 1), "evidence": ev or "",
+            **where_fields(_pairs(spans), _pairs(tspans)), "rule": rule}
 
 
 # -- the store side ------------------------------------------------------------------------
@@ -770,10 +788,11 @@ _SCAN = (
     "MATCH (e:Entity) UNWIND e.keys AS k WITH e, k WHERE k IN $keys "
     "RETURN DISTINCT e.key, e.name, e.type, e.aliases"
 )
-_LINKS_OF = "MATCH (e:Entity {key: $key}) MATCH (p:Paper)-[m:MENTIONS]->(e) RETURN p.id, m.role, m.count, m.evidence"
+_LINK_FIELDS = "m.role, m.count, m.evidence, m.spans, m.title_spans, m.rule"
+_LINKS_OF = "MATCH (e:Entity {key: $key}) MATCH (p:Paper)-[m:MENTIONS]->(e) RETURN p.id, " + _LINK_FIELDS
 _LINKS_FROM = (
     "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key "
-    "RETURN p.id, m.role, m.count, m.evidence"
+    "RETURN p.id, " + _LINK_FIELDS
 )
 # The link to the target is written in the transaction that deletes the old one, and only
 # while the old one exists: a re-run after a kill moves what is left, never twice.
@@ -781,8 +800,14 @@ MOVE_LINKS = (
     "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (t:Entity {key: r.target}) "
     "OPTIONAL MATCH (p)-[old:MENTIONS]->(s:Entity) WHERE s.key = r.source "
     "WITH p, t, r, old WHERE old IS NOT NULL "
-    "MERGE (p)-[m:MENTIONS]->(t) SET m.role = r.role, m.count = r.count, m.evidence = r.evidence DELETE old"
+    "MERGE (p)-[m:MENTIONS]->(t) SET m.role = r.role, m.count = r.count, m.evidence = r.evidence, "
+    "m.start = r.start, m.stop = r.stop, m.spans = r.spans, m.title_spans = r.title_spans, m.rule = r.rule "
+    "DELETE old"
 )
+# (LadybugDB binds a batch of null lists as STRING unless told)
+MOVE_LINKS_EMBEDDED = MOVE_LINKS.replace("m.start = r.start, m.stop = r.stop, m.spans = r.spans, m.title_spans = r.title_spans, m.rule = r.rule", (
+    "m.start = CAST(r.start AS INT64), m.stop = CAST(r.stop AS INT64), m.spans = CAST(r.spans AS INT64[]), "
+    "m.title_spans = CAST(r.title_spans AS INT64[]), m.rule = CAST(r.rule AS STRING)"))
 _FAMILIES_OF = "MATCH (s:Entity {key: $key}) MATCH (s)-[:VARIANT_OF]->(f:Entity) RETURN f.key"
 _VARIANTS_OF = "MATCH (s:Entity {key: $key}) MATCH (v:Entity)-[:VARIANT_OF]->(s) RETURN v.key"
 UNSET_FAMILIES = (
@@ -890,17 +915,18 @@ class _StoreTable(_Index):
         store = self.store
         theirs = store.query(_LINKS_OF, {"key": source}).rows
         ours = {
-            pid: {"paper": pid, "role": role, "count": count, "evidence": ev or ""}
-            for pid, role, count, ev in store.query(_LINKS_FROM, {"ids": [r[0] for r in theirs], "key": target}).rows
+            pid: _link(pid, role, count, ev, spans, tspans, rule)
+            for pid, role, count, ev, spans, tspans, rule in store.query(
+                _LINKS_FROM, {"ids": [r[0] for r in theirs], "key": target}).rows
             if role is not None
         }
         rows = []
-        for pid, role, count, ev in theirs:
-            row = {"paper": pid, "role": role, "count": int(count or 1), "evidence": ev or ""}
+        for pid, *fields in theirs:
+            row = _link(pid, *fields)
             if pid in ours:
                 row = _combine(ours[pid], row)
             rows.append(dict(row, source=source, target=target))
-        self._write(MOVE_LINKS, rows)
+        self._write(MOVE_LINKS_EMBEDDED if store.kind == "embedded" else MOVE_LINKS, rows)
         families = [r[0] for r in store.query(_FAMILIES_OF, {"key": source}).rows]
         variants = [r[0] for r in store.query(_VARIANTS_OF, {"key": source}).rows]
         edges = [{"variant": target, "family": f} for f in families if f != target]

@@ -134,6 +134,7 @@ class Link:
     evidence: str = ""
     spans: Spans = ()  # where the paper's abstract names the entity (see ``Mention``)
     title_spans: Spans = ()  # where its title does
+    rule: str = ""  # the extractor rule that found the mention the link's role comes from
 
 
 @dataclass(frozen=True)

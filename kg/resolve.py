@@ -158,13 +158,13 @@ class _Signature:
 
 
 #: What pass two needs of a paper: its id and, per mention in order, (role, count, evidence,
-#: spans, title_spans).
-MentionFacts = tuple[str, tuple[tuple[Role, int, str, Spans, Spans], ...]]
+#: spans, title_spans, rule).
+MentionFacts = tuple[str, tuple[tuple[Role, int, str, Spans, Spans, str], ...]]
 
 
 def mention_facts(pm: PaperMentions) -> MentionFacts:
     """The part of a paper's mentions that ``Resolution.links`` reads (the rest was resolved)."""
-    return pm.paper.id, tuple((m.role, m.count, m.evidence, m.spans, m.title_spans) for m in pm.mentions)
+    return pm.paper.id, tuple((m.role, m.count, m.evidence, m.spans, m.title_spans, m.rule) for m in pm.mentions)
 
 
 class Resolver:
@@ -488,16 +488,17 @@ class Resolution:
         one chunk.
         """
         return [
-            Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev, spans=sp, title_spans=tsp)
-            for pid, ek, role, count, ev, sp, tsp in self._link_tuples(chunk)
+            Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev, spans=sp, title_spans=tsp, rule=rule)
+            for pid, ek, role, count, ev, sp, tsp, rule in self._link_tuples(chunk)
         ]
 
     def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
         """``links`` as the parameter rows a store writes (``kg.store.base.link_row``), without
         building ``Link`` objects: what a big build does."""
         return [
-            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev, **where_fields(sp, tsp)}
-            for pid, ek, role, count, ev, sp, tsp in self._link_tuples(chunk)
+            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev, **where_fields(sp, tsp),
+             "rule": rule or None}
+            for pid, ek, role, count, ev, sp, tsp, rule in self._link_tuples(chunk)
         ]
 
     def mention_keys(self, pm: PaperMentions) -> list[str]:
@@ -505,8 +506,8 @@ class Resolution:
         ``Resolver.add`` saw first (as when it resolves one paper alone)."""
         return [self._node_key[self._mention_node[i]] for i in range(len(pm.mentions))]
 
-    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str, Spans, Spans]]:
-        best: dict[tuple[int, str], tuple[Role, str]] = {}
+    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str, Spans, Spans, str]]:
+        best: dict[tuple[int, str], tuple[Role, str, str]] = {}
         counts: dict[tuple[int, str], int] = defaultdict(int)
         # where the paper names the entity: the union of its mentions' offsets (which never overlap)
         where: dict[tuple[int, str], tuple[Spans, Spans]] = {}
@@ -516,7 +517,7 @@ class Resolution:
         for pid, facts in chunk:
             index = self._paper_index[pid]
             ids[index] = pid
-            for role, count, evidence, spans, title_spans in facts:
+            for role, count, evidence, spans, title_spans, rule in facts:
                 lk = (index, node_key[mention_node[cursor]])
                 cursor += 1
                 counts[lk] += max(1, count)
@@ -528,9 +529,9 @@ class Resolution:
                 if cur is None or priority[role] > priority[cur[0]] or (
                     priority[role] == priority[cur[0]] and not cur[1] and evidence
                 ):
-                    best[lk] = (role, evidence)
+                    best[lk] = (role, evidence, rule)
         self._cursor = cursor
-        return [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk]) for lk, (role, ev) in sorted(best.items())]
+        return [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk], rule) for lk, (role, ev, rule) in sorted(best.items())]
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:

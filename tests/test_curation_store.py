@@ -216,11 +216,13 @@ def test_curation_store_killed_anywhere_is_finished_by_a_rerun(open_store, tmp_p
 
 
 # -- every statement costs in proportion to the rows it is given --------------------------
-def _statements() -> list[tuple[str, str, dict]]:
+def _statements(kind: str = "embedded") -> list[tuple[str, str, dict]]:
     rows = [{"paper": f"2401.{i:05d}", "source": f"e{i}", "target": f"e{i + 500}", "key": f"e{i}", "variant": f"e{i}",
-             "family": f"e{i + 3}", "role": "uses", "count": 1, "evidence": "x"} for i in range(100, 105)]
+             "family": f"e{i + 3}", "role": "uses", "count": 1, "evidence": "x", "start": 3, "stop": 5,
+             "spans": [3, 5], "title_spans": None, "rule": "names.shaped"} for i in range(100, 105)]
     return [
-        ("MOVE_LINKS", curation_module.MOVE_LINKS, {"rows": rows}),
+        ("MOVE_LINKS", curation_module.MOVE_LINKS_EMBEDDED if kind == "embedded" else curation_module.MOVE_LINKS,
+         {"rows": rows}),
         ("UNSET_FAMILIES", curation_module.UNSET_FAMILIES, {"rows": rows}),
         ("DROP_ENTITIES", curation_module.DROP_ENTITIES, {"rows": rows}),
         ("DROP_LINKS", curation_module.DROP_LINKS, {"rows": rows}),
@@ -255,7 +257,7 @@ def test_curation_store_statement_follows_its_rows(big, index: int) -> None:
 def test_curation_store_neo4j_plans_have_no_scans(server) -> None:
     from test_store_write_cost import _SCANS, _operators
 
-    for name, cypher, params in _statements():
+    for name, cypher, params in _statements("neo4j"):
         with server._driver.session(database=server.database) as session:
             plan = session.run("EXPLAIN " + cypher, params).consume().plan
         ops = _operators(plan)

@@ -271,9 +271,10 @@ def extract(
     """Extract entities without storing anything: one JSON record a paper, streamed.
 
     Each record: {"id", "title", "entities": [{"name", "type", "aliases", "role", "evidence",
-    "spans", "title_spans"}]}; spans are [start, stop] character offsets of every occurrence
-    in the abstract (first first: abstract[start:stop] is the name or an alias), title_spans
-    the same in the title.
+    "spans", "title_spans", "rule"}]}; spans are [start, stop] character offsets of every
+    occurrence in the abstract (first first: abstract[start:stop] is the name or an alias),
+    title_spans the same in the title; rule is the id of the extractor rule that found it
+    (kg eval --verbose counts them).
 
     Example:  kg extract papers.txt -o entities.jsonl
     """
@@ -291,8 +292,9 @@ def extract(
                     {
                         "name": name, "type": etype.value, "aliases": list(aliases), "role": role.value,
                         "evidence": evidence, "spans": [list(x) for x in spans], "title_spans": [list(x) for x in tspans],
+                        "rule": rule,
                     }
-                    for name, etype, aliases, _family, role, _count, evidence, spans, tspans in raw
+                    for name, etype, aliases, _family, role, _count, evidence, spans, tspans, rule in raw
                 ],
             }
             yield json.dumps(record, ensure_ascii=False) if output_format == "jsonl" else json.dumps(

@@ -131,6 +131,7 @@ def link_row(link: Link) -> dict[str, Any]:
         "count": link.count,
         "evidence": link.evidence,
         **where_fields(link.spans, link.title_spans),
+        "rule": link.rule or None,
     }
 
 
@@ -357,7 +358,7 @@ class Store(ABC):
     CREATE_LINKS = (
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
         "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
-        "start: r.start, stop: r.stop, spans: r.spans, title_spans: r.title_spans}]->(e)"
+        "start: r.start, stop: r.stop, spans: r.spans, title_spans: r.title_spans, rule: r.rule}]->(e)"
     )
     MERGE_VARIANTS = (
         "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}) MATCH (f:Entity {key: r.family}) "

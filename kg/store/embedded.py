@@ -28,12 +28,14 @@ SCHEMA = (
     # start/stop/spans/title_spans: where the paper names the entity (kg.store.base.where_fields);
     # not "end": a reserved word here
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING, "
-    "start INT64, stop INT64, spans INT64[], title_spans INT64[])",
+    "start INT64, stop INT64, spans INT64[], title_spans INT64[], rule STRING)",
     # Graphs built before links carried offsets get the columns (their links gain them on rebuild).
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS start INT64",
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS stop INT64",
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS spans INT64[]",
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS title_spans INT64[]",
+    # rule: the extractor rule that found the mention (kg.extract.components.assemble.STAGES)
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS rule STRING",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
     # Input files known to be in the graph as they are (kg.build skips reading them).
     "CREATE NODE TABLE IF NOT EXISTS KgInput(key STRING, papers INT64, PRIMARY KEY(key))",
@@ -80,7 +82,8 @@ class EmbeddedStore(Store):
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
         "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
         "start: CAST(r.start AS INT64), stop: CAST(r.stop AS INT64), "
-        "spans: CAST(r.spans AS INT64[]), title_spans: CAST(r.title_spans AS INT64[])}]->(e)"
+        "spans: CAST(r.spans AS INT64[]), title_spans: CAST(r.title_spans AS INT64[]), "
+        "rule: CAST(r.rule AS STRING)}]->(e)"
     )
 
     def __init__(self, path: str | Path, *, writable: bool = False, create: bool | None = None) -> None:
@@ -373,7 +376,7 @@ def _short(message: str) -> str:
 _BULK_COLUMNS = {
     "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor", "upvotes"),
     "Entity": ("key", "name", "type", "aliases", "keys"),
-    "MENTIONS": ("paper", "entity", "role", "count", "evidence", "start", "stop", "spans", "title_spans"),
+    "MENTIONS": ("paper", "entity", "role", "count", "evidence", "start", "stop", "spans", "title_spans", "rule"),
 }
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
 
@@ -396,7 +399,7 @@ class BulkFiles:
         ints = pa.list_(pa.int64())
         types = {
             "aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64(),
-            "start": pa.int64(), "stop": pa.int64(), "spans": ints, "title_spans": ints,
+            "start": pa.int64(), "stop": pa.int64(), "spans": ints, "title_spans": ints, "rule": pa.string(),
         }
         self._schemas = {
             table: pa.schema([(name, types.get(name, text)) for name in columns])
