@@ -181,9 +181,12 @@ def test_cli_query_user_errors(db: Path, args: list[str], message: str) -> None:
         ("{tmp}", "is a directory; give a file name such as"),
         ("/proc/no/such/dir/g.html", "Error: cannot write /proc/no/such/dir/g.html"),
         ("{tmp}/ro/g.html", "Error: cannot write {tmp}/ro/g.html: Permission denied; choose another --html path"),
+        ("{tmp}/afile/sub/g.html",
+         "Error: cannot write {tmp}/afile/sub/g.html: {tmp}/afile is a file, not a directory; choose another --html path"),
     ],
 )
 def test_cli_build_checks_html_path_before_building(tmp_path: Path, html: str, message: str) -> None:
+    (tmp_path / "afile").write_text("not a directory", encoding="utf-8")
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o500)

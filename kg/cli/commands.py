@@ -105,6 +105,9 @@ def check_writable(path: Path, option: str) -> None:
     """Fail now, not after a long build, when ``path`` cannot be written; raises ``KgError``."""
     if path.is_dir():
         raise KgError(f"{option} {path} is a directory; give a file name such as {path / 'graph.html'}")
+    above = next((p for p in path.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise KgError(f"cannot write {path}: {above} is a file, not a directory; choose another {option} path")
     existed = path.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
