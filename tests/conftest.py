@@ -57,3 +57,33 @@ def profile_max_rows(store, cypher: str, params: dict) -> int:
     finally:
         conn.execute("ROLLBACK")
     return max(int(n) for n in re.findall(r"NumOutputTuples: (\d+)", plan))
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The test Neo4j server (skips without one; see conftest_neo4j), shared by a module."""
+    from conftest_neo4j import module_store
+
+    yield from module_store()
+
+
+@pytest.fixture
+def open_store(request: pytest.FixtureRequest, tmp_path: Path):
+    """A factory of empty writable stores: ``open_store("embedded")`` or ``open_store("neo4j")``."""
+    from conftest_neo4j import wipe
+    from kg.store.embedded import EmbeddedStore
+
+    made = []
+
+    def make(kind: str):
+        if kind == "neo4j":
+            store = request.getfixturevalue("server")
+            wipe(store)
+            return store
+        store = EmbeddedStore(tmp_path / f"g{len(made)}.lbdb", writable=True)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()

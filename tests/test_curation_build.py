@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest_neo4j import module_store, wipe
 from kg.build import build
 from kg.cli import app
 from kg.curation import load_curation
@@ -71,27 +70,6 @@ def _jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def server():
-    yield from module_store()
-
-
-@pytest.fixture
-def open_store(request: pytest.FixtureRequest, tmp_path: Path):
-    made = []
-
-    def make(kind: str):
-        if kind == "neo4j":
-            store = request.getfixturevalue("server")
-            wipe(store)
-            return store
-        store = EmbeddedStore(tmp_path / f"g{len(made)}.lbdb", writable=True)
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.close()
 
 
 def graph_of(store) -> tuple:

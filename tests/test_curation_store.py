@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_neo4j import module_store, sample_graph, wipe
+from conftest_neo4j import sample_graph
 from kg import curation as curation_module
 from kg.curation import Curation, load_curation
 from kg.store.embedded import EmbeddedStore
@@ -19,28 +19,6 @@ from conftest import profile_max_rows
 STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
-@pytest.fixture(scope="module")
-def server():
-    yield from module_store()
-
-
-@pytest.fixture
-def open_store(request: pytest.FixtureRequest, tmp_path: Path):
-    """A factory of empty writable stores of the kind the test is parametrised with."""
-    made = []
-
-    def make(kind: str):
-        if kind == "neo4j":
-            store = request.getfixturevalue("server")
-            wipe(store)
-            return store
-        store = EmbeddedStore(tmp_path / f"g{len(made)}.lbdb", writable=True)
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.close()
 
 
 def curation(tmp_path: Path, text: str) -> Curation:
