@@ -723,8 +723,16 @@
       ev.preventDefault();
     }
   });
-  search.addEventListener("blur", function () { setTimeout(function () { results.hidden = true; }, 100); });
-  search.addEventListener("focus", function () { if (matches.length) results.hidden = false; });
+  // The list closes a moment after the box loses focus (a click on it lands first), unless
+  // the box has the focus again by then.
+  var closing = null;
+  search.addEventListener("blur", function () {
+    closing = setTimeout(function () { closing = null; results.hidden = true; }, 100);
+  });
+  search.addEventListener("focus", function () {
+    if (closing !== null) { clearTimeout(closing); closing = null; }
+    if (matches.length) results.hidden = false;
+  });
   // "/" from anywhere on the page puts the cursor in the search box.
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "/" && document.activeElement !== search && !/^(INPUT|TEXTAREA)$/.test(ev.target.tagName)) {
