@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.model import ROLE_PRIORITY, Entity, EntityType, Mention, PaperMentions, Role, Variant
+from kg.store.base import UNHELD, orphan_rounds
 from kg.text import match_key
 
 if TYPE_CHECKING:
@@ -725,10 +726,13 @@ class CuratedResolution:
         self.report = report
         self.extractor_version = resolution.extractor_version
         linked = {k for k in (table.final(m) for m in mentioned) if k is not None}
-        in_edges = {k for edge in table.variants for k in edge}
-        # An entity neither mentioned nor in a variant edge any more (the family of an
-        # ignored checkpoint) is not written: the store would hold an orphan.
-        self.entities = [e for e in table.entities.values() if e.key in linked or e.key in in_edges]
+        # What the graph's rule (``kg.store.base.UNHELD``) would not hold is not written: the
+        # family of an ignored variant, a checkpoint whose system is ignored, a family that
+        # ``kg family`` moved a variant away from. (A link an ``ignore --paper`` drops counts
+        # here as a mention, since links come later, chunk by chunk; the store pass after the
+        # build, ``apply_to_store``, drops what it held.)
+        gone = set().union(*orphan_rounds(table.entities, linked, table.variants))
+        self.entities = [e for e in table.entities.values() if e.key not in gone]
         self.variants = [Variant(v, f) for v, f in sorted(table.variants)]
 
     @property
@@ -822,14 +826,11 @@ DROP_LINKS = (
 _HAS_LINK = (
     "MATCH (p:Paper {id: $paper}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key RETURN count(m)"
 )
-DROP_UNHELD = (
-    "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) WHERE NOT (e)<-[:MENTIONS]-(:Paper) "
-    "AND NOT (e)<-[:VARIANT_OF]-(:Entity) AND NOT (e)-[:VARIANT_OF]->(:Entity) DETACH DELETE e"
-)
-_IS_ORPHAN = (
-    "MATCH (e:Entity {key: $key}) WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
-    "AND NOT (e)-[:VARIANT_OF]->(:Entity) RETURN e.key"
-)
+# One round of the graph's rule (``kg.store.base.UNHELD``), as a build sweeps; and which of
+# some entities the rule no longer holds (a read: nothing is written when none). The same
+# statements as ``Store.DELETE_ORPHANS_AMONG`` and ``Store._UNHELD_AMONG``.
+DROP_UNHELD = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) WHERE " + UNHELD + " DETACH DELETE e"
+_IS_ORPHAN = "UNWIND $keys AS k MATCH (e:Entity {key: k}) WHERE " + UNHELD + " RETURN e.key"
 _RECALL = "MATCH (c:KgCuration {id: 'applied'}) RETURN c.entries"
 _REMEMBER = "UNWIND $rows AS r MERGE (c:KgCuration {id: r.id}) SET c.entries = r.entries"
 
@@ -946,28 +947,41 @@ class _StoreTable(_Index):
         if family is not None:
             self._write(store.MERGE_VARIANTS, [{"variant": key, "family": family}])
         self._write(UNSET_FAMILIES, [{"variant": key, "family": family or ""}])
+        # The old families lose a variant; the variant itself may have been held only by its
+        # old family's mention (a checkpoint moved off its system); then the new family goes too.
         self._orphans.update(f for f in old if f != family)
+        if store.query(_IS_ORPHAN, {"keys": [key]}).rows:
+            self._orphans.add(key)
 
     def drop(self, key: str) -> None:
+        # Its families lose a variant, its variants (a checkpoint named beside it) their family.
         self._orphans.update(r[0] for r in self.store.query(_FAMILIES_OF, {"key": key}).rows)
+        self._orphans.update(r[0] for r in self.store.query(_VARIANTS_OF, {"key": key}).rows)
         self._write(DROP_ENTITIES, [{"key": key}])
         self.remove(key)
+        self._orphans.discard(key)
 
     def drop_link(self, paper: str, key: str) -> None:
         if not self.store.query(_HAS_LINK, {"paper": paper, "key": key}).rows[0][0]:
             # Dropped before, or never there: a build that applied this fix before writing
-            # wrote the entity without the link, which may have been its only one.
-            if self.store.query(_IS_ORPHAN, {"key": key}).rows:
-                self._orphans.add(key)
+            # wrote the entity without the link, which may have been its only one (and the
+            # only hold of a checkpoint named beside it).
+            near = [key, *(r[0] for r in self.store.query(_VARIANTS_OF, {"key": key}).rows)]
+            if self.store.query(_IS_ORPHAN, {"keys": near}).rows:
+                self._orphans.update(near)
             return
         self._write(DROP_LINKS, [{"paper": paper, "key": key}])
         self._orphans.add(key)
 
     def finish(self) -> None:
-        """Entities a fix left with no link and no variant go, as a build's would."""
+        """What the fixes left unheld goes, as a build's sweep deletes it (``kg.store.base.UNHELD``):
+        the entities they touched, their variants and their families up the chain, by rounds."""
         if not self._orphans:
             return
-        rows = [{"key": k} for k in sorted(self._orphans)]
-        # As a build writes (``CuratedResolution``): an entity stays while a paper mentions it
-        # or a VARIANT_OF edge (either way) holds it.
-        self._write(DROP_UNHELD, rows)
+        # Around them, what a build sweeps after a paper lost these links (Store._hold_group),
+        # found before anything goes.
+        keys = self.store._hold_group(sorted(self._orphans))
+        # A round over the entities the fixes touched, then rounds over what is left unheld
+        # around them until nothing is (only what goes is written then).
+        self._write(DROP_UNHELD, [{"key": k} for k in sorted(self._orphans)])
+        self.store._sweep_orphans(keys, lambda rows: self._write(DROP_UNHELD, rows))

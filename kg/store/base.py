@@ -8,7 +8,7 @@ parameters, ``ORDER BY`` inside ``WITH`` only with ``LIMIT``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -31,6 +31,9 @@ __all__ = [
     "where_fields",
     "STATS_KEYS",
     "RemoveResult",
+    "UNHELD",
+    "MAX_ROUNDS",
+    "orphan_rounds",
 ]
 
 #: Keys of ``Store.stats()``; identical on both stores.
@@ -155,6 +158,73 @@ def where_fields(spans: Sequence[tuple[int, int]], title_spans: Sequence[tuple[i
     }
 
 
+# -- which entities a graph keeps ----------------------------------------------------------
+# One rule, used by every path that deletes entities (a build's sweep, ``kg remove``, a
+# curation) and by every place that decides in Python what a graph would keep: an entity
+# stays while
+#   (a) a paper MENTIONS it; or
+#   (b) it is the family of a variant that stays ("Qwen2.5-VL" of a mentioned
+#       "Qwen2.5-VL-7B"; a chain of families made by ``kg family`` holds link by link); or
+#   (c) it is a variant whose family a paper MENTIONS: a checkpoint named only beside its
+#       system ("MusicGen-Large" beside "MusicGen": the paper's MENTIONS goes to the system,
+#       see ``kg.resolve``). One hop, to a *mentioned* family: two entities no paper
+#       mentions never hold each other.
+# Deleting whatever the rule does not hold, round after round until a round deletes
+# nothing, leaves its fixed point: what a fresh build of the same papers writes. One case
+# where it is not: a variant a paper named bare ("SketchNet-7B") stays after that paper
+# went while another paper mentions its family; the graph does not record which paper named
+# a checkpoint, so it cannot tell the two apart (tests/test_orphan_rule.py, LIMITS).
+
+#: The rule as a Cypher ``WHERE`` over an entity ``e``: true when nothing holds it. (``*1..1``
+#: is one hop: LadybugDB plans the plain two-hop pattern as a join over the whole MENTIONS
+#: table, a recursive one follows ``e``'s own edges; tests/test_orphan_rule.py checks.)
+UNHELD = (
+    "NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
+    "AND NOT (e)-[:VARIANT_OF*1..1]->(:Entity)<-[:MENTIONS]-(:Paper)"
+)
+
+#: Rounds of deletion before a sweep stops (it stops sooner, at the first round that deletes
+#: nothing). A round takes one link off the bottom of each family chain, and chains are a few
+#: links long (``kg family`` refuses cycles); a longer one loses the rest at the next sweep.
+MAX_ROUNDS = 100
+
+
+def orphan_rounds(
+    candidates: Iterable[str], mentioned: Iterable[str], edges: Iterable[tuple[str, str]]
+) -> list[set[str]]:
+    """The candidates the rule deletes (see ``UNHELD``), round by round, as the stores delete them.
+
+    ``candidates`` may go (every other entity stays); ``mentioned`` are keys a paper
+    mentions; ``edges`` are VARIANT_OF (variant, family) pairs, at least every one that
+    touches a candidate.
+
+    >>> edges = {("sketchnetlarge", "sketchnet"), ("sketchnet7b", "sketchnet")}
+    >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, {"sketchnet"}, edges)
+    []
+    >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, set(), {("sketchnetlarge", "sketchnet")})
+    [{'sketchnetlarge'}, {'sketchnet'}]
+    """
+    mentioned = set(mentioned)
+    variants: dict[str, set[str]] = {}
+    families: dict[str, set[str]] = {}
+    for v, f in edges:
+        variants.setdefault(f, set()).add(v)
+        families.setdefault(v, set()).add(f)
+    left = set(candidates) - mentioned
+    gone: set[str] = set()
+    rounds: list[set[str]] = []
+    while True:
+        now = {
+            k for k in left
+            if not (variants.get(k, set()) - gone) and not (families.get(k, set()) & mentioned)
+        }  # fmt: skip
+        if not now:
+            return rounds
+        rounds.append(now)
+        gone |= now
+        left -= now
+
+
 class Store(ABC):
     """A graph store: writes a ``Graph`` idempotently, answers Cypher."""
 
@@ -236,7 +306,7 @@ class Store(ABC):
         A changed paper loses its old MENTIONS before the new ones are written,
         so no stale link survives; its content hash is stored last, so a build
         that dies half-way is redone by the next one. Aliases merge with those
-        already stored; entities no paper mentions any more are removed. A paper
+        already stored; entities the graph no longer holds (``UNHELD``) are removed. A paper
         stored under its title hash and now known by its arXiv id (or the other
         way round) stays one node. ``progress`` gets the number of rows just written.
         """
@@ -271,16 +341,77 @@ class Store(ABC):
         return known
 
     def _linked_entities(self, paper_ids: list[str]) -> list[str]:
-        """Keys of the entities these papers mention, and of those entities' families."""
+        """Keys of the entities these papers mention, with every entity whose hold may hang on
+        those links (``_hold_group``): what may go when the papers lose their links."""
         keys: set[str] = set()
         for chunk in batched(paper_ids, 5000):
-            res = self.query(
-                "UNWIND $ids AS i MATCH (p:Paper {id: i}) MATCH (p)-[:MENTIONS]->(e:Entity) "
-                "OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) RETURN DISTINCT e.key, f.key",
-                {"ids": list(chunk)},
-            )
-            keys.update(k for row in res.rows for k in row if k)
-        return sorted(keys)
+            res = self.query(self._MENTIONED_BY_IDS, {"ids": list(chunk)})
+            keys.update(k for (k,) in res.rows if k)
+        return self._hold_group(keys)
+
+    # Keyed reads of the orphan sweep (tests/test_orphan_rule.py profiles them). OPTIONAL from a
+    # bound node: LadybugDB follows its own edges (a plain MATCH joins the whole MENTIONS table).
+    _MENTIONED_BY_IDS = (
+        "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[:MENTIONS]->(e:Entity) RETURN DISTINCT e.key"
+    )
+    _VARIANTS_OF_KEYS = (
+        "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (v:Entity)-[:VARIANT_OF]->(e) RETURN DISTINCT v.key"
+    )
+    _FAMILIES_OF_KEYS = (
+        "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) RETURN DISTINCT f.key"
+    )
+    def _hold_group(self, keys: Iterable[str]) -> list[str]:
+        """``keys`` with the entities the rule (``UNHELD``) may drop once these lose a link or go:
+        their variants (a checkpoint held by its system's mention), then the families of all of
+        them, up every chain. Keyed lookups, as many rounds as the longest chain."""
+        group = set(keys)
+        for chunk in batched(sorted(group), 5000):
+            res = self.query(self._VARIANTS_OF_KEYS, {"keys": list(chunk)})
+            group.update(k for (k,) in res.rows if k)
+        todo = sorted(group)
+        for _ in range(MAX_ROUNDS):
+            if not todo:
+                break
+            found: set[str] = set()
+            for chunk in batched(todo, 5000):
+                res = self.query(self._FAMILIES_OF_KEYS, {"keys": list(chunk)})
+                found.update(k for (k,) in res.rows if k)
+            todo = sorted(found - group)
+            group |= found
+        return sorted(group)
+
+    def _unheld(self, keys: Sequence[str] | None) -> list[str]:
+        """The entities among ``keys`` (None: the whole graph) that nothing holds (``UNHELD``)."""
+        if keys is None:
+            return [k for (k,) in self.query(self._UNHELD_ALL).rows]
+        found: list[str] = []
+        for chunk in batched(list(keys), 5000):
+            found += [k for (k,) in self.query(self._UNHELD_AMONG, {"keys": list(chunk)}).rows]
+        return sorted(found)
+
+    def _sweep_orphans(
+        self, keys: Sequence[str] | None, delete: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> None:
+        """Delete what the rule (``UNHELD``) does not hold among ``keys`` (None: the whole graph),
+        by rounds until nothing is left unheld: a family goes the round after its last variant.
+
+        Each round reads what goes, then deletes it: ``delete`` runs ``DELETE_ORPHANS_AMONG``
+        over those rows as its caller writes (by default in batches of 1,000); over the whole
+        graph ``DELETE_ORPHANS`` runs instead.
+        """
+        if keys is not None and not keys:
+            return
+        for _ in range(MAX_ROUNDS):
+            unheld = self._unheld(keys)
+            if not unheld:
+                return
+            if keys is None:
+                self.query(self.DELETE_ORPHANS, write=True)
+            elif delete is not None:
+                delete([{"key": k} for k in unheld])
+            else:
+                for part in batched([{"key": k} for k in unheld], 1000):
+                    self._write_rows(self.DELETE_ORPHANS_AMONG, list(part))
 
     def _unify_paper_ids(self, papers: list[Paper]) -> tuple[dict[str, str], list[str]]:
         """One node per paper across builds: arXiv id beats title hash, whichever came first.
@@ -364,16 +495,13 @@ class Store(ABC):
         "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}) MATCH (f:Entity {key: r.family}) "
         "MERGE (v)-[:VARIANT_OF]->(f)"
     )
-    # An entity no paper mentions goes, unless it is the family of a variant that stays.
-    DELETE_ORPHANS_AMONG = (
-        "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) "
-        "WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) DETACH DELETE e"
-    )
+    # One round of the rule (``UNHELD``) over some entities, by key; ``_sweep_orphans`` repeats it.
+    DELETE_ORPHANS_AMONG = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) WHERE " + UNHELD + " DETACH DELETE e"
     # The same over the whole graph: after a crash left unknown candidates, or papers were replaced.
-    DELETE_ORPHANS = (
-        "MATCH (e:Entity) WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
-        "DETACH DELETE e"
-    )
+    DELETE_ORPHANS = "MATCH (e:Entity) WHERE " + UNHELD + " DETACH DELETE e"
+    # What one round would delete (read first: a round that would delete nothing is not run).
+    _UNHELD_AMONG = "UNWIND $keys AS k MATCH (e:Entity {key: k}) WHERE " + UNHELD + " RETURN e.key"
+    _UNHELD_ALL = "MATCH (e:Entity) WHERE " + UNHELD + " RETURN e.key"
 
     # Input files whose papers are all stored as they are: a build skips reading them. Any
     # write forgets them all (a build before its first write, ``query(write=True)`` always);
@@ -591,49 +719,44 @@ class Store(ABC):
         progress: Callable[[int], None] | None = None,
     ) -> RemoveResult:
         """Delete the papers ``ids`` (all stored: see ``select_papers``), their MENTIONS, and the
-        entities (with their VARIANT_OF edges) no remaining paper mentions.
+        entities (with their VARIANT_OF edges) the graph then no longer holds (``UNHELD``).
 
         ``dry_run`` only reports what would go; ``progress`` gets the number of papers just
-        removed. Each batch of papers goes in one transaction
-        with its orphans, so a crash leaves a graph with no orphan and re-running finishes
-        the job. Every input fingerprint is forgotten first: the next build reads its files
-        again and re-adds a removed paper whose file it reads.
+        removed. Each batch of papers goes in one transaction with its orphans (as many rounds
+        of the rule as the removal needs), so a crash leaves a graph with no orphan and
+        re-running finishes the job. Every input fingerprint is forgotten first: the next build
+        reads its files again and re-adds a removed paper whose file it reads.
         """
         ids = sorted(set(ids))
-        plan = self._removal_plan(ids, dry_run)
+        plan, candidates, depth = self._removal_plan(ids, dry_run)
         if dry_run or not ids:
             return plan
-        candidates = self._linked_entities(ids)
-        # Variants no paper mentions (see _removal_plan) that go with their families: swept
-        # with every batch (each goes anyway; a family goes once its last variant went).
-        known = set(candidates)
-        tagalongs = [e["key"] for e in plan.entities if e["key"] not in known]
-        candidates += tagalongs
+        size = max(1, batch_size)
+
+        def delete(rows: list[dict[str, Any]]) -> None:
+            for part in batched(rows, size):
+                self._write_rows(self.DELETE_ORPHANS_AMONG, list(part))
+
         with self._write_session():
             self._write_rows(self.FORGET_INPUTS, [])
-            for chunk in batched(ids, max(1, batch_size)):
-                rows = [{"key": k} for k in [*self._linked_entities(list(chunk)), *tagalongs]]
+            for chunk in batched(ids, size):
+                rows = [{"key": k} for k in self._linked_entities(list(chunk))]
                 steps = [(self.DELETE_PAPERS, [{"id": pid} for pid in chunk])]
-                # Twice: a family goes in the second round once its last variant went in the first.
-                steps += [(self.DELETE_ORPHANS_AMONG, rows)] * 2 if rows else []
+                steps += [(self.DELETE_ORPHANS_AMONG, rows)] * max(1, depth) if rows else []
                 self._write_steps(steps)
                 if progress:
                     progress(len(chunk))
-            # Longer chains of families (a curation's `kg family`) take more rounds, while any goes.
-            held = [e["key"] for e in self._entities_by_key(candidates)]
-            while held:
-                self._write_rows(self.DELETE_ORPHANS_AMONG, [{"key": k} for k in held])
-                now = [e["key"] for e in self._entities_by_key(held)]
-                if len(now) == len(held):
-                    break
-                held = now
+            # Then until a round deletes nothing (a batch's own rounds may stop short of the end
+            # of a chain whose other links went with another batch).
+            self._sweep_orphans(candidates, delete)
         # What went, as the store now says.
         left = {e["key"] for e in self._entities_by_key(candidates)}
         plan.entities = [e for e in plan.entities if e["key"] not in left]
         return plan
 
-    def _removal_plan(self, ids: list[str], dry_run: bool) -> RemoveResult:
-        """What removing ``ids`` takes along, read before anything is written (keyed lookups)."""
+    def _removal_plan(self, ids: list[str], dry_run: bool) -> tuple[RemoveResult, list[str], int]:
+        """What removing ``ids`` takes along, read before anything is written (keyed lookups):
+        the result, the entities that may go, and how many rounds of the rule they take."""
         papers: list[dict[str, Any]] = []
         from_removed: dict[str, int] = {}  # entity key -> MENTIONS from the removed papers
         for chunk in batched(ids, 5000):
@@ -649,6 +772,8 @@ class Store(ABC):
             for key, n in res.rows:
                 if key is not None:
                     from_removed[key] = from_removed.get(key, 0) + int(n)
+        # Every entity whose hold may change, with its families up the chain: whether each is
+        # still mentioned is all the rule needs beyond the edges.
         candidates = self._linked_entities(ids)
         mentioned: set[str] = set()  # by a paper that stays
         edges: set[tuple[str, str]] = set()  # VARIANT_OF (variant, family) touching a candidate
@@ -668,56 +793,16 @@ class Store(ABC):
             ).rows:
                 if v is not None and f is not None:
                     edges.add((v, f))
-        candidates = candidates + self._tagalong_variants(candidates, mentioned, edges)
-        # An entity no remaining paper mentions goes, unless a variant that stays names it as its family.
-        gone: set[str] = set()
-        while True:
-            more = {
-                k for k in candidates
-                if k not in mentioned and k not in gone and not any(f == k and v not in gone for v, f in edges)
-            }  # fmt: skip
-            if not more:
-                break
-            gone |= more
-        return RemoveResult(
+        rounds = orphan_rounds(candidates, mentioned, edges)
+        gone: set[str] = set().union(*rounds)
+        result = RemoveResult(
             papers=sorted(papers, key=lambda p: p["id"]),
             entities=self._entities_by_key(sorted(gone)),
             links=sum(from_removed.values()),
             variants=sum(1 for v, f in edges if v in gone or f in gone),
             dry_run=dry_run,
         )
-
-    def _tagalong_variants(self, candidates: list[str], mentioned: set[str], edges: set[tuple[str, str]]) -> list[str]:
-        """Variants no paper mentions (MMaDA-8B, named only beside MMaDA) of candidates that lose
-        their last mention: stored only for their families, they go with them (a fresh build of
-        the remaining papers has neither). ``edges`` gains their VARIANT_OF links."""
-        going, known = {k for k in candidates if k not in mentioned}, set(candidates)
-        extra = sorted({v for v, f in edges if f in going and v not in known})
-        found: list[str] = []
-        for chunk in batched(extra, 5000):
-            keys = {"keys": list(chunk)}
-            used = {
-                k for k, n in self.query(
-                    "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (v)<-[m:MENTIONS]-(:Paper) "
-                    "RETURN k, count(m)", keys,
-                ).rows if int(n)
-            } | {
-                k for k, n in self.query(
-                    "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (x:Entity)-[:VARIANT_OF]->(v) "
-                    "RETURN k, count(x)", keys,
-                ).rows if int(n)
-            }  # fmt: skip
-            families: dict[str, set[str]] = {}
-            for k, f in self.query(
-                "UNWIND $keys AS k MATCH (v:Entity {key: k}) OPTIONAL MATCH (v)-[:VARIANT_OF]->(f:Entity) RETURN k, f.key",
-                keys,
-            ).rows:
-                families.setdefault(k, set()).update([f] if f is not None else [])
-            for k in chunk:
-                if k not in used and families.get(k) and families[k] <= going:
-                    found.append(k)
-                    edges.update((k, f) for f in families[k])
-        return found
+        return result, candidates, len(rounds)
 
     def _entities_by_key(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         """{key, name, type} of the stored entities among ``keys``, by key."""

@@ -10,7 +10,8 @@ A build talks to a ``Writer`` in this order, each call with as many rows as it l
     finish(variants)    VARIANT_OF, replaced papers deleted, orphans swept, upvotes, then the hashes
 
 A paper's content hash is written last: a build killed anywhere leaves blank hashes, and
-the next build redoes those papers and sweeps the whole graph for orphans. Every
+the next build redoes those papers and sweeps the whole graph for orphans (the one rule of
+``kg.store.base.UNHELD``, as a normal build applies it to the entities it touched). Every
 statement finds its rows by primary key, so its cost follows the chunk, not the graph.
 
 Into an empty embedded store the rows go to files instead and ``finish`` loads them with
@@ -69,7 +70,7 @@ class Writer:
         self._kinds: dict[str, set[bool]] = {}  # title key -> read with an arXiv id (True) / by title
         self._marks: list[tuple[str, str]] = []  # (id, content hash) of the papers written
         self._replaced: list[str] = []
-        self._candidates: set[str] = set()  # entities that may lose their last link
+        self._candidates: set[str] = set()  # entities whose hold may go (Store._linked_entities)
         self._sweep_all = False
         self._stored: set[str] = set()  # ids of the changed papers that are stored (to rewrite)
         self._forgotten = False
@@ -216,14 +217,16 @@ class Writer:
             self._run(store.MERGE_VARIANTS, variant_rows)
             # After the successors exist (with blank hashes): a kill from here on is seen next time.
             self._run(store.DELETE_PAPERS, [{"id": pid} for pid in self._replaced])
-            # Orphans go before the hashes are set: a build killed before this point leaves
-            # blank hashes, and the next build sweeps the whole graph.
+            # Orphans (what the rule, ``kg.store.base.UNHELD``, no longer holds) go before the
+            # hashes are set: a build killed before this point leaves blank hashes, and the next
+            # build sweeps the whole graph. Rounds until one deletes nothing: a family goes the
+            # round after its last variant, the next link of a chain the round after that.
             if self._sweep_all:
-                for _ in range(2):  # a family loses its last variant in the first round
-                    store.query(store.DELETE_ORPHANS, write=True)
+                store._sweep_orphans(None)
             else:
-                for _ in range(2):
-                    self._run(store.DELETE_ORPHANS_AMONG, [{"key": k} for k in sorted(self._candidates)], count=False)
+                store._sweep_orphans(
+                    sorted(self._candidates), lambda rows: self._run(store.DELETE_ORPHANS_AMONG, rows, count=False)
+                )
             self._run(store.SET_UPVOTES, self._upvotes)
             marks = [{"id": pid, "hash": h, "extractor": self.version} for pid, h in self._marks]
             self._run(store.MARK_WRITTEN, marks)
