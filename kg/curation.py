@@ -761,24 +761,18 @@ def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
     best = max(a, b, key=strength) if strength(a) != strength(b) else min(a, b, key=lambda r: r["evidence"])
     # where the paper names it: both links' occurrences (as a build unites its mentions')
-    from kg.store.base import where_fields
+    from kg.store.base import span_pairs, where_fields
 
-    spans, tspans = ({*_pairs(a.get(k)), *_pairs(b.get(k))} for k in ("spans", "title_spans"))
+    spans, tspans = ({*span_pairs(a.get(k)), *span_pairs(b.get(k))} for k in ("spans", "title_spans"))
     return dict(best, count=int(a["count"] or 1) + int(b["count"] or 1), **where_fields(sorted(spans), sorted(tspans)))
-
-
-def _pairs(flat: Any) -> list[tuple[int, int]]:
-    """Flat stored offsets ``[s0, e0, s1, e1, ...]`` (or None) as (start, stop) pairs."""
-    flat = list(flat or ())
-    return list(zip(flat[0::2], flat[1::2]))
 
 
 def _link(pid: str, role: str, count: Any, ev: str | None, spans: Any, tspans: Any, rule: str | None) -> dict[str, Any]:
     """A stored MENTIONS link as the row a build writes (``kg.store.base.link_row``)."""
-    from kg.store.base import where_fields
+    from kg.store.base import span_pairs, where_fields
 
     return {"paper": pid, "role": role, "count": int(count or 1), "evidence": ev or "",
-            **where_fields(_pairs(spans), _pairs(tspans)), "rule": rule}
+            **where_fields(span_pairs(spans), span_pairs(tspans)), "rule": rule}
 
 
 # -- the store side ------------------------------------------------------------------------
@@ -810,8 +804,8 @@ MOVE_LINKS = (
 )
 # (LadybugDB binds a batch of null lists as STRING unless told)
 MOVE_LINKS_EMBEDDED = MOVE_LINKS.replace("m.start = r.start, m.stop = r.stop, m.spans = r.spans, m.title_spans = r.title_spans, m.rule = r.rule", (
-    "m.start = CAST(r.start AS INT64), m.stop = CAST(r.stop AS INT64), m.spans = CAST(r.spans AS INT64[]), "
-    "m.title_spans = CAST(r.title_spans AS INT64[]), m.rule = CAST(r.rule AS STRING)"))
+    "m.start = CAST(r.start AS INT64), m.stop = CAST(r.stop AS INT64), m.spans = CAST(r.spans AS STRING), "
+    "m.title_spans = CAST(r.title_spans AS STRING), m.rule = CAST(r.rule AS STRING)"))
 _FAMILIES_OF = "MATCH (s:Entity {key: $key}) MATCH (s)-[:VARIANT_OF]->(f:Entity) RETURN f.key"
 _VARIANTS_OF = "MATCH (s:Entity {key: $key}) MATCH (v:Entity)-[:VARIANT_OF]->(s) RETURN v.key"
 UNSET_FAMILIES = (

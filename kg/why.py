@@ -27,7 +27,7 @@ from typing import Any
 from kg import graph as kgraph
 from kg.errors import KgError
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role
-from kg.store.base import Store
+from kg.store.base import Store, span_pairs
 
 __all__ = [
     "PaperRef",
@@ -48,6 +48,12 @@ __all__ = [
 LINK_FIELDS = ("role", "count", "evidence")
 #: Provenance properties listed first, in this order; others follow alphabetically.
 PROVENANCE_ORDER = ("start", "stop", "spans", "title_spans", "rule")
+_SPAN_FIELDS = frozenset(("spans", "title_spans"))
+
+
+def _flat(stored: Any) -> list[int]:
+    """Stored occurrences (text, or a list in older graphs) as the flat ``[start0, stop0, ...]``."""
+    return [x for pair in span_pairs(stored) for x in pair]
 #: Candidates listed when a paper prefix is ambiguous.
 MAX_CANDIDATES = 5
 _ROLES = {role.value: role for role in Role}
@@ -241,6 +247,7 @@ def _why_hits(store: Store, ref: PaperRef, entity: str, hits: list[Any]) -> Enti
             continue
         evidence = props.get("evidence") or ""
         marked, spans = mark(evidence, [name, *aliases])
+        props = {k: _flat(v) if k in _SPAN_FIELDS else v for k, v in props.items()}
         provenance = {k: v for k, v in props.items() if k not in LINK_FIELDS and v is not None and v != "" and v != []}
         order = {k: i for i, k in enumerate(PROVENANCE_ORDER)}
         provenance = dict(sorted(provenance.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))

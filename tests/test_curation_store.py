@@ -197,7 +197,7 @@ def test_curation_store_killed_anywhere_is_finished_by_a_rerun(open_store, tmp_p
 def _statements(kind: str = "embedded") -> list[tuple[str, str, dict]]:
     rows = [{"paper": f"2401.{i:05d}", "source": f"e{i}", "target": f"e{i + 500}", "key": f"e{i}", "variant": f"e{i}",
              "family": f"e{i + 3}", "role": "uses", "count": 1, "evidence": "x", "start": 3, "stop": 5,
-             "spans": [3, 5], "title_spans": None, "rule": "names.shaped"} for i in range(100, 105)]
+             "spans": "3 5", "title_spans": None, "rule": "names.shaped"} for i in range(100, 105)]
     return [
         ("MOVE_LINKS", curation_module.MOVE_LINKS_EMBEDDED if kind == "embedded" else curation_module.MOVE_LINKS,
          {"rows": rows}),

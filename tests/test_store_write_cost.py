@@ -43,7 +43,7 @@ def _rows() -> list[dict]:
             "variant": f"e{i}", "family": f"e{i + 3}", "role": "uses", "count": 1, "evidence": "x",
             "title": "t", "abstract": "a", "date": "", "url": "", "source": "", "tkey": "k", "hash": "h",
             "extractor": "x", "name": "n", "type": "method", "aliases": [], "keys": [],
-            "start": 1, "stop": 2, "spans": [1, 2], "title_spans": [], "rule": "names.shaped",
+            "start": 1, "stop": 2, "spans": "1 2", "title_spans": None, "rule": "names.shaped",
         }
         for i in range(100, 100 + BATCH)
     ]

@@ -29,6 +29,8 @@ __all__ = [
     "entity_row",
     "link_row",
     "where_fields",
+    "flat_spans",
+    "span_pairs",
     "STATS_KEYS",
     "RemoveResult",
     "UNHELD",
@@ -139,23 +141,46 @@ def link_row(link: Link) -> dict[str, Any]:
 
 
 def where_fields(spans: Sequence[tuple[int, int]], title_spans: Sequence[tuple[int, int]]) -> dict[str, Any]:
-    """Where a paper names an entity, as MENTIONS properties (lists of pairs are not property
-    values in Neo4j, and ``end`` is a reserved word in LadybugDB):
+    """Where a paper names an entity, as MENTIONS properties (``end`` is a reserved word in
+    LadybugDB):
 
     ``start``, ``stop``   the first occurrence in the abstract: ``p.abstract[start:stop]``
                           (0-based, in characters; null when only the title names it);
-    ``spans``             every occurrence in the abstract, flat: ``[start0, stop0, start1, stop1, ...]``;
+    ``spans``             every occurrence in the abstract, as text: ``"start0 stop0 start1 stop1 ..."``;
     ``title_spans``       the same for the title.
 
-    None where there is none (Neo4j then stores no property at all).
+    None where there is none (Neo4j then stores no property at all). The occurrences are
+    text, not lists: LadybugDB checkpoints a list column of a relationship table in time
+    that grows with the square of its rows (830k links: 2 minutes against 2 seconds), and
+    lists of pairs are no property values in Neo4j anyway. ``span_pairs`` reads them back.
     """
     first = spans[0] if spans else (None, None)
     return {
         "start": first[0],
         "stop": first[1],
-        "spans": [x for pair in spans for x in pair] or None,
-        "title_spans": [x for pair in title_spans for x in pair] or None,
+        "spans": flat_spans(spans),
+        "title_spans": flat_spans(title_spans),
     }
+
+
+def flat_spans(pairs: Sequence[tuple[int, int]]) -> str | None:
+    """``[(120, 129), (300, 309)]`` as the stored ``"120 129 300 309"`` (None for none)."""
+    return " ".join(f"{a} {b}" for a, b in pairs) or None
+
+
+def span_pairs(stored: Any) -> list[tuple[int, int]]:
+    """Stored occurrences as (start, stop) pairs: the text ``flat_spans`` writes, or the flat
+    integer list graphs built before it hold; None, "" or garbage: none."""
+    if isinstance(stored, str):
+        try:
+            flat = [int(x) for x in stored.split()]
+        except ValueError:
+            return []
+    elif isinstance(stored, (list, tuple)):
+        flat = [int(x) for x in stored if isinstance(x, int)]
+    else:
+        return []
+    return list(zip(flat[0::2], flat[1::2]))
 
 
 # -- which entities a graph keeps ----------------------------------------------------------

@@ -28,12 +28,13 @@ SCHEMA = (
     # start/stop/spans/title_spans: where the paper names the entity (kg.store.base.where_fields);
     # not "end": a reserved word here
     "CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Paper TO Entity, role STRING, count INT64, evidence STRING, "
-    "start INT64, stop INT64, spans INT64[], title_spans INT64[], rule STRING)",
+    "start INT64, stop INT64, spans STRING, title_spans STRING, rule STRING)",
     # Graphs built before links carried offsets get the columns (their links gain them on rebuild).
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS start INT64",
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS stop INT64",
-    "ALTER TABLE MENTIONS ADD IF NOT EXISTS spans INT64[]",
-    "ALTER TABLE MENTIONS ADD IF NOT EXISTS title_spans INT64[]",
+    # (graphs whose spans are INT64[] columns are converted first: _text_spans)
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS spans STRING",
+    "ALTER TABLE MENTIONS ADD IF NOT EXISTS title_spans STRING",
     # rule: the extractor rule that found the mention (kg.extract.components.assemble.STAGES)
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS rule STRING",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
@@ -82,7 +83,7 @@ class EmbeddedStore(Store):
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
         "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
         "start: CAST(r.start AS INT64), stop: CAST(r.stop AS INT64), "
-        "spans: CAST(r.spans AS INT64[]), title_spans: CAST(r.title_spans AS INT64[]), "
+        "spans: CAST(r.spans AS STRING), title_spans: CAST(r.title_spans AS STRING), "
         "rule: CAST(r.rule AS STRING)}]->(e)"
     )
 
@@ -114,6 +115,7 @@ class EmbeddedStore(Store):
             raise
         if writable:
             with self._exclusive():
+                _text_spans(self._conn)
                 for statement in SCHEMA:
                     self._conn.execute(statement)
             # load files a build killed mid-load left behind (we hold the writer lock)
@@ -367,6 +369,39 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _text_spans(conn: Any) -> None:
+    """Convert a graph whose MENTIONS hold ``spans``/``title_spans`` as INT64[] (built before
+    they became text, ``kg.store.base.where_fields``) in place, nothing lost: rename the list
+    column, add the text one, copy, drop the list. Each step is safe to kill: the next open
+    finds the renamed column and finishes the copy."""
+    if not _table_exists(conn, "MENTIONS"):
+        return
+    for name in ("spans", "title_spans"):
+        old = f"{name}_list"
+        columns = _columns(conn, "MENTIONS")
+        if columns.get(name, "").endswith("[]") and old not in columns:
+            conn.execute(f"ALTER TABLE MENTIONS RENAME {name} TO {old}")
+            columns = _columns(conn, "MENTIONS")
+        if old not in columns:
+            continue
+        conn.execute(f"ALTER TABLE MENTIONS ADD IF NOT EXISTS {name} STRING")
+        conn.execute(
+            f"MATCH ()-[m:MENTIONS]->() WHERE m.{name} IS NULL AND size(m.{old}) > 0 "
+            f"SET m.{name} = list_to_string(' ', m.{old})"
+        )
+        conn.execute(f"ALTER TABLE MENTIONS DROP {old}")
+
+
+def _table_exists(conn: Any, table: str) -> bool:
+    return any(row[1] == table for row in _rows(conn.execute("CALL show_tables() RETURN *")))
+
+
+def _columns(conn: Any, table: str) -> dict[str, str]:
+    """Property name -> type of ``table``."""
+    result = conn.execute(f"CALL table_info('{table}') RETURN name, type")
+    return {name: str(typ) for name, typ in _rows(result)}
+
+
 def _short(message: str) -> str:
     return " ".join(message.split())
 
@@ -396,10 +431,9 @@ class BulkFiles:
         self.dir = directory
         self._writers: dict[str, Any] = {}
         text, strings = pa.string(), pa.list_(pa.string())
-        ints = pa.list_(pa.int64())
         types = {
             "aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64(),
-            "start": pa.int64(), "stop": pa.int64(), "spans": ints, "title_spans": ints, "rule": pa.string(),
+            "start": pa.int64(), "stop": pa.int64(), "rule": pa.string(),
         }
         self._schemas = {
             table: pa.schema([(name, types.get(name, text)) for name in columns])
