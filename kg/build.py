@@ -50,9 +50,9 @@ _TASK_SIZE = 250
 #: Below this many papers to extract, worker processes cost more than they save.
 _POOL_THRESHOLD = 600
 
-#: (name, type, aliases, family, role, count, evidence, spans, title_spans, rule): one mention
-#: as workers return it (``kg.model.Mention``'s fields).
-RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str, Spans, Spans, str]
+#: (name, type, aliases, family, role, count, evidence, spans, title_spans, rule, typed_by): one
+#: mention as workers return it (``kg.model.Mention``'s fields).
+RawMention = tuple[str, EntityType, tuple[str, ...], "str | None", Role, int, str, Spans, Spans, str, str]
 
 
 @dataclass
@@ -215,7 +215,8 @@ def _extract_raw(papers: list[Paper]) -> list[tuple[str, tuple[RawMention, ...]]
         (
             pm.paper.id,
             tuple(
-                (m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence, m.spans, m.title_spans, m.rule)
+                (m.name, m.type, m.aliases, m.family, m.role, m.count, m.evidence, m.spans, m.title_spans, m.rule,
+                 m.typed_by)
                 for m in pm.mentions
             ),
         )

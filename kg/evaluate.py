@@ -111,6 +111,9 @@ class Report:
     #: per extractor rule (the one that found each predicted entity): tp = matched a required
     #: gold entity (type-agnostic), fp = matched none; fn is not attributable and stays 0
     per_rule: dict[str, Counts] = field(default_factory=dict)
+    #: per typing rule (the one that chose each matched entity's type): tp = the gold type,
+    #: fp = another type
+    per_typing: dict[str, Counts] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The whole report as a plain dict (what ``kg eval --json`` prints)."""
@@ -120,6 +123,7 @@ class Report:
             "type_agnostic": self.untyped.to_dict(),
             "per_type": {t: c.to_dict() for t, c in self.per_type.items()},
             "per_rule": {r: {"tp": c.tp, "fp": c.fp} for r, c in sorted(self.per_rule.items())},
+            "per_typing": {r: {"right": c.tp, "wrong": c.fp} for r, c in sorted(self.per_typing.items())},
             "unaligned": list(self.unaligned),
             "details": [p.to_dict() for p in self.papers],
         }
@@ -259,6 +263,7 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
     typed, untyped = Counts(), Counts()
     per_type: dict[str, Counts] = {t: Counts() for t in TYPES}
     per_rule: dict[str, Counts] = {}
+    per_typing: dict[str, Counts] = {}
     results: list[PaperResult] = []
     for rec, pm in zip(gold, aligned):
         res = PaperResult(id=str(rec.get("id", "")), title=rec.get("title", ""))
@@ -277,7 +282,7 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
         if pm is not None:
             for m in pm.mentions:
                 pitems.append({"name": m.name, "type": m.type.value, "keys": item_keys(m.name, m.aliases),
-                               "rule": m.rule or "(none)"})
+                               "rule": m.rule or "(none)", "typed_by": m.typed_by or "(none)"})
         # candidate pairs, best first: required before optional, name-to-name before alias hits
         pairs = []
         for gi, g in enumerate(gitems):
@@ -300,10 +305,13 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
             untyped.tp += 1
             per_rule.setdefault(p["rule"], Counts()).tp += 1
             res.matched.append((g["name"], p["name"], g["type"], p["type"]))
+            typing = per_typing.setdefault(p["typed_by"], Counts())
             if p["type"] in g["types"]:
+                typing.tp += 1
                 typed.tp += 1
                 per_type.setdefault(g["type"], Counts()).tp += 1
             else:
+                typing.fp += 1
                 typed.fp += 1
                 typed.fn += 1
                 per_type.setdefault(p["type"], Counts()).fp += 1
@@ -322,7 +330,8 @@ def evaluate(gold_records: Iterable[dict], predictions: Iterable[PaperMentions],
                 typed.fp += 1
                 per_type.setdefault(p["type"], Counts()).fp += 1
                 res.false_positives.append((p["name"], p["type"]))
-    return Report(typed=typed, untyped=untyped, per_type=per_type, papers=results, unaligned=missing, per_rule=per_rule)
+    return Report(typed=typed, untyped=untyped, per_type=per_type, papers=results, unaligned=missing, per_rule=per_rule,
+                  per_typing=per_typing)
 
 
 def format_report(report: Report, *, verbose: bool = False) -> str:
@@ -355,6 +364,11 @@ def format_report(report: Report, *, verbose: bool = False) -> str:
         lines.append("")
         lines.append(f"{'rule (found the entity)':<32}{'TP':>6}{'FP':>6}{'P':>7}")
         for rule, c in sorted(report.per_rule.items(), key=lambda kv: (-(kv[1].tp + kv[1].fp), kv[0])):
+            lines.append(f"{rule:<32}{c.tp:>6}{c.fp:>6}{c.precision:>7.3f}")
+    if verbose and report.per_typing:
+        lines.append("")
+        lines.append(f"{'typing rule (chose the type)':<32}{'right':>6}{'wrong':>6}{'acc':>7}")
+        for rule, c in sorted(report.per_typing.items(), key=lambda kv: (-(kv[1].tp + kv[1].fp), kv[0])):
             lines.append(f"{rule:<32}{c.tp:>6}{c.fp:>6}{c.precision:>7.3f}")
     lines.append(f"papers: {len(report.papers)}")
     if report.unaligned:

@@ -103,6 +103,7 @@ class Mention:
     spans: Spans = ()  # occurrences in the abstract, first first
     title_spans: Spans = ()  # occurrences in the title
     rule: str = ""  # id of the extractor rule that found it (kg.extract.components.assemble.STAGES)
+    typed_by: str = ""  # id of the typing rule that chose its type (kg.extract.rules.types.TYPED_BY)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def test_cli_extract_jsonl_to_file(tmp_path: Path) -> None:
     assert len(records) == 13
     assert set(records[0]) == {"id", "title", "entities"}
     entity = records[0]["entities"][0]
-    assert set(entity) == {"name", "type", "aliases", "role", "evidence", "spans", "title_spans", "rule"}
+    assert set(entity) == {"name", "type", "aliases", "role", "evidence", "spans", "title_spans", "rule", "typed_by"}
     types = {e["type"] for r in records for e in r["entities"]}
     assert types <= {"model", "method", "dataset", "benchmark", "github", "url"}
 

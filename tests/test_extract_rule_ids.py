@@ -14,6 +14,7 @@ from kg.errors import InputError
 from kg.evaluate import evaluate, load_gold
 from kg.extract import extract
 from kg.extract.components.assemble import REQUIRED, STAGES, check_rules
+from kg.extract.rules.types import TYPED_BY
 from kg.model import Paper
 from kg.sources import read_papers
 
@@ -92,3 +93,43 @@ def test_rule_ids_kg_eval_verbose_and_disable() -> None:
     assert bad.stderr.strip().splitlines() == [
         "Error: no extractor rule 'gazeteer.known_names'; did you mean gazetteer.known_names, types.known_tokens?"
     ]
+
+
+# -- the typing rule: which one chose each mention's type ----------------------------------
+def test_typed_by_every_mention_names_a_typing_rule(baseline: list) -> None:
+    used = {m.typed_by for pm in baseline for m in pm.mentions}
+    assert used <= set(TYPED_BY) and len(used) >= 6, used - set(TYPED_BY)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "name", "typ", "typed_by"),
+    [
+        ("We fine-tune a model on ImageNet.", "ImageNet", "dataset", "types.gazetteer"),
+        ("We run the QuokkaMix benchmark.", "QuokkaMix", "benchmark", "types.cues"),
+        ("We apply Zest Gradient Flow (ZGF) to planning.", "ZGF", "method", "types.definition"),
+        ("We apply Zest Gradient Flow (ZGF), a new optimizer.", "ZGF", "method", "types.cues"),
+        ("We train Plumo-7B policies.", "Plumo-7B", "model", "types.parameter_count"),
+        ("We compare with ZyloNet.", "ZyloNet", "method", "types.default"),
+        ("Code: https://github.com/acme/zylo.", "https://github.com/acme/zylo", "github", "types.url"),
+        ("We introduce QuillKit, a dataset of proofs.", "QuillKit", "dataset", "types.own_propose"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.startswith("types.") else "",
+)
+def test_typed_by_names_the_rule_that_chose_the_type(abstract: str, name: str, typ: str, typed_by: str) -> None:
+    (pm,) = extract([Paper(id="t", title="A Study", abstract=abstract)])
+    got = {m.name: (m.type.value, m.typed_by) for m in pm.mentions}
+    assert got.get(name) == (typ, typed_by), got
+
+
+def test_typed_by_kg_eval_counts_right_and_wrong_per_typing_rule() -> None:
+    runner = CliRunner()
+    args = ["eval", str(H18_GOLD), "--input", str(H18)]
+    verbose = runner.invoke(app, [*args, "--verbose"])
+    assert verbose.exit_code == 0, verbose.output
+    assert "typing rule (chose the type)" in verbose.output and "\ntypes.gazetteer " in verbose.output
+    report = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    per_typing = report["per_typing"]
+    assert set(per_typing) <= {*TYPED_BY, "(none)"}
+    # every matched entity was typed by one rule: right ones are the type-aware hits
+    assert sum(c["right"] + c["wrong"] for c in per_typing.values()) == report["type_agnostic"]["tp"]
+    assert sum(c["right"] for c in per_typing.values()) == report["type_aware"]["tp"]

@@ -260,7 +260,7 @@ def test_extract_gazetteer_matcher_on_tokens(text: str, found: int) -> None:
 
 
 def test_extract_caps_title_detection() -> None:
-    from kg.extract.components.assemble import _caps_title
+    from kg.extract.rules.shapes import is_caps_title as _caps_title
 
     assert _caps_title("DEEP GENERATIVE CLASSIFIERS FOR OPEN-SET RECOGNITION".split())
     assert _caps_title("ROPENET : NEURAL KNOT TYING".split())

@@ -65,6 +65,10 @@ def test_spacy_component_sets_spans_extensions_and_ents() -> None:
     # every entity as plain values, the title's included
     foonet = next(e for e in doc._.kg_entities if e["name"] == "FooNet")
     assert foonet["title_spans"] == ((0, 6),) and foonet["spans"][0] == (11, 17)
+    # and the typing rule that chose each type, on the spans and the plain values alike
+    typed_by = {e["name"]: e["typed_by"] for e in doc._.kg_entities}
+    assert typed_by["GSM8K"] == "types.gazetteer" and typed_by["https://github.com/foo-lab/foonet"] == "types.url"
+    assert [s._.kg_typed_by for s in doc.spans["kg"]] == [typed_by[s.text] for s in doc.spans["kg"]]
     assert all(isinstance(e, dict) for e in doc._.kg_entities)
 
 

@@ -274,10 +274,10 @@ def extract(
     """Extract entities without storing anything: one JSON record a paper, streamed.
 
     Each record: {"id", "title", "entities": [{"name", "type", "aliases", "role", "evidence",
-    "spans", "title_spans", "rule"}]}; spans are [start, stop] character offsets of every
-    occurrence in the abstract (first first: abstract[start:stop] is the name or an alias),
-    title_spans the same in the title; rule is the id of the extractor rule that found it
-    (kg eval --verbose counts them).
+    "spans", "title_spans", "rule", "typed_by"}]}; spans are [start, stop] character offsets of
+    every occurrence in the abstract (first first: abstract[start:stop] is the name or an
+    alias), title_spans the same in the title; rule is the id of the extractor rule that found
+    it, typed_by the one that chose its type (kg eval --verbose counts both).
 
     Example:  kg extract papers.txt -o entities.jsonl
     """
@@ -295,9 +295,9 @@ def extract(
                     {
                         "name": name, "type": etype.value, "aliases": list(aliases), "role": role.value,
                         "evidence": evidence, "spans": [list(x) for x in spans], "title_spans": [list(x) for x in tspans],
-                        "rule": rule,
+                        "rule": rule, "typed_by": typed_by,
                     }
-                    for name, etype, aliases, _family, role, _count, evidence, spans, tspans, rule in raw
+                    for name, etype, aliases, _family, role, _count, evidence, spans, tspans, rule, typed_by in raw
                 ],
             }
             yield json.dumps(record, ensure_ascii=False) if output_format == "jsonl" else json.dumps(

@@ -34,7 +34,7 @@ from operator import gt, itemgetter
 import spacy
 from spacy.language import Language
 
-from kg.extract.components import acronyms, assemble, gazetteer, lexer, urls  # noqa: F401  (register factories)
+from kg.extract.components import acronyms, assemble, assemble_pipe, gazetteer, lexer, urls  # noqa: F401  (register factories)
 from kg.extract.components.acronyms import find_definitions
 from kg.extract.components.assemble import SCAN_WORDS, assemble, check_rules
 from kg.extract.components.gazetteer import build_matcher
@@ -189,7 +189,7 @@ def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Sp
     out: list[Mention] = [
         Mention(
             m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"],
-            spans, title_spans, m.get("rule", ""),
+            spans, title_spans, m.get("rule", ""), m.get("typed_by", ""),
         )
         for m, (spans, title_spans) in zip(found, where)
     ]
@@ -200,7 +200,7 @@ def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Sp
             aliases = (paper.github,) if paper.github != canon else ()
             etype = EntityType.GITHUB if is_github(canon) else EntityType.URL
             out.append(Mention(name=canon, type=etype, aliases=aliases, role=Role.CODE, evidence="", count=1,
-                               rule="source.github"))
+                               rule="source.github", typed_by="types.url"))
         elif ROLE_PRIORITY[out[existing].role] < ROLE_PRIORITY[Role.CODE]:
             old = out[existing]
             out[existing] = replace(old, role=Role.CODE)

@@ -17,10 +17,11 @@ places (``Mention.spans``) becomes a ``Span`` (``doc.char_span(..., alignment_mo
 ``span._.kg_role``    what the paper does with it (``proposes``, ``uses``, ...);
 ``span._.kg_key``     the entity's key, as a graph of this text alone would store it;
 ``span._.kg_rule``    the id of the rule that found it (``STAGES`` in kg.extract.components.assemble);
+``span._.kg_typed_by`` the id of the typing rule that chose its type (``TYPED_BY`` in kg.extract.rules.types);
 ``doc.ents``          the same spans where they overlap neither each other nor entities an
                       earlier component set (``overwrite_ents=True``: ours win);
 ``doc._.kg_entities`` one plain dict per entity, including those only the title names:
-                      ``{name, type, aliases, role, key, rule, spans, title_spans}``.
+                      ``{name, type, aliases, role, key, rule, typed_by, spans, title_spans}``.
 
 The title. ``doc.text`` is the abstract. A paper's title changes what the rules find (a
 name in the title is often the paper's own system), so give it when you have it:
@@ -49,7 +50,7 @@ TITLE_KEY = "kg_title"
 
 
 def _register_extensions() -> None:
-    for name in ("kg_role", "kg_key", "kg_rule"):
+    for name in ("kg_role", "kg_key", "kg_rule", "kg_typed_by"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
     if not Doc.has_extension("kg_entities"):
@@ -87,11 +88,11 @@ class KgEntities:
         spans: list[Span] = []
         records: list[dict[str, Any]] = []
         for m, key in zip(pm.mentions, keys):
-            rule = getattr(m, "rule", None)
+            rule, typed_by = getattr(m, "rule", None), getattr(m, "typed_by", None)
             records.append(
                 {
                     "name": m.name, "type": m.type.value, "aliases": m.aliases, "role": m.role.value, "key": key,
-                    "rule": rule, "spans": m.spans, "title_spans": m.title_spans,
+                    "rule": rule, "typed_by": typed_by, "spans": m.spans, "title_spans": m.title_spans,
                 }
             )  # fmt: skip
             for start, stop in m.spans:
@@ -101,6 +102,7 @@ class KgEntities:
                 span._.kg_role = m.role.value
                 span._.kg_key = key
                 span._.kg_rule = rule
+                span._.kg_typed_by = typed_by
                 spans.append(span)
         spans.sort(key=lambda s: (s.start, s.end))
         doc.spans[self.spans_key] = spans

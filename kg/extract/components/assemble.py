@@ -40,18 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from kg.errors import InputError
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.rules.context import (
-    capitalised_runs,
-    type_noun_lists,
-    coordinated_names,
-    cue_lists,
-    inner_lowercase_names,
-    noun_then_list,
+    capitalised_runs, coordinated_names, cue_lists, inner_lowercase_names, noun_then_list, type_noun_lists,
 )
 from kg.extract.rules.cues import SCAN_WORDS
 from kg.extract.rules.definitions import cover_definitions, judge_definitions, long_form_uses
@@ -59,11 +51,7 @@ from kg.extract.rules.entities import build_mentions, group_occurrences, list_si
 from kg.extract.rules.gazetteer import gazetteer_names
 from kg.extract.rules.names import caps_title_words, glued_tails, shaped_names
 from kg.extract.rules.own_system import (
-    find_propose_cues,
-    own_later_uses,
-    own_proposed_objects,
-    own_title_phrase_uses,
-    own_title_prefix,
+    find_propose_cues, own_later_uses, own_proposed_objects, own_title_phrase_uses, own_title_prefix,
 )
 from kg.extract.rules.shapes import CAP, NONE, STRONG, is_caps_title, shape, strip_suffix
 from kg.extract.rules.state import EVIDENCE_CONTEXT, EVIDENCE_MAX, TextState
@@ -125,7 +113,6 @@ def check_rules(ids: Iterable[str]) -> frozenset[str]:
 
 # the state class ``assemble`` builds (a module global: a test swaps in a spy)
 _Doc = TextState
-_caps_title = is_caps_title  # (its name before the rules moved; tests import it)
 
 
 def assemble(
@@ -155,28 +142,3 @@ def assemble(
         d.rule = rule
         stage(d)
     return tuple(d.mentions)
-
-
-if not Doc.has_extension("kg_mentions"):
-    Doc.set_extension("kg_mentions", default=())
-
-
-@Language.factory("kg_assemble", default_config={})
-def make_assemble(nlp: Language, name: str):
-    """Fill ``doc._.kg_mentions`` from the other components' extensions."""
-    lex = load_lexicon()
-
-    def run(doc: Doc) -> Doc:
-        doc._.kg_mentions = assemble(
-            doc._.kg_text or doc.text,
-            doc._.kg_tokens,
-            doc._.kg_sents,
-            doc._.kg_urls,
-            doc._.kg_acronyms,
-            doc._.kg_gazetteer,
-            lex,
-            doc._.kg_lower,
-        )
-        return doc
-
-    return run

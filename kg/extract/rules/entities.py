@@ -185,6 +185,7 @@ def _list_sibling_types(d: TextState, mentions: list[dict]) -> None:
                 if own:
                     continue
                 m["type"] = best["type"]
+                m["typed_by"] = "types.list_siblings"
                 m["_conf"] = best["_conf"] - 0.01
                 m["role"], m["evidence"] = role_and_evidence(d, m["_items"], m["type"], False)
                 if m["type"] != "model":
@@ -229,9 +230,9 @@ def _build_mention(d: TextState, items: list[Occurrence], is_own: bool, own_type
     name_key = match_key(name)
     # -- type
     if is_own:
-        typ, conf, rec = _own_type(d, items, name, name_key, own_type_hints, title_type, def_type, lex), Conf.KNOWN, None
+        (typ, typed_by), conf, rec = _own_type(d, items, name, name_key, own_type_hints, title_type, def_type, lex), Conf.KNOWN, None
     else:
-        typ, conf, rec = _other_type(d, items, name, name_key, def_type, lex)
+        typ, conf, rec, typed_by = _other_type(d, items, name, name_key, def_type, lex)
     aliases = _aliases(items, name)
     # the gazetteer's own name, when the text wrote another form ("Pile" for "The Pile")
     if not is_own and rec is not None and match_key(rec.name) != name_key and all(
@@ -252,6 +253,7 @@ def _build_mention(d: TextState, items: list[Occurrence], is_own: bool, own_type
         "count": len(items),
         "family": fam,
         "rule": d.found_by.get(id(items[0]), ""),  # (internal: the rule that found it first)
+        "typed_by": typed_by,  # the typing rule that chose ``type`` (TYPED_BY)
         "_conf": Conf.KNOWN if is_own else conf,
         "_items": items,
     }
@@ -293,44 +295,42 @@ def _canonical_name(d: TextState, items: list[Occurrence]) -> str:
     return name
 
 
-def _own_type(d: TextState, items, name: str, name_key: str, own_type_hints, title_type, def_type, lex) -> str:
+def _own_type(d: TextState, items, name: str, name_key: str, own_type_hints, title_type, def_type, lex) -> tuple[str, str]:
     """The type of the paper's own system: what the title, the propose sentence or the
-    definition says of it, the most specific first; else its shape; else a method."""
+    definition says of it, the most specific first; else its shape; else a method. With the
+    typing rule that chose it (``TYPED_BY``)."""
     cues = None
-    cand = []
+    cand = []  # (type, typing rule)
     if title_type and any(o.start < d.title_end for o in items):
-        cand.append(title_type)
+        cand.append((title_type, "types.own_title"))
     hints = [h for k in {o.key for o in items} for h in own_type_hints.get(k, []) if h]
-    cand.extend(hints)
+    cand.extend((h, "types.own_propose") for h in hints)
     if not hints:
         # what the introducing sentence says of it beats later mentions ("the X mixture")
         cues = type_cues(d, items, lex, own=True)
-        cand.extend(t for p, t in cues if p >= Conf.KNOWN)
-    cand.extend(o.type for o in items if o.kind == Kind.SHORT and o.type)
+        cand.extend((t, "types.cues") for p, t in cues if p >= Conf.KNOWN)
+    cand.extend((o.type, "types.definition") for o in items if o.kind == Kind.SHORT and o.type)
     # the most specific word said about it wins: benchmark/dataset, then model, then method
-    typ = next((c for c in cand if c in ("benchmark", "dataset")), None)
-    if typ is None and "model" in cand:
-        typ = "model"
-    if typ is None and "method" in cand:
-        typ = "method"
-    if typ is None:
-        # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
-        if cues is None:
-            cues = type_cues(d, items, lex, own=True)
-        weak = [t for p, t in cues if p >= Conf.SUFFIX and t == "model"]
-        typ = weak[0] if weak else None
-        if typ is None:
-            # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
-            shaped = [c for c in surface_cues(name) if c[1] in ("benchmark", "dataset")]
-            typ = max(shaped)[1] if shaped else None
-    if typ is None:
-        dt = def_type.get(name_key)
-        typ = dt if dt in ("model", "dataset", "benchmark") else "method"
-    return typ
+    for wanted in (("benchmark", "dataset"), ("model",), ("method",)):
+        chosen = next((c for c in cand if c[0] in wanted), None)
+        if chosen is not None:
+            return chosen
+    # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
+    if cues is None:
+        cues = type_cues(d, items, lex, own=True)
+    if any(p >= Conf.SUFFIX and t == "model" for p, t in cues):
+        return "model", "types.cues"
+    # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
+    shaped = [c for c in surface_cues(name) if c[1] in ("benchmark", "dataset")]
+    if shaped:
+        return max(shaped)[1], "types.shape"
+    dt = def_type.get(name_key)
+    return (dt, "types.definition") if dt in ("model", "dataset", "benchmark") else ("method", "types.default")
 
 
-def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) -> tuple[str, float, object]:
-    """(type, confidence, gazetteer record) of a name that is not the paper's own system."""
+def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) -> tuple[str, float, object, str]:
+    """(type, confidence, gazetteer record, typing rule: ``TYPED_BY``) of a name that is not
+    the paper's own system."""
     if len(items) == 1:
         known = items[0].rec is not None
     else:
@@ -339,6 +339,7 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
     cues = type_cues(d, items, lex, strong_only=known)
     best = max(cues) if cues else (Conf.NONE, None)
     typ, conf = best[1], best[0]
+    by = "types.cues"
     if len(items) == 1:
         rec = items[0].rec or lex.lookup(name)
     else:
@@ -351,7 +352,7 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
             stem = _FIRST_PART.sub("", name)
         srec = lex.lookup(stem) if stem != name else None
         if srec is not None:
-            typ, conf = srec.type, Conf.SHAPE
+            typ, conf, by = srec.type, Conf.SHAPE, "types.known_stem"
             if typ == "method" and CHECKPOINT_TAIL.match(name, len(stem)):
                 typ = "model"  # "SegFormer-B5": a sized checkpoint of an architecture
             best = (conf, typ)
@@ -359,7 +360,7 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
     if rec is not None and rec.type in DATA_TYPES and best[0] < Conf.APPOS:
         ctx = data_context_type(d, items)
     if ctx is not None:
-        typ, conf = ctx, Conf.KNOWN  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
+        typ, conf, by = ctx, Conf.KNOWN, "types.data_context"  # "the long-horizon benchmarks ETTh1 and ETTm2": the use decides
     elif rec is not None and (
         typ is None
         or best[0] < Conf.APPOS
@@ -367,21 +368,21 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
         # "ImageNet models", "Chatbot Arena models": models of a known data set
         or (rec.type in ("dataset", "benchmark") and typ in ("model", "method"))
     ):
-        typ, conf = rec.type, max(conf, Conf.KNOWN)
+        typ, conf, by = rec.type, max(conf, Conf.KNOWN), "types.gazetteer"
     dt = def_type.get(name_key)
     if dt and (typ is None or best[0] < Conf.FIRM):
-        typ, conf = dt, (Conf.FIRM if name_key in d.def_explicit else Conf.GUESS)
+        typ, conf, by = dt, (Conf.FIRM if name_key in d.def_explicit else Conf.GUESS), "types.definition"
     if typ is None:
         typ = "model" if (_DIGIT.search(name) and not _DIGITS_END.search(name)) or family_of(name) else "method"
-        conf = Conf.NONE
+        conf, by = Conf.NONE, "types.default"
     elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
-        typ = "model"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
+        typ, by = "model", "types.parameter_count"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
     elif typ == "method" and any(o.kind is Kind.VARIANT and o.type == "model" for o in items):
         # "a ResNet-50 network", "the VGG-16 architecture": a depth or size variant of a
         # known model is that trained model, whatever noun follows
-        typ = "model"
+        typ, by = "model", "types.variant_of_model"
 
-    return typ, conf, rec
+    return typ, conf, rec, by
 
 
 def _aliases(items: list[Occurrence], name: str) -> list[str]:

@@ -22,6 +22,24 @@ from kg.extract.rules.spans import NOT_MODIFIER
 from kg.extract.rules.state import TextState
 from kg.extract.state import Conf, Occurrence
 
+#: The typing rules: which one chose a mention's type (``Mention.typed_by``, ``kg extract``'s
+#: "typed_by", ``span._.kg_typed_by``), the first that applies in ``entities.build``.
+TYPED_BY = {
+    "types.own_title": "the paper's own system: what its title says it is",
+    "types.own_propose": "the paper's own system: what the sentence that introduces it says",
+    "types.cues": "the words around the name (a noun after it, an apposition, a list head, a copula)",
+    "types.known_stem": "an edition or build of a known name takes its type (\"FineWeb-2\")",
+    "types.data_context": "a known data set typed by its use (\"the benchmarks A and B\")",
+    "types.gazetteer": "the gazetteer's type of a known name",
+    "types.definition": "what the definition of an acronym says it is",
+    "types.shape": "the name's own shape (\"MathBench-12K\": a benchmark)",
+    "types.parameter_count": "a name with a parameter count (\"X-7B\") is a model",
+    "types.variant_of_model": "a depth or size variant of a known model (\"ResNet-50\") is a model",
+    "types.default": "nothing says: a model when digits or a family say so, else a method",
+    "types.list_siblings": "the best-attested name of its coordinated list gives its type",
+    "types.url": "a URL: github or url",
+}
+
 
 def known_token_types(d: TextState) -> None:
     """Types of names found with a firm cue, by token: a sibling in a list takes the same type."""

@@ -40,5 +40,6 @@ def url_mentions(d: TextState) -> None:
             "count": 1,
             "family": None,
             "rule": "urls.tokens",
+            "typed_by": "types.url",
         }
     d.mentions.extend(seen_urls.values())
