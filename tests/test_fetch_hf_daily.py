@@ -45,7 +45,7 @@ def test_fetch_hf_daily_one_day_writes_the_response_as_sent(fake_sources: FakeSo
     assert summary == {
         "source": "hf-daily", "cache": str(tmp_path), "requests": 1, "papers": 3,
         "files": [{"source": "hf-daily", "label": "2025-09-01", "path": str(path), "papers": 3, "cached": False,
-                   "url": url(fake_sources, "2025-09-01")}],
+                   "url": url(fake_sources, "2025-09-01"), "stale": ""}],
     }
     assert path.read_bytes() == json.dumps(json.loads((HF_DAYS / "2025-09-01.json").read_bytes())).encode()
     assert fake_sources.asked(HF_PATH) == [{"date": "2025-09-01", "limit": "100"}]
@@ -270,3 +270,32 @@ def test_fetch_hf_daily_as_a_real_process(fake_sources: FakeSources, tmp_path: P
     failed = subprocess.run([*cmd, "--date", "2025-09-03"], capture_output=True, text=True, timeout=120)
     assert (failed.returncode, failed.stdout) == (1, "")
     assert failed.stderr == f"Error: hf-daily 2025-09-03: HTTP 500 after 1 attempt ({url(fake_sources, '2025-09-03')})\n"
+
+
+# -- offline: a day not settled yet, cached before, stands in when the server is out of reach
+def test_fetch_hf_daily_offline_uses_the_cached_copy_of_an_unsettled_day(
+    fake_sources: FakeSources, slept: list[float], tmp_path: Path
+) -> None:
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    fake_sources.add_day(today, [hf_item("2509.09998", "A Paper Of Today", "We propose TodayNet for fresh papers.", day=today)])
+    assert fetch(fake_sources, tmp_path, "--date", today).exit_code == 0
+    gone = "http://127.0.0.1:9"  # nothing listens there: every request fails to connect
+    offline = ("fetch", "hf-daily", "--date", today, "--cache", tmp_path, "--base-url", gone, "--attempts", "1")
+    result = kg(*offline, "--json")
+    assert result.exit_code == 0, result.output
+    (day,) = json.loads(result.stdout)["files"]
+    assert (day["cached"], day["papers"]) == (True, 1)
+    assert "may miss papers added since" in day["stale"]
+    assert f"Warning: {today}: " in result.stderr and "used the copy cached" in result.stderr
+    # --refresh asks for the server's answer: no stand-in then
+    refreshed = kg(*offline, "--refresh")
+    assert refreshed.exit_code == 1 and "Error:" in refreshed.stderr
+    # a day never fetched has no copy to stand in
+    never = kg("fetch", "hf-daily", "--date", "2025-09-01", "--cache", tmp_path, "--base-url", gone, "--attempts", "1")
+    assert never.exit_code == 1 and "Error:" in never.stderr
+    # and a build from the cache works offline too
+    db = tmp_path / "g.lbdb"
+    built = kg("build", "--from", "hf-daily", "--from-date", today, "--to-date", today, "--base-url", gone,
+               "--cache", tmp_path, "--db", db, "--workers", "1")
+    assert built.exit_code == 0, built.output
+    assert "used the copy cached" in built.stderr and "Wrote 1 paper" in built.stdout

@@ -110,6 +110,7 @@ def _run(source: str, total: int | None, work: Callable[[Callable[[Fetched], Non
 
 
 def _print_report(report: FetchReport, as_json: bool, next_step: str | None) -> None:
+    _warn_stale(report)
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
         return
@@ -124,6 +125,13 @@ def _print_report(report: FetchReport, as_json: bool, next_step: str | None) -> 
     )
     if next_step:
         out.print(f"Build the graph:  {next_step}")
+
+
+def _warn_stale(report: FetchReport) -> None:
+    """On stderr: each day whose cached copy stood in for a fetch that failed."""
+    for f in report.files:
+        if f.stale:
+            err.print(f"Warning: {f.label}: {f.stale}", style="yellow", markup=False, highlight=False)
 
 
 def _politeness(default: Politeness, interval: float | None, timeout: float, attempts: int) -> Politeness:
@@ -283,6 +291,7 @@ class FetchPlan:
             report = _run(self.source, None, lambda step, total: arxiv.fetch_search(
                 self.cache, query=self.query, max_results=self.max_results, url=self.base_url,
                 refresh=self.refresh, on_page=step, on_total=total))
+        _warn_stale(report)
         reused = sum(f.cached for f in report.files)
         err.print(
             f"Fetched {self.what}: {_count(report.papers, 'paper')} in {_count(len(report.files), 'file')} under "

@@ -40,6 +40,8 @@ class Fetched:
     papers: int  # papers (HF items, Atom entries) in the file
     cached: bool  # reused from the cache: no request sent
     url: str
+    #: why a cached file that should have been fetched again was used instead ("" when not)
+    stale: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The record as JSON-ready values."""

@@ -8,7 +8,9 @@ file. The file is the response as sent, which ``kg.sources`` reads like any HF A
 
 A day is settled once it is over and the site has had a day to add late papers: a day
 fetched before that (today, yesterday) is fetched again next time; an older one is read
-from the cache unless ``refresh``.
+from the cache unless ``refresh``. When fetching such a day again fails (offline, the
+server down) and no ``refresh`` was asked for, the cached file is used and
+``Fetched.stale`` says why: an offline build of this week's papers still works.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.fetch.cache import Fetched, FetchReport, prepare_folder, write_atomic
-from kg.fetch.http import BadResponse, Client, Politeness
+from kg.fetch.http import BadResponse, Client, FetchError, Politeness
 
 __all__ = [
     "DEFAULT_BASE_URL", "PAGE_SIZE", "POLITENESS", "SOURCE", "base_url", "day_path", "days_between",
@@ -113,6 +115,11 @@ def _settled(path: Path, day: dt.date) -> bool:
 def _cached(path: Path, day: dt.date, refresh: bool) -> list[Any] | None:
     if refresh or not path.is_file() or not _settled(path, day):
         return None
+    return _readable(path)
+
+
+def _readable(path: Path) -> list[Any] | None:
+    """The items of a cached day file, or None when it is missing, unreadable or damaged."""
     try:
         return check_page(path.read_bytes())
     except (OSError, BadResponse):
@@ -127,6 +134,20 @@ def fetch_day(client: Client, cache: Path, day: dt.date, *, refresh: bool = Fals
     items = _cached(path, day, refresh)
     if items is not None:
         return Fetched(SOURCE, day.isoformat(), path, len(items), True, url)
+    try:
+        return _fetch_pages(client, path, params, day, url)
+    except FetchError as exc:
+        # A day not settled yet, cached before: its copy beats no papers at all.
+        kept = None if refresh else _readable(path)
+        if kept is None:
+            raise
+        when = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        why = f"{exc}; used the copy cached {when}, which may miss papers added since"
+        return Fetched(SOURCE, day.isoformat(), path, len(kept), True, url, stale=why)
+
+
+def _fetch_pages(client: Client, path: Path, params: dict[str, Any], day: dt.date, url: str) -> Fetched:
+    """The day's pages from the server, written to ``path``."""
     label = f"{SOURCE} {day.isoformat()}"
     bodies: list[bytes] = []
     items = []
