@@ -111,7 +111,7 @@ def build(
     """
     from kg.extract import EXTRACTOR_VERSION
     from kg.resolve import Resolver
-    from kg.sources import expand_paths, read_papers
+    from kg.sources import expand_paths, read_papers, source_name
 
     started = time.perf_counter()
     result = BuildResult(workers=workers or default_workers())
@@ -154,7 +154,7 @@ def build(
             raise InputError(f"no papers found in {', '.join(map(str, paths))}")
         if not to_read:
             result.read_seconds = time.perf_counter() - reading
-        writer.inputs = {key: known.get(key) or per_source.get(str(path), 0) for path, key in files.items()}
+        writer.inputs = {key: known.get(key) or per_source.get(source_name(path), 0) for path, key in files.items()}
         result.extract_seconds = extractor.seconds
         result.workers = extractor.used
         result.papers_extracted = extractor.papers

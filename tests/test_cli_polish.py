@@ -243,3 +243,47 @@ def test_cli_bench_check_gates_the_stream_mode(monkeypatch, mode, stream, repeat
 def test_cli_example_graph_is_the_tours(db: Path) -> None:
     # The fixture is what the README's first command builds (13 papers from examples/).
     assert json.loads(kg("stats", "--db", example_db(), "--json").output)["papers"] == 13
+
+
+# -- arguments and file names that are not UTF-8 ----------------------------------------
+def _kg_bytes(*args: bytes | str, cwd: Path) -> subprocess.CompletedProcess:
+    """The real program with raw byte arguments (a terminal whose locale is not UTF-8)."""
+    argv = [os.fsencode(sys.executable), b"-m", b"kg", *(os.fsencode(a) if isinstance(a, str) else a for a in args)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(argv, capture_output=True, cwd=cwd, env=env)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"lookup", b"caf\xe9"],
+        [b"query", b"MATCH (e:Entity {name: 'caf\xe9'}) RETURN e"],
+        [b"build", b"/no/such/caf\xe9.txt"],
+    ],
+    ids=["lookup", "query", "missing-file"],
+)
+def test_cli_argument_not_utf8_is_a_one_line_error(tmp_path: Path, args: list[bytes]) -> None:
+    proc = _kg_bytes(*args, "--db", str(tmp_path / "g.lbdb"), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: the argument ") and "is not UTF-8 text" in lines[0], lines
+    assert "\\xe9" in lines[0] and "Traceback" not in proc.stderr.decode()
+
+
+def test_cli_file_name_not_utf8_builds_and_is_its_source(tmp_path: Path) -> None:
+    """A Linux file name may be any bytes: it is read, stored spelt with \\xNN, skipped when
+    unchanged, and `kg remove --source` finds it by the name as given."""
+    name = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    Path(os.fsdecode(name)).write_bytes(EXAMPLE.read_bytes())
+    db = str(tmp_path / "g.lbdb")
+    first = _kg_bytes(b"build", name, "--db", db, "--workers", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr.decode()
+    assert b"Wrote 13 papers (0 unchanged)" in first.stdout
+    again = _kg_bytes(b"build", name, "--db", db, "--workers", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr.decode()
+    assert b"Wrote 0 papers (13 unchanged)" in again.stdout
+    stats = _kg_bytes(b"stats", "--db", db, "--json", cwd=tmp_path)
+    assert list(json.loads(stats.stdout)["sources"]) == [os.fsdecode(tmp_path) + "/caf\\xe9.txt"]
+    removed = _kg_bytes(b"remove", b"--source", name, "--db", db, "--json", cwd=tmp_path)
+    assert removed.returncode == 0, removed.stderr.decode()
+    assert len(json.loads(removed.stdout)["papers"]) == 13

@@ -7,6 +7,8 @@ exit code 1; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import sys
+
 from typing import Annotated, Any
 
 import click
@@ -107,5 +109,24 @@ _register()
 
 def main() -> None:
     """Entry point of the ``kg`` console script."""
+    bad = undecodable_argument(sys.argv[1:])
+    if bad is not None:
+        # (Python keeps bytes that are not UTF-8 as lone surrogates, which no store, file
+        # or page can hold: say so instead of a traceback from deep inside)
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        print(f"Error: the argument '{shown}' is not UTF-8 text; give it in UTF-8 (is the terminal's locale UTF-8?)",
+              file=sys.stderr)
+        raise SystemExit(2)
     app()
+
+
+def undecodable_argument(args: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (lone surrogates), unless it names
+    an existing file (a Linux file name may be any bytes); None when all are text."""
+    import os
+
+    for arg in args:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.lexists(arg):
+            return arg
+    return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -56,7 +58,13 @@ def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper]:
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     fmt = fmt or sniff_format(path, text)
-    yield from FORMATS[fmt](text, str(path))
+    yield from FORMATS[fmt](text, source_name(path))
+
+
+def source_name(path: Path) -> str:
+    """``path`` as the text a paper's ``source`` holds: its bytes that are not UTF-8 (a Linux
+    file name may be any bytes) spelt as ``\\xNN``, which every store and page can hold."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _read_bytes(path: Path) -> bytes:

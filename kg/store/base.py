@@ -719,7 +719,10 @@ class Store(ABC):
         or the one source with that file name."""
         from pathlib import Path
 
+        from kg.sources import source_name
+
         known = [s for s in self.sources() if s]
+        source = source_name(Path(source))  # as readers spell it (bytes that are not UTF-8 as \\xNN)
         if source in known:
             return [source]
         try:
