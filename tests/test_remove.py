@@ -207,7 +207,27 @@ def test_remove_unknown_id_changes_nothing(tmp_path: Path, monkeypatch: pytest.M
             store.select_papers(before="2025-02-30")
         assert store.select_papers(before="2025-01-06") == []  # nothing dated before: not an error
         assert store.select_papers(source=str(tmp_path / "day1.json")) == ["2501.10001", "2501.10002", "2501.10003"]
+        # a caller that takes the missing ones (a removal run again) gets the held ones...
+        missing: list[str] = []
+        assert store.select_papers(["2501.99999", "2501.10001"], missing=missing) == ["2501.10001"]
+        assert missing == ["2501.99999"]
+        # ...but none held is still an error
+        with pytest.raises(InputError, match=r"no paper '2501\.99999' in the graph"):
+            store.select_papers(["2501.99999"], missing=[])
         assert dump(store) == before
+
+
+def test_remove_cli_run_again_after_an_interruption_removes_the_rest(built: Path) -> None:
+    """`kg remove A B C` killed after A went: the same command again removes B and C, and says A was gone."""
+    first = kg("remove", "2501.10001", "--db", built)
+    assert first.exit_code == 0, first.output
+    again = kg("remove", "2501.10001", "2501.10002", "--db", built, "--json")
+    assert again.exit_code == 0, again.output
+    assert [p["id"] for p in json.loads(again.stdout)["papers"]] == ["2501.10002"]
+    assert again.stderr.replace("\n", " ").startswith("Warning: not in the graph (removed before?): 2501.10001")
+    # every id gone: nothing to do is an error, as for a mistyped id
+    done = kg("remove", "2501.10001", "2501.10002", "--db", built)
+    assert done.exit_code == 1 and "no paper '2501.10001' in the graph (and 1 more)" in done.stderr
 
 
 def test_remove_killed_between_or_inside_batches_leaves_no_orphan(

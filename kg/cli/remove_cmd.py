@@ -74,7 +74,12 @@ def register(app: typer.Typer, open_store: OpenStore) -> None:
         if not papers and before is None and source is None:
             raise typer.BadParameter("give paper ids, --before DATE or --source FILE", param_hint="PAPERS")
         with open_store(db, neo4j_uri, writable=not dry_run) as store:
-            ids = store.select_papers(papers or [], before=before, source=source)
+            missing: list[str] = []
+            ids = store.select_papers(papers or [], before=before, source=source, missing=missing)
+            if missing:
+                more = f" and {len(missing) - 1:,} more" if len(missing) > 1 else ""
+                err.print(f"Warning: not in the graph (removed before?): {missing[0]}{more}; removing the others",
+                          style="yellow", markup=False, highlight=False)
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=err, transient=True, disable=not err.is_terminal or dry_run,

@@ -679,12 +679,14 @@ class Store(ABC):
 
     # -- removing papers --------------------------------------------------------------
     def select_papers(
-        self, ids: Sequence[str] = (), *, before: str | None = None, source: str | None = None
+        self, ids: Sequence[str] = (), *, before: str | None = None, source: str | None = None,
+        missing: list[str] | None = None,
     ) -> list[str]:
         """Ids of the stored papers named by ``ids``, dated before ``before`` (YYYY[-MM[-DD]];
         undated papers never are) or read from ``source`` (a file name as ``kg stats`` lists it):
-        the union, sorted. Raises ``InputError`` for an id the graph does not hold or a source
-        no paper came from."""
+        the union, sorted. Raises ``InputError`` for a source no paper came from, and for ids
+        the graph does not hold unless ``missing`` is given and some id is held: then those
+        are put in ``missing`` (a removal run again after it was interrupted finds some gone)."""
         chosen: set[str] = set()
         wanted = list(dict.fromkeys(i.strip() for i in ids))
         if wanted:
@@ -692,13 +694,15 @@ class Store(ABC):
             for chunk in batched(wanted, 5000):
                 res = self.query("UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id", {"ids": list(chunk)})
                 found.update(pid for (pid,) in res.rows)
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            gone = [i for i in wanted if i not in found]
+            if gone and (missing is None or not found):
+                more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
                 raise InputError(
-                    f"no paper {missing[0]!r} in the graph{more}; nothing was removed "
+                    f"no paper {gone[0]!r} in the graph{more}; nothing was removed "
                     "(`kg query 'MATCH (p:Paper) RETURN p.id, p.title'` lists the ids)"
                 )
+            if missing is not None:
+                missing.extend(gone)
             chosen |= found
         if before is not None:
             # A partial date compares with as much of --before: 2024-03 is not before 2024-03-05.
