@@ -86,6 +86,7 @@ class Occurrence:
     type: str | None = None  # the type the finding rule gave, if any
     tprio: float = Conf.NONE  # that type's confidence
     rec: Any = None  # the gazetteer record (``kg.names.GazRecord``) it matched
+    rule: str = ""  # the id of the rule that found it (``STAGES``)
     key: str = ""  # match key of ``surface``, set when occurrences are grouped
     def_short: str | None = None  # the short form of the definition it belongs to
     canonical: str | None = None  # the name the entity takes when this occurrence is its only one

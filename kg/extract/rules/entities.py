@@ -252,7 +252,7 @@ def _build_mention(d: TextState, items: list[Occurrence], is_own: bool, own_type
         "evidence": evidence,
         "count": len(items),
         "family": fam,
-        "rule": d.found_by.get(id(items[0]), ""),  # (internal: the rule that found it first)
+        "rule": items[0].rule,  # the rule that found its first occurrence
         "typed_by": typed_by,  # the typing rule that chose ``type`` (TYPED_BY)
         "_conf": Conf.KNOWN if is_own else conf,
         "_items": items,

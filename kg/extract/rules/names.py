@@ -40,6 +40,7 @@ _ADJ_TAIL = re.compile(rf"(?:{alternation(WORDS['adjective_tails'])})$")
 def shaped_names(d: TextState) -> None:
     """Strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)."""
     words, lower, n, covered, add, lex = d.words, d.lower, d.n, d.covered, d.add, d.lex
+    bench_suffix = vocab.NAME_SUFFIX_BENCH
     # a token with a capital differs from its lower-case form: one C-level comparison per token
     cand = list(compress(range(n), map(ne, words, lower)))
     shapes = list(map(shape, map(words.__getitem__, cand)))
@@ -58,7 +59,8 @@ def shaped_names(d: TextState) -> None:
             continue
         if sh == CAP and "-" not in w:
             # a capitalised word is a name only as "X Bench"; the context rules see it later
-            _cap_bench_name(d, i)
+            if i + 1 < n and lower[i + 1] in bench_suffix:  # (most are not: no call)
+                _cap_bench_name(d, i)
             continue
         if sh == CAP and i >= d.title_end:
             # "Med-Flamingo", "Video-Gemini": a domain prefix on a known model is a new model

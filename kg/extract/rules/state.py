@@ -30,6 +30,14 @@ class TextState:
     """The per-text working state of the assembler: tokens, sentences, cue positions, and the
     occurrences found so far (``occ``, typed ``Occurrence`` values added with ``add``)."""
 
+    # (slots: the rules read these attributes in their hottest loops)
+    __slots__ = ("text", "sents", "lex", "words", "starts", "ends", "lower", "n", "_by_family",
+        "sent_starts", "title_end", "_cues", "_eval_pos", "_compare_pos", "_stext", "_clause_start",
+        "known_type", "cand", "noun_list_type", "def_explicit", "covered", "caps_title", "occ", "urls_in",
+        "definitions", "gaz_matches", "cap_set", "url_occ", "propose_at", "defs", "own_keys",
+        "own_type_hints", "title_type", "proposed_defs", "link", "generic", "def_long", "def_type", "groups",
+        "mentions", "rule")
+
     def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None, scan_hits=None):
         self.text = text
         self.sents = sents
@@ -81,13 +89,11 @@ class TextState:
         self.groups: dict[str, list[Occurrence]] = {}
         self.mentions: list[dict] = []
         self.rule = ""  # the id of the stage running (``STAGES``), set by ``assemble``
-        self.found_by: dict[int, str] = {}  # id(occurrence) -> the id of the rule that found it
 
     def add(self, a: int, b: int, kind: Kind, typ: str | None = None, tprio: float = Conf.NONE, rec=None, surface=None) -> Occurrence:
         """Record an occurrence of tokens ``a`` .. ``b`` (exclusive) and mark them covered."""
-        o = Occurrence(a, b, surface or self.text[self.starts[a] : self.ends[b - 1]], kind, typ, tprio, rec)
+        o = Occurrence(a, b, surface or self.text[self.starts[a] : self.ends[b - 1]], kind, typ, tprio, rec, self.rule)
         self.occ.append(o)
-        self.found_by[id(o)] = self.rule
         covered = self.covered
         if b - a == 1:
             covered[a] = True
