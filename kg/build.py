@@ -12,8 +12,8 @@
    on disk;
 4. only once the whole input is read and extracted does anything get written (an input
    error half-way changes nothing): the papers from the spool (hashes blank), the
-   entities resolved over every paper extracted, the links from the spool again, and
-   the hashes last.
+   entities resolved over every paper extracted, the links (MENTIONS, and NAMES of the
+   checkpoints a paper named beside their system) from the spool again, and the hashes last.
 
 Memory follows the chunk and the number of distinct names, not the corpus. A first build
 into an empty embedded store loads everything with ``COPY`` in one transaction.
@@ -169,7 +169,9 @@ def build(
             resolution = curation.apply_to_resolution(resolution)
         writer.entities(resolution.entities)
         for items in spool.replay():
-            writer.link_rows(resolution.link_rows([facts for _, facts in items]))
+            links, names = resolution.rows([facts for _, facts in items])
+            writer.link_rows(links)
+            writer.name_rows(names)
         written = writer.finish(resolution.variants)
         if curation is not None:
             # Every build, written or not: a kill after the writes is finished by the next.

@@ -23,13 +23,17 @@ A curation file is a list of ``[[fix]]`` tables, each naming one correction::
     family = "Llama-3"              # "" detaches the variant from any family
 
 Names are compared like everywhere in kg (``match_key``: case, spaces and hyphens blind)
-against an entity's name and aliases. Fixes run in file order, so "merge B into A" then
+against an entity's name and aliases. A checkpoint a paper named beside its system
+("MusicGen-Large" beside "MusicGen", a NAMES link, see ``kg.resolve``) belongs to the paper's
+mention of that system: merged or renamed, its NAMES move with it as MENTIONS do; ignored,
+they go; when its system is ignored (in one paper, or everywhere), the NAMES of the
+checkpoints named beside it go too. Fixes run in file order, so "merge B into A" then
 "rename A to C" gives one entity C with aliases A and B.
 
 Where a fix is applied:
 
 * ``Curation.apply_to_resolution``: to what a build is about to write (its resolved
-  entities, variants and links), a pure function of the batch;
+  entities, variants, links and namings), a pure function of the batch;
 * ``Curation.apply_to_store``: to the stored graph, every build (also when every input
   file was unchanged and skipped) and every ``kg merge``/``rename``/... command. Each
   statement finds its rows by primary key (cost follows the entities a fix touches, not the
@@ -662,6 +666,8 @@ class _MemoryTable(_Index):
         self.redirect: dict[str, str] = {}
         self.dropped: set[str] = set()
         self.dropped_links: set[tuple[str, str]] = set()
+        # NAMES dropped: (paper, key), paper None for every paper (the checkpoints of an ignored system)
+        self.dropped_names: set[tuple[str | None, str]] = set()
 
     def get(self, key: str) -> Entity | None:
         return self.entities.get(key)
@@ -691,12 +697,15 @@ class _MemoryTable(_Index):
             self.variants.add((key, family))
 
     def drop(self, key: str) -> None:
+        # (as the store does: the checkpoints named beside it lose those NAMES)
+        self.dropped_names.update((None, v) for v, f in self.variants if f == key)
         self.dropped.add(key)
         self.remove(key)
         self.variants = {(v, f) for v, f in self.variants if key not in (v, f)}
 
     def drop_link(self, paper: str, key: str) -> None:
         self.dropped_links.add((paper, key))
+        self.dropped_names.update((paper, k) for k in (key, *(v for v, f in self.variants if f == key)))
 
     def final(self, key: str) -> str | None:
         """Where the links of ``key`` go now (None: the entity was ignored)."""
@@ -716,6 +725,17 @@ class _MemoryTable(_Index):
                 return False
             key = self.redirect[key]
 
+    def name_dropped(self, paper: str | None, key: str) -> bool:
+        """Whether the NAMES of ``key`` from ``paper`` were dropped (None: from every paper)."""
+        if not self.dropped_names:
+            return False
+        while True:
+            if (None, key) in self.dropped_names or (paper is not None and (paper, key) in self.dropped_names):
+                return True
+            if key not in self.redirect:
+                return False
+            key = self.redirect[key]
+
 
 class CuratedResolution:
     """A ``Resolution`` with a curation applied: what ``kg.build`` writes in its place."""
@@ -726,11 +746,15 @@ class CuratedResolution:
         self.report = report
         self.extractor_version = resolution.extractor_version
         linked = {k for k in (table.final(m) for m in mentioned) if k is not None}
+        linked |= {
+            k for k in (table.final(c) for c in resolution.named_keys() if not table.name_dropped(None, c))
+            if k is not None
+        }  # fmt: skip
         # What the graph's rule (``kg.store.base.UNHELD``) would not hold is not written: the
         # family of an ignored variant, a checkpoint whose system is ignored, a family that
-        # ``kg family`` moved a variant away from. (A link an ``ignore --paper`` drops counts
-        # here as a mention, since links come later, chunk by chunk; the store pass after the
-        # build, ``apply_to_store``, drops what it held.)
+        # ``kg family`` moved a variant away from. (A link or a naming an ``ignore --paper``
+        # drops counts here as held, since links come later, chunk by chunk; the store pass
+        # after the build, ``apply_to_store``, drops what it held.)
         gone = set().union(*orphan_rounds(table.entities, linked, table.variants))
         self.entities = [e for e in table.entities.values() if e.key not in gone]
         self.variants = [Variant(v, f) for v, f in sorted(table.variants)]
@@ -739,18 +763,28 @@ class CuratedResolution:
     def matched(self) -> set[int]:
         return self.report.matched
 
-    def link_rows(self, chunk: Iterable[Any]) -> list[dict[str, Any]]:
-        """``Resolution.link_rows`` with links moved, combined or dropped as the fixes say."""
+    def rows(self, chunk: Iterable[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """``Resolution.rows`` with links and namings moved, combined or dropped as the fixes say."""
         table = self._table
+        links, names = self._resolution.rows(chunk)
         out: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in self._resolution.link_rows(chunk):
+        for row in links:
             key = table.final(row["entity"])
             if key is None or table.link_dropped(row["paper"], row["entity"]):
                 continue
             row = dict(row, entity=key)
             have = out.get((row["paper"], key))
             out[(row["paper"], key)] = row if have is None else _combine(have, row)
-        return list(out.values())
+        named: dict[tuple[str, str], None] = {}
+        for row in names:
+            key = table.final(row["entity"])
+            if key is not None and not table.name_dropped(row["paper"], row["entity"]):
+                named[(row["paper"], key)] = None
+        return list(out.values()), [{"paper": p, "entity": k} for p, k in named]
+
+    def link_rows(self, chunk: Iterable[Any]) -> list[dict[str, Any]]:
+        """The MENTIONS rows of ``rows`` (the namings are lost)."""
+        return self.rows(chunk)[0]
 
 
 def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -806,6 +840,15 @@ MOVE_LINKS = (
 MOVE_LINKS_EMBEDDED = MOVE_LINKS.replace("m.start = r.start, m.stop = r.stop, m.spans = r.spans, m.title_spans = r.title_spans, m.rule = r.rule", (
     "m.start = CAST(r.start AS INT64), m.stop = CAST(r.stop AS INT64), m.spans = CAST(r.spans AS STRING), "
     "m.title_spans = CAST(r.title_spans AS STRING), m.rule = CAST(r.rule AS STRING)"))
+# NAMES move as MENTIONS do: in the transaction that deletes the old one, only while it exists.
+# (``r`` is carried through WITH: without it LadybugDB fails, "Cannot evaluate expression with
+# type VARIABLE".)
+_NAMERS_OF = "MATCH (e:Entity {key: $key}) MATCH (p:Paper)-[:NAMES]->(e) RETURN p.id"
+MOVE_NAMES = (
+    "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (t:Entity {key: r.target}) "
+    "OPTIONAL MATCH (p)-[old:NAMES]->(s:Entity) WHERE s.key = r.source "
+    "WITH p, t, r, old WHERE old IS NOT NULL MERGE (p)-[:NAMES]->(t) DELETE old"
+)
 _FAMILIES_OF = "MATCH (s:Entity {key: $key}) MATCH (s)-[:VARIANT_OF]->(f:Entity) RETURN f.key"
 _VARIANTS_OF = "MATCH (s:Entity {key: $key}) MATCH (v:Entity)-[:VARIANT_OF]->(s) RETURN v.key"
 UNSET_FAMILIES = (
@@ -820,6 +863,18 @@ DROP_LINKS = (
 _HAS_LINK = (
     "MATCH (p:Paper {id: $paper}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) WHERE e.key = $key RETURN count(m)"
 )
+# A paper's NAMES of some entities; every paper's NAMES of some (the checkpoints of a dropped system).
+DROP_NAMES = (
+    "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) OPTIONAL MATCH (p)-[n:NAMES]->(e:Entity) "
+    "WHERE e.key = r.key DELETE n"
+)
+DROP_NAMES_TO = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) OPTIONAL MATCH (:Paper)-[n:NAMES]->(e) DELETE n"
+# How many NAMES some entities have: from one paper, from any.
+_NAMED_BY = (
+    "UNWIND $keys AS k MATCH (p:Paper {id: $paper}) OPTIONAL MATCH (p)-[n:NAMES]->(e:Entity) WHERE e.key = k "
+    "RETURN k, count(n)"
+)
+_NAMED = "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)<-[n:NAMES]-(:Paper) RETURN k, count(n)"
 # One round of the graph's rule (``kg.store.base.UNHELD``), as a build sweeps; and which of
 # some entities the rule no longer holds (a read: nothing is written when none). The same
 # statements as ``Store.DELETE_ORPHANS_AMONG`` and ``Store._UNHELD_AMONG``.
@@ -861,6 +916,12 @@ class _StoreTable(_Index):
         self.store = store
         self.writes = 0
         self._orphans: set[str] = set()
+        # Entities the fixes name or move something to: checked at the end, since a build that
+        # applied the fixes first may have written one the rule does not hold (the build counts
+        # a link or a naming an ``ignore --paper`` drops as held; which checkpoints were named
+        # beside an ignored system it decides by the families then, before a later ``family``
+        # fix moved one: tests/test_orphan_rule.py).
+        self._touched: set[str] = set()
         names = {match_key(n) for f in fixes for n in f.names()} - {""}
         for row in store.query(_GET, {"keys": sorted(names)}).rows if names else ():
             self.put(_entity(row))
@@ -922,6 +983,8 @@ class _StoreTable(_Index):
                 row = _combine(ours[pid], row)
             rows.append(dict(row, source=source, target=target))
         self._write(MOVE_LINKS_EMBEDDED if store.kind == "embedded" else MOVE_LINKS, rows)
+        namers = [r[0] for r in store.query(_NAMERS_OF, {"key": source}).rows]
+        self._write(MOVE_NAMES, [{"paper": pid, "source": source, "target": target} for pid in namers])
         families = [r[0] for r in store.query(_FAMILIES_OF, {"key": source}).rows]
         variants = [r[0] for r in store.query(_VARIANTS_OF, {"key": source}).rows]
         edges = [{"variant": target, "family": f} for f in families if f != target]
@@ -929,6 +992,7 @@ class _StoreTable(_Index):
         self._write(store.MERGE_VARIANTS, edges)
         self._write(DROP_ENTITIES, [{"key": source}])
         self.remove(source)
+        self._touched.add(target)
 
     def families(self, key: str) -> set[str]:
         return {r[0] for r in self.store.query(_FAMILIES_OF, {"key": key}).rows}
@@ -936,6 +1000,7 @@ class _StoreTable(_Index):
     def set_family(self, key: str, family: str | None) -> None:
         store = self.store
         old = [r[0] for r in store.query(_FAMILIES_OF, {"key": key}).rows]
+        self._touched.update([key] if family is None else [key, family])
         if old == ([family] if family is not None else []):
             return
         if family is not None:
@@ -948,28 +1013,42 @@ class _StoreTable(_Index):
             self._orphans.add(key)
 
     def drop(self, key: str) -> None:
-        # Its families lose a variant, its variants (a checkpoint named beside it) their family.
+        # Its families lose a variant; its variants their family, and the checkpoints named
+        # beside it their NAMES (they belonged to the mentions of what is ignored).
         self._orphans.update(r[0] for r in self.store.query(_FAMILIES_OF, {"key": key}).rows)
-        self._orphans.update(r[0] for r in self.store.query(_VARIANTS_OF, {"key": key}).rows)
+        variants = [r[0] for r in self.store.query(_VARIANTS_OF, {"key": key}).rows]
+        named = [k for k, n in self.store.query(_NAMED, {"keys": variants}).rows if int(n)] if variants else []
+        self._write(DROP_NAMES_TO, [{"key": k} for k in sorted(named)])
+        self._orphans.update(variants)
         self._write(DROP_ENTITIES, [{"key": key}])
         self.remove(key)
         self._orphans.discard(key)
 
     def drop_link(self, paper: str, key: str) -> None:
-        if not self.store.query(_HAS_LINK, {"paper": paper, "key": key}).rows[0][0]:
+        # The paper's link to it, its NAMES of it and of the checkpoints it named beside it.
+        store = self.store
+        near = [key, *(r[0] for r in store.query(_VARIANTS_OF, {"key": key}).rows)]
+        self._touched.update(near)
+        linked = store.query(_HAS_LINK, {"paper": paper, "key": key}).rows[0][0]
+        named = sorted(k for k, n in store.query(_NAMED_BY, {"paper": paper, "keys": near}).rows if int(n))
+        if not linked and not named:
             # Dropped before, or never there: a build that applied this fix before writing
-            # wrote the entity without the link, which may have been its only one (and the
-            # only hold of a checkpoint named beside it).
-            near = [key, *(r[0] for r in self.store.query(_VARIANTS_OF, {"key": key}).rows)]
-            if self.store.query(_IS_ORPHAN, {"keys": near}).rows:
+            # wrote the entities without the links, which may have been their only hold.
+            if store.query(_IS_ORPHAN, {"keys": near}).rows:
                 self._orphans.update(near)
             return
-        self._write(DROP_LINKS, [{"paper": paper, "key": key}])
-        self._orphans.add(key)
+        if linked:
+            self._write(DROP_LINKS, [{"paper": paper, "key": key}])
+            self._orphans.add(key)
+        self._write(DROP_NAMES, [{"paper": paper, "key": k} for k in named])
+        self._orphans.update(named)
 
     def finish(self) -> None:
         """What the fixes left unheld goes, as a build's sweep deletes it (``kg.store.base.UNHELD``):
         the entities they touched, their variants and their families up the chain, by rounds."""
+        touched = sorted(self._touched - self._orphans)
+        if touched:
+            self._orphans.update(k for (k,) in self.store.query(_IS_ORPHAN, {"keys": touched}).rows)
         if not self._orphans:
             return
         # Around them, what a build sweeps after a paper lost these links (Store._hold_group),

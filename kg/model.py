@@ -146,6 +146,17 @@ class Variant:
     family_key: str
 
 
+@dataclass(frozen=True)
+class Naming:
+    """``(:Paper {id: paper})-[:NAMES]->(:Entity {key: entity})``: the paper named this
+    checkpoint beside its system ("MusicGen-Large" beside "MusicGen"), so its MENTIONS goes to
+    the system and this link alone records that the paper named the checkpoint (see
+    ``kg.resolve``, "Variants"; it holds the checkpoint in the graph, ``kg.store.base.UNHELD``)."""
+
+    paper_id: str
+    entity_key: str
+
+
 @dataclass
 class Graph:
     """Papers, entities and the links between them: what stores write and exports draw."""
@@ -155,3 +166,4 @@ class Graph:
     links: list[Link] = field(default_factory=list)
     variants: list[Variant] = field(default_factory=list)
     extractor_version: str = ""
+    names: list[Naming] = field(default_factory=list)  # checkpoints named beside their system

@@ -25,7 +25,10 @@ a name is the name without size/checkpoint suffixes (``7B``, ``8x7B``, ``-Instru
 names both a system and its checkpoint ("MusicGen" and "MusicGen-Large") gives one mention,
 the checkpoint an alias of the system (the annotation guidelines' "one system"); here that
 alias becomes the variant entity with its VARIANT_OF edge and never merges papers, so a
-checkpoint stays its own entity whether or not some paper also names its family.
+checkpoint stays its own entity whether or not some paper also names its family. The paper's
+link goes to the system (MENTIONS); that it named the checkpoint is a ``Naming``
+(``(:Paper)-[:NAMES]->(:Entity)``), one per (paper, checkpoint), which is what holds the
+checkpoint in the graph while the paper is there (``kg.store.base.UNHELD``).
 
 Links. One ``Link`` per (paper, entity): the strongest role (``ROLE_PRIORITY``) with
 its evidence, counts summed.
@@ -34,7 +37,8 @@ Streaming. ``Resolver`` does the same in two passes with memory bounded by the d
 names, not by the corpus: ``add(paper_mentions)`` remembers each mention's name, type,
 aliases and family once per distinct combination (a "signature") plus two integers per
 mention; ``finish()`` groups the signatures into entities; ``links(chunk)`` then turns the
-same mentions, replayed in the same order (role, count and evidence only), into links.
+same mentions, replayed in the same order (role, count and evidence only), into links (and
+the papers' namings: ``rows(chunk)``).
 ``resolve`` is the one-pass convenience over it; both give the same graph for any chunking.
 """
 
@@ -46,7 +50,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.model import ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Paper, PaperMentions, Role, Spans, Variant
+from kg.model import (
+    ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Naming, Paper, PaperMentions, Role, Spans, Variant,
+)
 from kg.names import canonical_url, family_of, load_gazetteer
 from kg.store.base import where_fields
 from kg.text import match_key
@@ -349,8 +355,16 @@ class Resolver:
             for f in (name, *aliases):
                 alias_index.setdefault(_form_key(f, url), key)
 
-        variants = self._variants(entities, roots, groups, group_key, nodes, alias_index)
+        variants, named = self._variants(entities, roots, groups, group_key, nodes, alias_index)
         node_key = [group_key[uf.find(n)] for n in range(len(nodes))]
+        # The checkpoints each node's mentions name beside their system (few nodes have any).
+        node_names: dict[int, tuple[str, ...]] = {}
+        for nid, (sid, _) in enumerate(nodes):
+            sig = sigs[sid]
+            if sig.variant_aliases:
+                keys = tuple(dict.fromkeys(named[(a, sig.name)] for a in sig.variant_aliases if (a, sig.name) in named))
+                if keys:
+                    node_names[nid] = keys
         return Resolution(
             entities=entities,
             variants=variants,
@@ -358,6 +372,7 @@ class Resolver:
             _node_key=node_key,
             _mention_node=mention_node,
             _paper_index=self._paper_index,
+            _node_names=node_names,
         )
 
     def _split_acronyms(self) -> tuple[dict[int, str], set[str]]:
@@ -424,10 +439,12 @@ class Resolver:
         group_key: dict[int, str],
         nodes: list[tuple[int, str]],
         alias_index: dict[str, str],
-    ) -> list[Variant]:
-        """VARIANT_OF edges; family (and checkpoint) entities no paper names bare are appended to ``entities``."""
+    ) -> tuple[list[Variant], dict[tuple[str, str], str]]:
+        """VARIANT_OF edges, and the checkpoint key each (checkpoint alias, system name) gives;
+        family (and checkpoint) entities no paper names bare are appended to ``entities``."""
         sigs = self._sigs
         variants: set[tuple[str, str]] = set()
+        named: dict[tuple[str, str], str] = {}
         ent_by_key = {e.key: e for e in entities}
         for root in roots:
             ek = group_key[root]
@@ -461,7 +478,8 @@ class Resolver:
                 alias_index[vk] = vk
             if vk != fk:
                 variants.add((vk, fk))
-        return [Variant(v, f) for v, f in sorted(variants)]
+                named[(alias, family_name)] = vk
+        return [Variant(v, f) for v, f in sorted(variants)], named
 
 
 @dataclass
@@ -474,40 +492,61 @@ class Resolution:
     _node_key: list[str] = field(repr=False)
     _mention_node: array = field(repr=False)
     _paper_index: dict[str, int] = field(repr=False)
+    _node_names: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _cursor: int = field(default=0, repr=False)
 
     def mentioned_keys(self) -> set[str]:
         """Keys of the entities some mention resolved to (the others are families or checkpoints only)."""
         return set(self._node_key)
 
+    def named_keys(self) -> set[str]:
+        """Keys of the checkpoints some paper named beside their system (``Naming``)."""
+        return {k for keys in self._node_names.values() for k in keys}
+
     def links(self, chunk: Iterable[MentionFacts]) -> list[Link]:
         """The links of the next papers, given in the order ``Resolver.add`` saw them.
 
         One link per (paper, entity): the strongest role with its evidence, counts summed;
         ordered by paper (first seen), then entity key. A paper's mentions must all be in
-        one chunk.
+        one chunk. (Their namings are lost: ``links_and_names`` gives both.)
         """
+        return self.links_and_names(chunk)[0]
+
+    def links_and_names(self, chunk: Iterable[MentionFacts]) -> tuple[list[Link], list[Naming]]:
+        """``links`` of the next papers, and their namings: one per (paper, checkpoint it named
+        beside its system), in the same order."""
+        tuples, names = self._link_tuples(chunk)
         return [
             Link(paper_id=pid, entity_key=ek, role=role, count=count, evidence=ev, spans=sp, title_spans=tsp, rule=rule)
-            for pid, ek, role, count, ev, sp, tsp, rule in self._link_tuples(chunk)
-        ]
+            for pid, ek, role, count, ev, sp, tsp, rule in tuples
+        ], [Naming(pid, ek) for pid, ek in names]
 
-    def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
-        """``links`` as the parameter rows a store writes (``kg.store.base.link_row``), without
-        building ``Link`` objects: what a big build does."""
+    def rows(self, chunk: Iterable[MentionFacts]) -> tuple[list[dict], list[dict]]:
+        """``links_and_names`` as the parameter rows a store writes, MENTIONS
+        (``kg.store.base.link_row``) and NAMES ({paper, entity}), without building ``Link``
+        objects: what a big build does."""
+        tuples, names = self._link_tuples(chunk)
         return [
             {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev, **where_fields(sp, tsp),
              "rule": rule or None}
-            for pid, ek, role, count, ev, sp, tsp, rule in self._link_tuples(chunk)
-        ]
+            for pid, ek, role, count, ev, sp, tsp, rule in tuples
+        ], [{"paper": pid, "entity": ek} for pid, ek in names]
+
+    def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
+        """The MENTIONS rows of ``rows`` (the namings are lost)."""
+        return self.rows(chunk)[0]
 
     def mention_keys(self, pm: PaperMentions) -> list[str]:
         """The entity key of each of ``pm``'s mentions, in order; ``pm`` must be the paper
         ``Resolver.add`` saw first (as when it resolves one paper alone)."""
         return [self._node_key[self._mention_node[i]] for i in range(len(pm.mentions))]
 
-    def _link_tuples(self, chunk: Iterable[MentionFacts]) -> list[tuple[str, str, Role, int, str, Spans, Spans, str]]:
+    def _link_tuples(
+        self, chunk: Iterable[MentionFacts]
+    ) -> tuple[list[tuple[str, str, Role, int, str, Spans, Spans, str]], list[tuple[str, str]]]:
         best: dict[tuple[int, str], tuple[Role, str, str]] = {}
+        named: set[tuple[int, str]] = set()  # (paper, checkpoint) namings
+        node_names = self._node_names
         counts: dict[tuple[int, str], int] = defaultdict(int)
         # where the paper names the entity: the union of its mentions' offsets (which never overlap)
         where: dict[tuple[int, str], tuple[Spans, Spans]] = {}
@@ -518,8 +557,11 @@ class Resolution:
             index = self._paper_index[pid]
             ids[index] = pid
             for role, count, evidence, spans, title_spans, rule in facts:
-                lk = (index, node_key[mention_node[cursor]])
+                node = mention_node[cursor]
+                lk = (index, node_key[node])
                 cursor += 1
+                if node in node_names:
+                    named.update((index, k) for k in node_names[node])
                 counts[lk] += max(1, count)
                 had = where.get(lk)
                 where[lk] = (spans, title_spans) if had is None else (
@@ -531,7 +573,8 @@ class Resolution:
                 ):
                     best[lk] = (role, evidence, rule)
         self._cursor = cursor
-        return [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk], rule) for lk, (role, ev, rule) in sorted(best.items())]
+        links = [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk], rule) for lk, (role, ev, rule) in sorted(best.items())]
+        return links, [(ids[index], key) for index, key in sorted(named)]
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
@@ -542,10 +585,12 @@ def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
         resolver.add(pm)
         facts.append(mention_facts(pm))
     resolution = resolver.finish()
+    links, names = resolution.links_and_names(facts)
     return Graph(
         papers=resolver.papers,
         entities=resolution.entities,
-        links=resolution.links(facts),
+        links=links,
         variants=resolution.variants,
         extractor_version=extractor_version,
+        names=names,
     )

@@ -32,6 +32,7 @@ def dump(path: Path) -> dict:
             "links": q("MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count, m.evidence "
                        "ORDER BY p.id, e.key").rows,
             "variants": q("MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key").rows,
+            "names": q("MATCH (p:Paper)-[:NAMES]->(e:Entity) RETURN p.id, e.key ORDER BY p.id, e.key").rows,
         }
 
 
@@ -44,12 +45,16 @@ def built(path: Path, inputs: list[Path], *, bulk: bool = True, **options) -> di
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Our example papers, plus 700 synthetic ones as JSONL (enough to start worker processes)."""
+    """Our example papers, plus 700 synthetic ones as JSONL (enough to start worker processes)
+    and one that names a checkpoint beside its system (a NAMES link)."""
     root = tmp_path_factory.mktemp("stream")
     synthetic = root / "synthetic.jsonl"
     with synthetic.open("w", encoding="utf-8") as f:
         for i, p in enumerate(synthetic_papers(700, seed=11)):
             f.write(json.dumps({"id": f"2410.{i + 1:05d}", "title": f"{p.title} ({i})", "abstract": p.abstract}) + "\n")
+        f.write(json.dumps({"id": "2410.99999", "title": "SketchNet: Diffusion for Line Drawings",
+                            "abstract": "We introduce SketchNet, a diffusion model for line drawings. Our "
+                                        "SketchNet-Large checkpoint beats PixelDraw on QuickDraw."}) + "\n")
     inputs = [EXAMPLE, synthetic]
     if DEV.exists():
         inputs.insert(1, DEV)
@@ -84,6 +89,7 @@ def test_build_stream_same_graph_for_any_chunking_workers_or_path(
 def test_build_stream_reference_has_content(reference: dict) -> None:
     dumped = reference["dump"]
     assert len(dumped["papers"]) > 700 and len(dumped["links"]) > 5000 and dumped["variants"]
+    assert ["2410.99999", "sketchnetlarge"] in dumped["names"]
     assert all(row[7] for row in dumped["papers"])  # every hash written
 
 

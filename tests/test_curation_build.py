@@ -80,6 +80,7 @@ def graph_of(store) -> tuple:
         sorted((e.key, e.name, e.type.value, tuple(sorted(e.aliases))) for e in g.entities),
         sorted((l.paper_id, l.entity_key, l.role.value, l.count, l.evidence) for l in g.links),
         sorted((v.variant_key, v.family_key) for v in g.variants),
+        sorted((n.paper_id, n.entity_key) for n in g.names),
     )
 
 

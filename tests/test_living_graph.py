@@ -62,6 +62,7 @@ def dump(where: list[str]) -> dict[str, list]:
         "links": rows("MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count, m.evidence "
                       "ORDER BY p.id, e.key"),
         "variants": rows("MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key"),
+        "names": rows("MATCH (p:Paper)-[:NAMES]->(e:Entity) RETURN p.id, e.key ORDER BY p.id, e.key"),
     }
 
 

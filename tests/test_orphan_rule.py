@@ -2,15 +2,16 @@
 
 Each case builds a few papers, takes one path (a crash sweep, an incremental rebuild,
 ``kg remove``, a curation fix), then compares the stored graph (papers, entities with name,
-type and aliases, MENTIONS with their properties, VARIANT_OF edges) with a fresh build of
-the papers that remain, with the same curation. The graph must also be a fixed point of the
-rule, written out here as the spec says it: an entity stays while a paper mentions it, or it
-is the family of a variant that stays, or it is a variant whose family a paper mentions.
+type and aliases, MENTIONS with their properties, VARIANT_OF edges, NAMES) with a fresh build
+of the papers that remain, with the same curation. The graph must also be a fixed point of
+the rule, written out here as the spec says it: an entity stays while a paper mentions it, or
+it is the family of a variant that stays, or a paper names it (a checkpoint named beside its
+system).
 
 The papers are our own invented text. ``test_orphan_rule_papers_have_the_shapes`` checks the
 extractor gives the two shapes the cases rely on: a checkpoint named beside its system
-(SketchNet with SketchNet-Large: the paper's MENTIONS goes to SketchNet) and the family of a
-mentioned variant (SketchNet, created for SketchNet-7B).
+(SketchNet with SketchNet-Large: the paper's MENTIONS goes to SketchNet, its NAMES to
+SketchNet-Large) and the family of a mentioned variant (SketchNet, created for SketchNet-7B).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 from conftest import profile_max_rows
 from kg.build import build
 from kg.curation import Fix, load_curation
-from kg.model import Entity, EntityType, Link, Paper, Role
+from kg.model import Entity, EntityType, Link, Naming, Paper, Role
 from kg.store.base import entity_row, link_row, paper_row
 
 STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -35,6 +36,10 @@ PAPERS = {
     "ckpt": {"id": "2602.00001", "title": "SketchNet: Diffusion for Line Drawings",
              "abstract": "We introduce SketchNet, a diffusion model for line drawings. Our SketchNet-Large "
                          "checkpoint beats PixelDraw on QuickDraw."},
+    # the same paper, now naming the system without its checkpoint
+    "ckpt-plain": {"id": "2602.00001", "title": "SketchNet: Diffusion for Line Drawings",
+                   "abstract": "We introduce SketchNet, a diffusion model for line drawings. It beats PixelDraw on "
+                               "QuickDraw."},
     "ckpt-changed": {"id": "2602.00001", "title": "InkWash: Diffusion for Ink Paintings",
                      "abstract": "We introduce InkWash, a diffusion model for ink paintings. It beats PixelDraw "
                                  "on QuickDraw."},
@@ -94,6 +99,7 @@ CASES = [
     Case("crash-blank-keeps-a-checkpoint", "crash-blank", ("ckpt", "other"), ("other",), kept=PAIR),
     Case("crash-blank-keeps-a-family-and-a-checkpoint", "crash-blank", ("ckpt", "size", "other"), ("other",),
          kept=PAIR | {"sketchnet7b"}),
+    Case("crash-blank-the-naming-paper-names-once", "crash-blank", ("ckpt", "bare"), ("ckpt",), kept=PAIR),
     Case("crash-failed-then-original-keeps-a-checkpoint", "crash-failed", ("ckpt", "other"),
          ("ckpt-changed", "other"), kept=PAIR),
     Case("crash-failed-then-changed-drops-a-whole-chain", "crash-failed", ("size", "other"),
@@ -124,32 +130,53 @@ CASES = [
          (Fix("ignore", "SketchNet-Large", paper=ID["large"]),), kept=PAIR),
     Case("ignore-the-system-takes-its-checkpoint", "curate", ("ckpt", "other"), (Fix("ignore", "SketchNet"),),
          gone=PAIR),
+    # (the paper still names the checkpoint: it stays, and holds its new family)
     Case("family-moves-a-checkpoint-off-its-system", "curate", ("ckpt", "other"),
-         (Fix("family", "SketchNet-Large", "SketchFamily"),), kept={"sketchnet"},
-         gone={"sketchnetlarge", "sketchfamily"}),
-    # (5) a family chain made by kg family, and an ignore at its bottom
+         (Fix("family", "SketchNet-Large", "SketchFamily"),), kept={"sketchnet", "sketchnetlarge", "sketchfamily"}),
+    # (5) the paper that named a checkpoint beside its system stops naming it, or goes, while
+    # another paper (or itself) still mentions the system: the checkpoint goes (NAMES)
+    Case("remove-the-naming-paper-system-named-elsewhere", "remove", ("ckpt", "bare"), ("ckpt",),
+         kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    Case("rebuild-stops-naming-the-checkpoint", "rebuild", ("ckpt", "other"), ("ckpt-plain", "other"),
+         kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    Case("rebuild-stops-naming-the-checkpoint-system-named-elsewhere", "rebuild", ("ckpt", "bare"),
+         ("ckpt-plain", "bare"), kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    Case("crash-failed-then-stops-naming-the-checkpoint", "crash-failed", ("ckpt", "other"),
+         ("ckpt-changed", "other"), then=("ckpt-plain", "other"), kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    # ... and curation of a named checkpoint: its naming follows it, an ignore drops it
+    Case("ignore-paper-the-checkpoint-it-names", "curate", ("ckpt", "bare"),
+         (Fix("ignore", "SketchNet-Large", paper=ID["ckpt"]),), kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    Case("rename-a-checkpoint-moves-its-naming", "curate", ("ckpt", "other"),
+         (Fix("rename", "SketchNet-Large", "SketchNet-L"),), kept={"sketchnet", "sketchnetl"},
+         gone={"sketchnetlarge"}),
+    Case("merge-a-checkpoint-into-its-system", "curate", ("ckpt", "bare"),
+         (Fix("merge", "SketchNet-Large", "SketchNet"),), kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    Case("ignore-the-system-in-one-paper-checkpoint-named-bare-elsewhere", "curate", ("ckpt", "large"),
+         (Fix("ignore", "SketchNet", paper=ID["ckpt"]),), kept=PAIR),
+    # (a build applies both fixes before it writes: the checkpoint, moved off the system, is
+    # still the one named beside it; the store pass after it must drop it as the live graph did)
+    Case("ignore-the-system-in-one-paper-then-move-its-checkpoint", "curate", ("ckpt", "bare"),
+         (Fix("ignore", "SketchNet", paper=ID["ckpt"]), Fix("family", "SketchNet-Large", "SketchFamily")),
+         kept={"sketchnet"}, gone={"sketchnetlarge", "sketchfamily"}),
+    Case("merge-a-checkpoint-into-another-entity", "curate", ("ckpt", "bare"),
+         (Fix("merge", "SketchNet-Large", "PixelDraw"),), kept={"sketchnet", "pixeldraw"}, gone={"sketchnetlarge"}),
+    # (6) what the graph could not tell before NAMES: a variant a paper named bare, that paper
+    # gone, while another paper mentions its family (or names it as its checkpoint)
+    Case("remove-a-sized-variant-whose-family-another-paper-names", "remove", ("ckpt", "size"), ("size",), kept=PAIR,
+         gone={"sketchnet7b"}),
+    Case("rebuild-bare-variant-gone-system-named-bare-elsewhere", "rebuild", ("bare", "large"),
+         ("bare", "large-changed"), kept={"sketchnet"}, gone={"sketchnetlarge"}),
+    # (7) a family chain made by kg family, and an ignore at its bottom
     Case("family-chain-is-held", "curate", ("size", "other"), CHAIN, kept=CHAIN_KEYS),
     Case("family-chain-ignore-paper-at-the-bottom", "curate", ("size", "other"),
          (*CHAIN, Fix("ignore", "SketchNet-7B", paper=ID["size"])), gone=CHAIN_KEYS),
 ]
 
-# The graph cannot tell a variant a paper once named bare (that paper now gone) from a
-# checkpoint named beside its system: while another paper mentions the family, the variant
-# stays, and a fresh build has none. (The code before the one rule got these right and the
-# checkpoints wrong.)
-LIMITS = [
-    Case("remove-a-sized-variant-whose-family-another-paper-names", "remove", ("ckpt", "size"), ("size",), kept=PAIR,
-         gone={"sketchnet7b"}),
-    Case("rebuild-bare-variant-gone-system-named-bare-elsewhere", "rebuild", ("bare", "large"),
-         ("bare", "large-changed"), kept={"sketchnet"}, gone={"sketchnetlarge"}),
-]
 
-
-def _params(cases: list[Case], marks: list) -> list:
+def _params(cases: list[Case]) -> list:
     """Each case on each store (Neo4j ones under the ``neo4j`` marker)."""
     return [
-        pytest.param(kind, case, id=f"{case.id}-{kind}",
-                     marks=[*marks, *([pytest.mark.neo4j] if kind == "neo4j" else [])])
+        pytest.param(kind, case, id=f"{case.id}-{kind}", marks=[pytest.mark.neo4j] if kind == "neo4j" else [])
         for case in cases
         for kind in ("embedded", "neo4j")
     ]
@@ -159,7 +186,7 @@ def _params(cases: list[Case], marks: list) -> list:
 # The rule as the issue states it (not imported: the stores are checked against the spec).
 SPEC_UNHELD = (
     "MATCH (e:Entity) WHERE NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
-    "AND NOT (e)-[:VARIANT_OF]->(:Entity)<-[:MENTIONS]-(:Paper) RETURN e.key ORDER BY e.key"
+    "AND NOT (e)<-[:NAMES]-(:Paper) RETURN e.key ORDER BY e.key"
 )
 
 
@@ -177,6 +204,7 @@ def graph_of(store) -> dict[str, list]:
         "links": q("MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count, m.evidence, "
                    "m.start, m.stop, m.spans, m.title_spans, m.rule ORDER BY p.id, e.key").rows,
         "variants": q("MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key").rows,
+        "names": q("MATCH (p:Paper)-[:NAMES]->(e:Entity) RETURN p.id, e.key ORDER BY p.id, e.key").rows,
     }
 
 
@@ -265,17 +293,40 @@ def run_case(case: Case, kind: str, open_store, tmp_path: Path, monkeypatch: pyt
     assert unheld == []
 
 
-@pytest.mark.parametrize(("kind", "case"), _params(CASES, []))
+@pytest.mark.parametrize(("kind", "case"), _params(CASES))
 def test_orphan_rule_path_equals_a_fresh_build(kind: str, case: Case, open_store, tmp_path: Path, monkeypatch) -> None:
     run_case(case, kind, open_store, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize(("kind", "case"), _params(LIMITS, [pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="the graph does not record which paper named a checkpoint; the rule keeps a variant whose family "
-           "a paper mentions")]))
-def test_orphan_rule_known_limit(kind: str, case: Case, open_store, tmp_path: Path, monkeypatch) -> None:
-    run_case(case, kind, open_store, tmp_path, monkeypatch)
+@pytest.mark.parametrize("kind", STORES)
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "rows"])
+def test_orphan_rule_names_are_written_once_and_replaced_with_the_paper(kind: str, bulk: bool, open_store) -> None:
+    """``Store.write``: NAMES of a paper written again are not doubled; a changed paper's old
+    NAMES go with its old links, and the checkpoint with them."""
+    from dataclasses import replace
+
+    from kg.model import Graph, Variant
+
+    store = open_store(kind)
+    store.bulk_load = bulk  # (the embedded store's first write; Neo4j writes rows anyway)
+    a, b = Paper("2602.00001", "SketchNet", "SketchNet and SketchNet-Large."), Paper("2602.00003", "Bare", "SketchNet.")
+    graph = Graph(
+        papers=[a, b],
+        entities=[Entity("sketchnet", "SketchNet", EntityType.MODEL), Entity("sketchnetlarge", "SketchNet-Large",
+                                                                            EntityType.MODEL)],
+        links=[Link(a.id, "sketchnet", Role.PROPOSES), Link(b.id, "sketchnet", Role.USES)],
+        variants=[Variant("sketchnetlarge", "sketchnet")],
+        extractor_version="x",
+        names=[Naming(a.id, "sketchnetlarge"), Naming(a.id, "sketchnetlarge")],
+    )
+    store.write(graph)
+    store.query("MATCH (p:Paper) SET p.hash = ''", write=True)  # both papers are written again
+    store.write(graph)
+    assert graph_of(store)["names"] == [[a.id, "sketchnetlarge"]]
+    assert store.stats()["names"] == 1 and store.load_graph().names == [Naming(a.id, "sketchnetlarge")]
+    changed = replace(a, abstract="SketchNet alone.")
+    store.write(replace(graph, papers=[changed, b], names=[], variants=[]))
+    assert graph_of(store)["names"] == [] and [k for k, *_ in graph_of(store)["entities"]] == ["sketchnet"]
 
 
 def test_orphan_rule_cases_cover_every_path() -> None:
@@ -293,30 +344,37 @@ def test_orphan_rule_papers_have_the_shapes() -> None:
     def paper(name: str) -> Paper:
         return Paper(PAPERS[name]["id"], PAPERS[name]["title"], PAPERS[name]["abstract"])
 
-    def shape(*names: str) -> tuple[set, set]:
+    def shape(*names: str) -> tuple[set, set, set]:
         graph = resolve(extract([paper(n) for n in names]), "x")
-        return {l.entity_key for l in graph.links}, {(v.variant_key, v.family_key) for v in graph.variants}
+        return ({l.entity_key for l in graph.links}, {(v.variant_key, v.family_key) for v in graph.variants},
+                {(n.paper_id, n.entity_key) for n in graph.names})
 
-    # a checkpoint named beside its system: the MENTIONS goes to the system, the checkpoint has an edge only
-    assert shape("ckpt") == ({"sketchnet", "pixeldraw", "quickdraw"}, {("sketchnetlarge", "sketchnet")})
+    # a checkpoint named beside its system: the MENTIONS goes to the system, the checkpoint has
+    # an edge and the paper's NAMES
+    assert shape("ckpt") == ({"sketchnet", "pixeldraw", "quickdraw"}, {("sketchnetlarge", "sketchnet")},
+                             {(ID["ckpt"], "sketchnetlarge")})
     # the family of a mentioned variant, created, not mentioned
-    assert shape("size") == ({"sketchnet7b", "lora", "quickdraw"}, {("sketchnet7b", "sketchnet")})
-    # a system named bare; a variant named bare
-    assert shape("bare") == ({"sketchnet", "quickdraw"}, set())
-    assert shape("large") == ({"sketchnetlarge", "quickdraw"}, {("sketchnetlarge", "sketchnet")})
+    assert shape("size") == ({"sketchnet7b", "lora", "quickdraw"}, {("sketchnet7b", "sketchnet")}, set())
+    # a system named bare; a variant named bare; the system without its checkpoint
+    assert shape("bare") == ({"sketchnet", "quickdraw"}, set(), set())
+    assert shape("large") == ({"sketchnetlarge", "quickdraw"}, {("sketchnetlarge", "sketchnet")}, set())
+    assert shape("ckpt-plain") == ({"sketchnet", "pixeldraw", "quickdraw"}, set(), set())
+    # a paper names the checkpoint another names bare: its own NAMES, one entity
+    assert shape("ckpt", "large")[2] == {(ID["ckpt"], "sketchnetlarge")}
     # the changed papers and the other one name nothing of the family
     for name in ("ckpt-changed", "size-changed", "large-changed", "other"):
-        linked, variants = shape(name)
-        assert not any(k.startswith("sketchnet") for k in linked) and not variants, name
+        linked, variants, named = shape(name)
+        assert not any(k.startswith("sketchnet") for k in linked) and not variants and not named, name
 
 
 # -- the Python rule and the Cypher rule agree -------------------------------------------------
 RULE_CASES = [
-    # (id, candidates, mentioned, edges, rounds)
+    # (id, candidates, mentioned or named, edges, rounds)
     ("mentioned-stays", {"a"}, {"a"}, set(), []),
     ("unlinked-goes", {"a"}, set(), set(), [{"a"}]),
     ("family-of-a-mentioned-variant", {"f"}, {"v"}, {("v", "f")}, []),
-    ("checkpoint-of-a-mentioned-system", {"c"}, {"s"}, {("c", "s")}, []),
+    ("named-checkpoint-stays", {"c"}, {"c", "s"}, {("c", "s")}, []),
+    ("checkpoint-no-paper-names-goes-though-its-system-is-mentioned", {"c"}, {"s"}, {("c", "s")}, [{"c"}]),
     ("pair-nobody-mentions", {"c", "s"}, set(), {("c", "s")}, [{"c"}, {"s"}]),
     ("checkpoint-of-a-held-family-goes", {"c", "f"}, {"v"}, {("v", "f"), ("c", "f")}, [{"c"}]),
     ("chain", {"v", "f", "g", "h"}, set(), {("v", "f"), ("f", "g"), ("g", "h")}, [{"v"}, {"f"}, {"g"}, {"h"}]),
@@ -338,7 +396,8 @@ def _random_graph(seed: int):
     papers = [Paper(f"2603.{i:05d}", f"Random paper {seed} {i}", "Text.") for i in range(3)]
     links = sorted({(rnd.choice(papers).id, k) for k in keys if rnd.random() < 0.25})
     edges = sorted({(rnd.choice(keys), rnd.choice(keys)) for _ in range(rnd.randint(2, 9))} - {(k, k) for k in keys})
-    return keys, papers, links, edges
+    names = sorted({(rnd.choice(papers).id, k) for k in keys if rnd.random() < 0.15})
+    return keys, papers, links, edges, names
 
 
 @pytest.mark.parametrize("kind", STORES)
@@ -348,25 +407,28 @@ def test_orphan_rule_python_and_stores_agree(kind: str, whole: bool, open_store)
     keeps, keyed or over the whole graph."""
     from kg.store.base import orphan_rounds
 
-    seen_gone = seen_kept = 0
+    seen_gone = seen_kept = seen_named = 0
     for seed in range(12):
-        keys, papers, links, edges = _random_graph(seed)
+        keys, papers, links, edges, names = _random_graph(seed)
         store = open_store(kind)
         for cypher, rows in [
             (store.CREATE_PAPERS, [paper_row(p, "x") for p in papers]),
             (store.CREATE_ENTITIES, [entity_row(Entity(k, k.upper(), EntityType.MODEL)) for k in keys]),
             (store.CREATE_LINKS, [link_row(Link(p, k, Role.USES)) for p, k in links]),
+            (store.CREATE_NAMES, [{"paper": p, "entity": k} for p, k in names]),
             (store.MERGE_VARIANTS, [{"variant": v, "family": f} for v, f in edges]),
         ]:
             if rows:  # (LadybugDB cannot type an empty batch)
                 store._write_rows(cypher, rows)
-        gone = set().union(*orphan_rounds(keys, {k for _, k in links}, edges))
+        linked = {k for _, k in links} | {k for _, k in names}
+        gone = set().union(*orphan_rounds(keys, linked, edges))
         store._sweep_orphans(None if whole else keys)
         left = {k for (k,) in store.query("MATCH (e:Entity) RETURN e.key").rows}
-        assert left == set(keys) - gone, (seed, links, edges)
+        assert left == set(keys) - gone, (seed, links, edges, names)
         seen_gone += bool(gone)
-        seen_kept += bool(set(keys) - gone - {k for _, k in links})  # held without a mention
-    assert seen_gone and seen_kept
+        seen_kept += bool(set(keys) - gone - linked)  # held by a variant alone
+        seen_named += bool({k for _, k in names} - {k for _, k in links} - gone)  # held by NAMES alone
+    assert seen_gone and seen_kept and seen_named
 
 
 # -- cost: the sweep's statements follow their rows ------------------------------------------------
@@ -377,7 +439,7 @@ _KEYS = [f"e{i}" for i in range(100, 105)]
 SWEEP_STATEMENTS = [
     ("DELETE_ORPHANS_AMONG", {"rows": [{"key": k} for k in _KEYS]}),
     ("_MENTIONED_BY_IDS", {"ids": [f"2401.{i:05d}" for i in range(100, 105)]}),
-    ("_VARIANTS_OF_KEYS", {"keys": _KEYS}),
+    ("_NAMED_BY_IDS", {"ids": [f"2401.{i:05d}" for i in range(100, 105)]}),
     ("_FAMILIES_OF_KEYS", {"keys": _KEYS}),
     ("_UNHELD_AMONG", {"keys": _KEYS}),
 ]
@@ -412,7 +474,8 @@ def test_orphan_rule_statements_follow_their_rows(big, name: str, params: dict) 
 
 
 def test_orphan_rule_plain_two_hop_pattern_is_what_the_check_catches(big) -> None:
-    """The check can fail: the rule's last clause without ``*1..1`` joins every MENTIONS."""
+    """The check can fail: a two-hop clause (the rule's before NAMES, without the ``*1..1`` it
+    needed) joins every MENTIONS."""
     from test_store_write_cost import N_PAPERS
 
     plain = ("UNWIND $rows AS r MATCH (e:Entity {key: r.key}) WHERE NOT (e)<-[:MENTIONS]-(:Paper) "

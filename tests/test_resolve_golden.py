@@ -1,5 +1,7 @@
 """The resolver's exact output, frozen: a digest of the resolved graph (every entity, link and
-variant, in order) on the dev set, the held-out fixtures and a synthetic corpus.
+variant, in order) on the dev set, the held-out fixtures and a synthetic corpus, and one of
+its namings (the checkpoints each paper named beside their system: NAMES), under
+``<corpus>-names`` (added with NAMES, so the graph's digests above did not change).
 
 The digests only change when resolution deliberately changes: then put the new digest
 (printed by the failing assertion) in ``tests/golden/resolve.json`` by hand, in the same
@@ -36,6 +38,12 @@ def digest(graph: Graph) -> str:
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def names_digest(graph: Graph) -> str:
+    """sha256 of the graph's namings as canonical JSON, in the resolver's own order."""
+    doc = [[n.paper_id, n.entity_key] for n in graph.names]
+    return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+
+
 def corpus(name: str) -> list:
     if name == "devset":
         if not DEV.exists():
@@ -50,3 +58,5 @@ def corpus(name: str) -> list:
 def test_resolved_graph_is_frozen(name: str) -> None:
     graph = resolve(extract(corpus(name)), "golden")
     assert digest(graph) == GOLDEN[name], f"resolve output changed on {name}: new digest {digest(graph)}"
+    got = names_digest(graph)
+    assert got == GOLDEN[f"{name}-names"], f"resolve namings changed on {name}: new digest {got}"

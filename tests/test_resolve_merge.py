@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.model import EntityType, Mention, Paper, PaperMentions, Role, Variant
-from kg.resolve import resolve
+from kg.model import EntityType, Mention, Naming, Paper, PaperMentions, Role, Variant
+from kg.resolve import Resolver, mention_facts, resolve
 
 
 def pm(pid: str, *mentions: Mention) -> PaperMentions:
@@ -140,6 +140,8 @@ def test_resolve_variant_alias_stays_a_variant_and_bridges_no_papers() -> None:
     assert ents["zebrafold"].aliases == ()
     assert g.variants == [Variant("zebrafold7b", "zebrafold")]
     assert {(link.paper_id, link.entity_key) for link in g.links} == {("1", "zebrafold"), ("2", "zebrafold7b")}
+    # paper 1 named the checkpoint beside its system: its NAMES, not a MENTIONS
+    assert g.names == [Naming("1", "zebrafold7b")]
 
 
 def test_resolve_variant_alias_alone_makes_the_variant_entity() -> None:
@@ -149,6 +151,34 @@ def test_resolve_variant_alias_alone_makes_the_variant_entity() -> None:
     assert ents["zebrafold7b"].type == EntityType.MODEL
     assert g.variants == [Variant("zebrafold7b", "zebrafold")]
     assert [link.entity_key for link in g.links] == ["zebrafold"]
+    assert g.names == [Naming("1", "zebrafold7b")]
+
+
+def test_resolve_names_one_per_paper_and_checkpoint_in_any_chunking() -> None:
+    """Each paper that names a checkpoint beside its system gets one naming per checkpoint
+    (twice named, one naming), and the streaming resolver gives them chunk by chunk."""
+    items = [
+        pm("1", M("Zebrafold", "model", aliases=["Zebrafold-7B", "Zebrafold-70B"]),
+           M("zebrafold", "model", aliases=["Zebrafold-7B"])),
+        pm("2", M("Okapi", "model")),
+        pm("3", M("Zebrafold", "model", aliases=["Zebrafold-7B"])),
+        pm("4", M("Zebrafold-70B", "model", family="Zebrafold")),
+    ]
+    g = resolve(items, "v1")
+    assert g.names == [Naming("1", "zebrafold70b"), Naming("1", "zebrafold7b"), Naming("3", "zebrafold7b")]
+    assert {(link.paper_id, link.entity_key) for link in g.links} == {
+        ("1", "zebrafold"), ("2", "okapi"), ("3", "zebrafold"), ("4", "zebrafold70b")}
+    for size in (1, 2, 3):
+        resolver = Resolver("v1")
+        for item in items:
+            resolver.add(item)
+        resolution = resolver.finish()
+        facts = [mention_facts(item) for item in items]
+        names = []
+        for start in range(0, len(facts), size):
+            links, named = resolution.rows(facts[start : start + size])
+            names += [Naming(r["paper"], r["entity"]) for r in named]
+        assert names == g.names, size
 
 
 def test_resolve_a_method_does_not_join_a_known_data_set_of_the_same_name() -> None:

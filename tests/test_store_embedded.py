@@ -69,6 +69,7 @@ def test_store_embedded_stats(tmp_path: Path) -> None:
             "entities": 7,
             "mentions": 8,
             "variants": 2,
+            "names": 0,
             "entities_by_type": {"benchmark": 2, "method": 2, "model": 3},
             "mentions_by_role": {"evaluates_on": 3, "proposes": 1, "uses": 4},
         }

@@ -80,3 +80,65 @@ def test_old_graph_read_only_reads_the_lists(tmp_path: Path) -> None:
         rows = store.query(READ).rows
     assert rows[0][2] == [3, 9, 20, 26]
     assert [span_pairs(r[2]) for r in rows] == [span_pairs(s) for _, _, s, _ in LINKS]
+
+
+# -- graphs built before NAMES ------------------------------------------------------------------
+# They held a checkpoint named beside its system ("SketchNet-Large" beside "SketchNet") by its
+# system's MENTIONS; a writable open marks the papers that may have named it for
+# re-extraction, and the next build of the same input writes their NAMES: the graph a fresh
+# build writes.
+@pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_graph_before_names_is_restored_by_a_rebuild(kind: str, open_store, tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from test_orphan_rule import ID, PAPERS, graph_of
+
+    from kg.build import build
+    from kg.extract import EXTRACTOR_VERSION
+
+    monkeypatch.chdir(tmp_path)
+    Path("papers.jsonl").write_text("".join(json.dumps(PAPERS[n]) + "\n" for n in ("ckpt", "other")), encoding="utf-8")
+    fresh = open_store(kind)
+    build(["papers.jsonl"], fresh, workers=1)
+    expected = graph_of(fresh)
+    assert expected["names"] == [[ID["ckpt"], "sketchnetlarge"]]
+
+    # The same graph as an older kg left it: no NAMES (on LadybugDB, no table).
+    if kind == "embedded":
+        fresh.close()
+        path = tmp_path / "g0.lbdb"
+        db = ladybug.Database(str(path))
+        conn = ladybug.Connection(db)
+        conn.execute("DROP TABLE NAMES")
+        conn.close()
+        db.close()
+        with EmbeddedStore(path) as old:  # read-only: readers take it as it is
+            assert old.stats()["names"] == 0 and old.load_graph().names == []
+            assert "sketchnetlarge" in {e.key for e in old.load_graph().entities}
+
+        def reopen():
+            return EmbeddedStore(path, writable=True)
+    else:
+        from kg.store.neo4j import Neo4jStore
+
+        fresh.query("MATCH (:Paper)-[n:NAMES]->(:Entity) DELETE n", write=True)
+        # (a write query forgets the input files: one remembered again, for the open to forget)
+        fresh.query("MERGE (i:KgInput {key: 'remembered'}) SET i.papers = 2", write=True)
+
+        def reopen():
+            return Neo4jStore.from_env(writable=True)
+
+    store = reopen()
+    try:
+        versions = dict(store.query("MATCH (p:Paper) RETURN p.id, p.extractor").rows)
+        assert versions == {ID["ckpt"]: "", ID["other"]: EXTRACTOR_VERSION}
+        assert store.query("MATCH (i:KgInput) RETURN count(i)").rows == [[0]]
+        assert store.query("MATCH (:Paper)-[n:NAMES]->(:Entity) RETURN count(n)").rows == [[0]]
+        result = build(["papers.jsonl"], store, workers=1)
+        assert (result.papers_extracted, result.papers_written) == (1, 1)
+        assert graph_of(store) == expected
+    finally:
+        store.close()
+    # A graph with NAMES is left alone: the next open marks nothing.
+    with reopen() as again:
+        assert graph_of(again) == expected

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.errors import InputError
-from kg.model import Entity, EntityType, Graph, Link, Paper, Role, Variant
+from kg.model import Entity, EntityType, Graph, Link, Naming, Paper, Role, Variant
 from kg.store.writer import Writer, WriteResult
 from kg.text import match_key, title_id
 
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Keys of ``Store.stats()``; identical on both stores.
-STATS_KEYS = ("papers", "entities", "mentions", "variants", "entities_by_type", "mentions_by_role")
+STATS_KEYS = ("papers", "entities", "mentions", "variants", "names", "entities_by_type", "mentions_by_role")
 
 
 @dataclass(frozen=True)
@@ -190,23 +190,25 @@ def span_pairs(stored: Any) -> list[tuple[int, int]]:
 #   (a) a paper MENTIONS it; or
 #   (b) it is the family of a variant that stays ("Qwen2.5-VL" of a mentioned
 #       "Qwen2.5-VL-7B"; a chain of families made by ``kg family`` holds link by link); or
-#   (c) it is a variant whose family a paper MENTIONS: a checkpoint named only beside its
-#       system ("MusicGen-Large" beside "MusicGen": the paper's MENTIONS goes to the system,
-#       see ``kg.resolve``). One hop, to a *mentioned* family: two entities no paper
-#       mentions never hold each other.
+#   (c) a paper NAMES it: a checkpoint the paper named only beside its system
+#       ("MusicGen-Large" beside "MusicGen": the paper's MENTIONS goes to the system, its
+#       NAMES to the checkpoint, see ``kg.resolve``, "Variants").
 # Deleting whatever the rule does not hold, round after round until a round deletes
-# nothing, leaves its fixed point: what a fresh build of the same papers writes. One case
-# where it is not: a variant a paper named bare ("SketchNet-7B") stays after that paper
-# went while another paper mentions its family; the graph does not record which paper named
-# a checkpoint, so it cannot tell the two apart (tests/test_orphan_rule.py, LIMITS).
+# nothing, leaves its fixed point: what a fresh build of the same papers writes (every
+# clause is a fact a build of the remaining papers writes again; tests/test_orphan_rule.py).
+#
+# Graphs built before NAMES existed held a checkpoint by its family's MENTIONS instead. The
+# writable open that finds no NAMES (``Store.MARK_UNNAMED_CHECKPOINTS``, run by each store)
+# marks the papers that mention the family of such a checkpoint for re-extraction (their
+# extractor version is blanked, the input fingerprints forgotten): until the next build reads
+# them again the checkpoint is held by nothing (a sweep that reaches it deletes it), and that
+# build writes the papers' NAMES again (the checkpoint with them): the graph a fresh build
+# writes (tests/test_store_migrate.py). A paper no later build reads keeps its blank version.
 
-#: The rule as a Cypher ``WHERE`` over an entity ``e``: true when nothing holds it. (``*1..1``
-#: is one hop: LadybugDB plans the plain two-hop pattern as a join over the whole MENTIONS
-#: table, a recursive one follows ``e``'s own edges; tests/test_orphan_rule.py checks.)
-UNHELD = (
-    "NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity) "
-    "AND NOT (e)-[:VARIANT_OF*1..1]->(:Entity)<-[:MENTIONS]-(:Paper)"
-)
+#: The rule as a Cypher ``WHERE`` over an entity ``e``: true when nothing holds it. Each
+#: clause is one hop from ``e`` (LadybugDB follows ``e``'s own edges; tests/test_orphan_rule.py
+#: checks the plans).
+UNHELD = "NOT (e)<-[:MENTIONS]-(:Paper) AND NOT (e)<-[:NAMES]-(:Paper) AND NOT (e)<-[:VARIANT_OF]-(:Entity)"
 
 #: Rounds of deletion before a sweep stops (it stops sooner, at the first round that deletes
 #: nothing). A round takes one link off the bottom of each family chain, and chains are a few
@@ -215,34 +217,30 @@ MAX_ROUNDS = 100
 
 
 def orphan_rounds(
-    candidates: Iterable[str], mentioned: Iterable[str], edges: Iterable[tuple[str, str]]
+    candidates: Iterable[str], linked: Iterable[str], edges: Iterable[tuple[str, str]]
 ) -> list[set[str]]:
     """The candidates the rule deletes (see ``UNHELD``), round by round, as the stores delete them.
 
-    ``candidates`` may go (every other entity stays); ``mentioned`` are keys a paper
-    mentions; ``edges`` are VARIANT_OF (variant, family) pairs, at least every one that
-    touches a candidate.
+    ``candidates`` may go (every other entity stays); ``linked`` are keys a paper mentions
+    or names (clauses a and c); ``edges`` are VARIANT_OF (variant, family) pairs, at least
+    every one whose family is a candidate.
 
     >>> edges = {("sketchnetlarge", "sketchnet"), ("sketchnet7b", "sketchnet")}
-    >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, {"sketchnet"}, edges)
+    >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, {"sketchnet", "sketchnetlarge"}, edges)
     []
+    >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, {"sketchnet"}, edges)
+    [{'sketchnetlarge'}]
     >>> orphan_rounds({"sketchnetlarge", "sketchnet"}, set(), {("sketchnetlarge", "sketchnet")})
     [{'sketchnetlarge'}, {'sketchnet'}]
     """
-    mentioned = set(mentioned)
     variants: dict[str, set[str]] = {}
-    families: dict[str, set[str]] = {}
     for v, f in edges:
         variants.setdefault(f, set()).add(v)
-        families.setdefault(v, set()).add(f)
-    left = set(candidates) - mentioned
+    left = set(candidates) - set(linked)
     gone: set[str] = set()
     rounds: list[set[str]] = []
     while True:
-        now = {
-            k for k in left
-            if not (variants.get(k, set()) - gone) and not (families.get(k, set()) & mentioned)
-        }  # fmt: skip
+        now = {k for k in left if not (variants.get(k, set()) - gone)}
         if not now:
             return rounds
         rounds.append(now)
@@ -295,6 +293,21 @@ class Store(ABC):
             or self.query("MATCH (e:Entity) RETURN e.key LIMIT 1").rows
         )
 
+    def _has_names(self) -> bool:
+        """Whether NAMES can be read (a graph from before NAMES, opened read-only, has no table)."""
+        return True
+
+    # A graph from before NAMES held a checkpoint ("MusicGen-Large": a VARIANT_OF edge, no
+    # MENTIONS, no variant of its own) by its family's MENTIONS. The papers that mention such a
+    # family are marked to be extracted again (see "which entities a graph keeps"); run once,
+    # before the graph has NAMES (so the statement need not name them: an older LadybugDB
+    # graph has no such table yet).
+    MARK_UNNAMED_CHECKPOINTS = (
+        "MATCH (c:Entity)-[:VARIANT_OF]->(f:Entity) WHERE NOT (c)<-[:MENTIONS]-(:Paper) "
+        "AND NOT (c)<-[:VARIANT_OF]-(:Entity) "
+        "MATCH (p:Paper)-[:MENTIONS]->(f) SET p.extractor = '' RETURN count(p)"
+    )
+
     def _bulk_files(self) -> Any:
         """Files for a bulk first load, or None where the store has no bulk path."""
         return None
@@ -328,7 +341,7 @@ class Store(ABC):
     ) -> WriteResult:
         """Write ``graph`` idempotently; papers whose text and extractor are unchanged are skipped.
 
-        A changed paper loses its old MENTIONS before the new ones are written,
+        A changed paper loses its old MENTIONS and NAMES before the new ones are written,
         so no stale link survives; its content hash is stored last, so a build
         that dies half-way is redone by the next one. Aliases merge with those
         already stored; entities the graph no longer holds (``UNHELD``) are removed. A paper
@@ -343,12 +356,17 @@ class Store(ABC):
                 replace(l, paper_id=renamed[l.paper_id]) if l.paper_id in renamed else l for l in graph.links
             ]
             links = [l for l in links if l.paper_id in changed_ids]
-            used = {l.entity_key for l in links}
+            names = [
+                replace(n, paper_id=renamed[n.paper_id]) if n.paper_id in renamed else n for n in graph.names
+            ]
+            names = [n for n in names if n.paper_id in changed_ids]
+            used = {l.entity_key for l in links} | {n.entity_key for n in names}
             used_variants = [v for v in graph.variants if v.variant_key in used or v.family_key in used]
             # A variant's family must exist even when only the variant was mentioned.
             needed = used | {v.family_key for v in used_variants} | {v.variant_key for v in used_variants}
             w.entities([e for e in graph.entities if e.key in needed])
             w.links(links)
+            w.names(names)
             return w.finish(used_variants)
 
     # Every lookup below is keyed (UNWIND + a primary-key MATCH), so its cost follows the
@@ -366,12 +384,13 @@ class Store(ABC):
         return known
 
     def _linked_entities(self, paper_ids: list[str]) -> list[str]:
-        """Keys of the entities these papers mention, with every entity whose hold may hang on
-        those links (``_hold_group``): what may go when the papers lose their links."""
+        """Keys of the entities these papers mention or name, with every entity whose hold may
+        hang on those links (``_hold_group``): what may go when the papers lose their links."""
         keys: set[str] = set()
         for chunk in batched(paper_ids, 5000):
-            res = self.query(self._MENTIONED_BY_IDS, {"ids": list(chunk)})
-            keys.update(k for (k,) in res.rows if k)
+            for cypher in (self._MENTIONED_BY_IDS, self._NAMED_BY_IDS):
+                res = self.query(cypher, {"ids": list(chunk)})
+                keys.update(k for (k,) in res.rows if k)
         return self._hold_group(keys)
 
     # Keyed reads of the orphan sweep (tests/test_orphan_rule.py profiles them). OPTIONAL from a
@@ -379,20 +398,18 @@ class Store(ABC):
     _MENTIONED_BY_IDS = (
         "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[:MENTIONS]->(e:Entity) RETURN DISTINCT e.key"
     )
-    _VARIANTS_OF_KEYS = (
-        "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (v:Entity)-[:VARIANT_OF]->(e) RETURN DISTINCT v.key"
+    _NAMED_BY_IDS = (
+        "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[:NAMES]->(e:Entity) RETURN DISTINCT e.key"
     )
     _FAMILIES_OF_KEYS = (
         "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) RETURN DISTINCT f.key"
     )
+
     def _hold_group(self, keys: Iterable[str]) -> list[str]:
         """``keys`` with the entities the rule (``UNHELD``) may drop once these lose a link or go:
-        their variants (a checkpoint held by its system's mention), then the families of all of
-        them, up every chain. Keyed lookups, as many rounds as the longest chain."""
+        their families, up every chain (a variant's hold never hangs on its family). Keyed
+        lookups, as many rounds as the longest chain."""
         group = set(keys)
-        for chunk in batched(sorted(group), 5000):
-            res = self.query(self._VARIANTS_OF_KEYS, {"keys": list(chunk)})
-            group.update(k for (k,) in res.rows if k)
         todo = sorted(group)
         for _ in range(MAX_ROUNDS):
             if not todo:
@@ -507,6 +524,8 @@ class Store(ABC):
     # OPTIONAL: LadybugDB then follows the paper's own links instead of joining the whole
     # relationship table (PROFILE: 5 papers touch 25 rows, not every link).
     DELETE_LINKS = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) OPTIONAL MATCH (p)-[m:MENTIONS]->(:Entity) DELETE m"
+    # A changed paper's NAMES go with its MENTIONS (the same rows), before the new ones are written.
+    DELETE_NAMES = "UNWIND $rows AS r MATCH (p:Paper {id: r.id}) OPTIONAL MATCH (p)-[n:NAMES]->(:Entity) DELETE n"
     _ENTITY_FIELDS = "e.name = r.name, e.type = r.type, e.aliases = r.aliases, e.keys = r.keys"
     UPDATE_ENTITIES = "UNWIND $rows AS r MATCH (e:Entity {key: r.key}) SET " + _ENTITY_FIELDS
     CREATE_ENTITIES = "UNWIND $rows AS r CREATE (e:Entity {key: r.key}) SET " + _ENTITY_FIELDS
@@ -515,6 +534,10 @@ class Store(ABC):
         "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) "
         "CREATE (p)-[m:MENTIONS {role: r.role, count: r.count, evidence: r.evidence, "
         "start: r.start, stop: r.stop, spans: r.spans, title_spans: r.title_spans, rule: r.rule}]->(e)"
+    )
+    # Rows {paper, entity}, unique per pair; the paper's old ones are deleted first (DELETE_NAMES).
+    CREATE_NAMES = (
+        "UNWIND $rows AS r MATCH (p:Paper {id: r.paper}) MATCH (e:Entity {key: r.entity}) CREATE (p)-[:NAMES]->(e)"
     )
     MERGE_VARIANTS = (
         "UNWIND $rows AS r MATCH (v:Entity {key: r.variant}) MATCH (f:Entity {key: r.family}) "
@@ -653,6 +676,8 @@ class Store(ABC):
             "entities": scalar("MATCH (e:Entity) RETURN count(e)"),
             "mentions": scalar("MATCH (:Paper)-[m:MENTIONS]->(:Entity) RETURN count(m)"),
             "variants": scalar("MATCH (:Entity)-[v:VARIANT_OF]->(:Entity) RETURN count(v)"),
+            # checkpoints named beside their system (0 in a graph opened read-only from before NAMES)
+            "names": scalar("MATCH (:Paper)-[n:NAMES]->(:Entity) RETURN count(n)") if self._has_names() else 0,
             "entities_by_type": {t: int(n) for t, n in by_type},
             "mentions_by_role": {r: int(n) for r, n in by_role},
         }
@@ -790,32 +815,36 @@ class Store(ABC):
         """What removing ``ids`` takes along, read before anything is written (keyed lookups):
         the result, the entities that may go, and how many rounds of the rule they take."""
         papers: list[dict[str, Any]] = []
-        from_removed: dict[str, int] = {}  # entity key -> MENTIONS from the removed papers
+        # entity key -> MENTIONS (and NAMES) from the removed papers
+        from_removed: dict[str, dict[str, int]] = {"MENTIONS": {}, "NAMES": {}}
         for chunk in batched(ids, 5000):
             res = self.query(
                 "UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id, p.title, p.date, p.source", {"ids": list(chunk)}
             )
             papers += [{"id": i, "title": t, "date": d or None, "source": s or ""} for i, t, d, s in res.rows]
-            res = self.query(
-                "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[:MENTIONS]->(e:Entity) "
-                "RETURN e.key, count(e)",
-                {"ids": list(chunk)},
-            )
-            for key, n in res.rows:
-                if key is not None:
-                    from_removed[key] = from_removed.get(key, 0) + int(n)
-        # Every entity whose hold may change, with its families up the chain: whether each is
-        # still mentioned is all the rule needs beyond the edges.
+            for rel, counts in from_removed.items():
+                res = self.query(
+                    f"UNWIND $ids AS i MATCH (p:Paper {{id: i}}) OPTIONAL MATCH (p)-[:{rel}]->(e:Entity) "
+                    "RETURN e.key, count(e)",
+                    {"ids": list(chunk)},
+                )
+                for key, n in res.rows:
+                    if key is not None:
+                        counts[key] = counts.get(key, 0) + int(n)
+        # Every entity whose hold may change, with its families up the chain: whether a paper
+        # that stays still mentions or names each is all the rule needs beyond the edges.
         candidates = self._linked_entities(ids)
-        mentioned: set[str] = set()  # by a paper that stays
+        linked: set[str] = set()  # by a paper that stays
         edges: set[tuple[str, str]] = set()  # VARIANT_OF (variant, family) touching a candidate
         for chunk in batched(candidates, 5000):
             keys = {"keys": list(chunk)}
-            res = self.query(
-                "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)<-[m:MENTIONS]-(:Paper) RETURN k, count(m)",
-                keys,
-            )
-            mentioned.update(k for k, n in res.rows if int(n) > from_removed.get(k, 0))
+            for rel, counts in from_removed.items():
+                res = self.query(
+                    f"UNWIND $keys AS k MATCH (e:Entity {{key: k}}) OPTIONAL MATCH (e)<-[m:{rel}]-(:Paper) "
+                    "RETURN k, count(m)",
+                    keys,
+                )
+                linked.update(k for k, n in res.rows if int(n) > counts.get(k, 0))
             for v, f in self.query(
                 "UNWIND $keys AS k MATCH (e:Entity {key: k}) OPTIONAL MATCH (e)-[:VARIANT_OF]->(f:Entity) RETURN k, f.key",
                 keys,
@@ -825,12 +854,12 @@ class Store(ABC):
             ).rows:
                 if v is not None and f is not None:
                     edges.add((v, f))
-        rounds = orphan_rounds(candidates, mentioned, edges)
+        rounds = orphan_rounds(candidates, linked, edges)
         gone: set[str] = set().union(*rounds)
         result = RemoveResult(
             papers=sorted(papers, key=lambda p: p["id"]),
             entities=self._entities_by_key(sorted(gone)),
-            links=sum(from_removed.values()),
+            links=sum(from_removed["MENTIONS"].values()),
             variants=sum(1 for v, f in edges if v in gone or f in gone),
             dry_run=dry_run,
         )
@@ -872,7 +901,15 @@ class Store(ABC):
                 "MATCH (v:Entity)-[:VARIANT_OF]->(f:Entity) RETURN v.key, f.key ORDER BY v.key, f.key"
             ).rows
         ]
-        return Graph(papers=papers, entities=entities, links=links, variants=variants)
+        names = [
+            Naming(paper_id=r[0], entity_key=r[1])
+            for r in (
+                self.query("MATCH (p:Paper)-[:NAMES]->(e:Entity) RETURN p.id, e.key ORDER BY p.id, e.key").rows
+                if self._has_names()
+                else []
+            )
+        ]
+        return Graph(papers=papers, entities=entities, links=links, variants=variants, names=names)
 
 
 def _iso_day(text: str, flag: str) -> str:

@@ -38,6 +38,9 @@ SCHEMA = (
     # rule: the extractor rule that found the mention (kg.extract.components.assemble.STAGES)
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS rule STRING",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
+    # The checkpoints a paper named beside their system (kg.model.Naming). Graphs built before it
+    # get the table at a writable open (after EmbeddedStore._mark_unnamed_checkpoints).
+    "CREATE REL TABLE IF NOT EXISTS NAMES(FROM Paper TO Entity)",
     # Input files known to be in the graph as they are (kg.build skips reading them).
     "CREATE NODE TABLE IF NOT EXISTS KgInput(key STRING, papers INT64, PRIMARY KEY(key))",
     # Fingerprints of the curation fixes applied to this graph (kg.curation).
@@ -116,10 +119,26 @@ class EmbeddedStore(Store):
         if writable:
             with self._exclusive():
                 _text_spans(self._conn)
+                self._mark_unnamed_checkpoints()
                 for statement in SCHEMA:
                     self._conn.execute(statement)
             # load files a build killed mid-load left behind (we hold the writer lock)
             shutil.rmtree(bulk_dir(self.path), ignore_errors=True)
+
+    def _mark_unnamed_checkpoints(self) -> None:
+        """In a graph built before NAMES (it has VARIANT_OF, not NAMES): mark the papers that
+        may have named a checkpoint for re-extraction, and forget the input files, so the next
+        build reads them again and writes their NAMES (``kg.store.base``, "which entities a
+        graph keeps"). Before the table is created: a kill in between marks them again."""
+        conn = self._conn
+        if not _table_exists(conn, "VARIANT_OF") or _table_exists(conn, "NAMES"):
+            return
+        marked = _rows(conn.execute(self.MARK_UNNAMED_CHECKPOINTS))
+        if marked and marked[0][0] and _table_exists(conn, "KgInput"):
+            conn.execute(self.FORGET_INPUTS)
+
+    def _has_names(self) -> bool:
+        return _table_exists(self._conn, "NAMES")
 
     # -- opening: locks, recovery ------------------------------------------------------
     def _hold_writer_lock(self) -> FileLock:
@@ -406,12 +425,13 @@ def _short(message: str) -> str:
     return " ".join(message.split())
 
 
-# Columns of the COPY files, in the tables' property order (SCHEMA); MENTIONS starts with
-# the two ends, by primary key.
+# Columns of the COPY files, in the tables' property order (SCHEMA); MENTIONS and NAMES start
+# with the two ends, by primary key.
 _BULK_COLUMNS = {
     "Paper": ("id", "title", "abstract", "date", "url", "source", "tkey", "hash", "extractor", "upvotes"),
     "Entity": ("key", "name", "type", "aliases", "keys"),
     "MENTIONS": ("paper", "entity", "role", "count", "evidence", "start", "stop", "spans", "title_spans", "rule"),
+    "NAMES": ("paper", "entity"),
 }
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
 
@@ -464,6 +484,9 @@ class BulkFiles:
     def add_links(self, rows: list[dict[str, Any]]) -> None:
         self._add("MENTIONS", rows)
 
+    def add_names(self, rows: list[dict[str, Any]]) -> None:
+        self._add("NAMES", rows)
+
     def _add(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -481,7 +504,7 @@ class BulkFiles:
         """(table, file) to load, nodes before links; the files are closed first."""
         for writer in self._writers.values():
             writer.close()
-        return [(t, self.dir / f"{t}.parquet") for t in ("Paper", "Entity", "MENTIONS") if t in self._writers]
+        return [(t, self.dir / f"{t}.parquet") for t in ("Paper", "Entity", "MENTIONS", "NAMES") if t in self._writers]
 
     def close(self) -> None:
         for writer in self._writers.values():

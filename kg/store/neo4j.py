@@ -250,6 +250,18 @@ class Neo4jStore(Store):
         for statement in SCHEMA:
             self.query(statement, write=True)
         self.query("CALL db.awaitIndexes(300)", write=True)
+        self._mark_unnamed_checkpoints()
+
+    def _mark_unnamed_checkpoints(self) -> None:
+        """In a graph with no NAMES at all (built before them, or naming no checkpoint): mark
+        the papers that may have named a checkpoint for re-extraction, and forget the input
+        files (``kg.store.base``, "which entities a graph keeps"). Where no paper named a
+        checkpoint, only entities nothing holds match (none, but after a crash)."""
+        if self._run_write("MATCH (:Paper)-[n:NAMES]->(:Entity) RETURN 1 LIMIT 1"):
+            return
+        marked = self._run_write(self.MARK_UNNAMED_CHECKPOINTS)
+        if marked and marked[0][0]:
+            self._run_write(self.FORGET_INPUTS)
 
     # -- Store ----------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:

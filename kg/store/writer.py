@@ -4,9 +4,10 @@ A build talks to a ``Writer`` in this order, each call with as many rows as it l
 
     triage(papers)      which papers must be (re)extracted: ids unified with the store,
                         unchanged ones (same content hash and extractor) counted and dropped
-    papers(changed)     their nodes (hash blank), old MENTIONS of rewritten ones deleted
+    papers(changed)     their nodes (hash blank), old MENTIONS and NAMES of rewritten ones deleted
     entities(entities)  upserted, aliases merged with those stored
     links(links)        MENTIONS created (the papers' old ones are gone)
+    names(names)        NAMES created: the checkpoints each paper named beside their system
     finish(variants)    VARIANT_OF, replaced papers deleted, orphans swept, upvotes, then the hashes
 
 A paper's content hash is written last: a build killed anywhere leaves blank hashes, and
@@ -27,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
-from kg.model import Entity, Link, Paper, Variant
+from kg.model import Entity, Link, Naming, Paper, Variant
 from kg.text import title_id
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class Writer:
         self._run(self.store.UPDATE_PAPERS, [paper_row(p, version) for p in changed if p.id in known])
         self._run(self.store.CREATE_PAPERS, [paper_row(p, version) for p in changed if p.id not in known])
         self._run(self.store.DELETE_LINKS, [{"id": pid} for pid in rewritten])
+        self._run(self.store.DELETE_NAMES, [{"id": pid} for pid in rewritten])
         self._marks.extend((p.id, p.content_hash) for p in changed)
 
     # -- 3. entities and links ---------------------------------------------------------
@@ -204,6 +206,20 @@ class Writer:
             self._tick(len(rows))
             return
         self._run(self.store.CREATE_LINKS, rows)
+
+    def names(self, names: Iterable[Naming]) -> None:
+        """Create NAMES links of papers written by this build (one per paper and checkpoint)."""
+        pairs = dict.fromkeys((n.paper_id, n.entity_key) for n in names)
+        self.name_rows([{"paper": p, "entity": e} for p, e in pairs])
+
+    def name_rows(self, rows: list[dict[str, Any]]) -> None:
+        """``names`` from rows {paper, entity}, unique per pair (``Resolution.rows``); written
+        after the entities, as links are (the papers' old ones are gone)."""
+        if self.bulk is not None:
+            self.bulk.add_names(rows)
+            self._tick(len(rows))
+            return
+        self._run(self.store.CREATE_NAMES, rows)
 
     # -- 4. the end --------------------------------------------------------------------
     def finish(self, variants: Iterable[Variant]) -> WriteResult:
