@@ -277,3 +277,22 @@ from kg.cli import main
 sys.argv = ["kg", *sys.argv[1:]]
 main()
 """
+
+
+def test_build_stream_unchanged_file_is_not_read_again_on_neo4j() -> None:
+    """Opening a Neo4j store for writing creates its schema: that forgets no input."""
+    from conftest_neo4j import connect_neo4j, wipe
+    from kg.store.neo4j import Neo4jStore
+
+    store = connect_neo4j()  # (from NEO4J_URI; emptied)
+    try:
+        first = build([EXAMPLE], store, workers=1)
+    finally:
+        store.close()
+    again_store = Neo4jStore.from_env(writable=True)
+    try:
+        again = build([EXAMPLE], again_store, workers=1)
+        assert again.files_skipped == 1 and again.papers_unchanged == first.papers_read
+    finally:
+        wipe(again_store)
+        again_store.close()

@@ -247,9 +247,14 @@ class Neo4jStore(Store):
 
     # -- schema ---------------------------------------------------------------------
     def _create_schema(self) -> None:
-        for statement in SCHEMA:
-            self.query(statement, write=True)
-        self.query("CALL db.awaitIndexes(300)", write=True)
+        # Auto-commit runs, not ``query(write=True)``: constraints and indexes change no data,
+        # so the input files the graph holds stay known (a rebuild skips reading them).
+        try:
+            with self._driver.session(database=self.database, default_access_mode=self._neo4j.WRITE_ACCESS) as s:
+                for statement in (*SCHEMA, "CALL db.awaitIndexes(300)"):
+                    s.run(statement).consume()
+        except Exception as exc:
+            raise self._translate(exc) from None
         self._mark_unnamed_checkpoints()
 
     def _mark_unnamed_checkpoints(self) -> None:
