@@ -236,3 +236,22 @@ def test_export_bipartite_max_nodes_reports_nodes():
     _, report = render_html(demo_graph(), ExportOptions(view="bipartite", max_nodes=30))
     assert report.nodes == 30 and report.cut_nodes > 0
     assert report.cut_message.startswith("kept the 30 nodes")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_export_pauses_the_garbage_collector_and_restores_it(monkeypatch, enabled: bool) -> None:
+    # A page of 20,000 nodes is millions of small objects: each full collection would walk
+    # them all. Collection is off while the page is built, and as it was afterwards.
+    import gc
+
+    from kg.export import html as khtml
+
+    seen = []
+    project = khtml._project
+    monkeypatch.setattr(khtml, "_project", lambda *a, **k: seen.append(gc.isenabled()) or project(*a, **k))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        render_html(demo_graph())
+        assert seen == [False] and gc.isenabled() is enabled
+    finally:
+        gc.enable()

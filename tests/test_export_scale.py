@@ -258,6 +258,33 @@ def test_export_select_unknown_names_fail_as_before(store, whole, opts, message)
         new(store, max_nodes=10, **opts)
 
 
+def test_export_select_reads_papers_without_links_and_links_without_evidence(tmp_path: Path) -> None:
+    # The chosen papers are read one row each, their links collected: a paper without links and
+    # a link without evidence must come back as they are, not shift the other lists.
+    from kg.model import Entity, EntityType, Link, Paper, Role
+
+    papers = [Paper(f"p{i}", f"Paper {i}", "", date="2025-01-01") for i in range(1, 6)]
+    entities = [Entity("e1", "AlphaNet", EntityType.MODEL), Entity("e2", "BetaSet", EntityType.DATASET)]
+    links = [
+        Link("p1", "e1", Role.PROPOSES, 1, ""),
+        Link("p1", "e2", Role.USES, 1, "We train on BetaSet."),
+        Link("p2", "e1", Role.USES, 1, "We use AlphaNet."),
+        Link("p2", "e2", Role.EVALUATES_ON, 1, ""),
+        Link("p4", "e2", Role.USES, 1, "BetaSet again."),
+    ]
+    path = tmp_path / "g.lbdb"
+    with EmbeddedStore(path, writable=True) as writer:
+        writer.write(Graph(papers=papers, entities=entities, links=links))
+    with EmbeddedStore(path) as reader:
+        scope = select_scope(reader, khtml._checked(ExportOptions(max_nodes=4)))
+        whole = reader.load_graph()
+    assert not scope.complete and sorted(scope.keep) == ["p1", "p2", "p3", "p4"]  # p3 links nothing
+    assert sorted(p.id for p in scope.graph.papers) == ["p1", "p2", "p3", "p4"]
+    key = lambda link: (link.paper_id, link.entity_key, link.role, link.evidence)  # noqa: E731
+    assert sorted(map(key, scope.graph.links)) == sorted(key(link) for link in whole.links if link.paper_id != "p5")
+    assert sorted(map(key, scope.graph.links)) == sorted(map(key, links))
+
+
 # -- big drawings ---------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ side (hover, keyboard, XSS) is in tests/test_browser_export.py. Texts are our ow
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections import Counter
 
@@ -17,10 +18,11 @@ import pytest
 from conftest_neo4j import sample_graph
 from kg.export import select as kselect
 from kg.export.demo import demo_graph, synthetic_graph
-from kg.export.html import EVIDENCE_MAX_CHARS, ExportOptions, _checked, mention_spans, render_html, render_scope
+from kg.export.html import EVIDENCE_MAX_CHARS, ExportOptions, _checked, _literal_forms, mention_spans, render_html, render_scope
 from kg.model import Entity, EntityType, Graph, Link, Paper, Role
 from kg.store.embedded import EmbeddedStore
 from kg.text import match_key
+from kg.why import mark
 
 
 def _block(page: str, name: str) -> dict:
@@ -112,6 +114,38 @@ def test_export_tooltips_mention_table(case: str) -> None:
     assert [sentence[a:b] for a, b in mention_spans(sentence, (name, *aliases))] == want
     page = render_html(_paper("p1", {name: sentence}, {name: aliases}))[0]
     assert _shown(page)[("p1", "model", name)] == (sentence, want)
+
+
+def _by_pattern(text: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """What mention_spans is: the forms' case-blind pattern, else kg why's marking."""
+    pattern = _literal_forms(forms)
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
+    return [s for s in spans if s[1] > s[0]] or mark(text, list(forms))[1]
+
+
+OVERLAPS = [
+    ("GPT-4 beats GPT and gpt-4o; GPT-4-turbo too.", ("GPT", "GPT-4", "GPT-4o")),
+    ("We use LoRA-style adapters, not LoRAX or xLoRA.", ("LoRA",)),
+    ("C++ and C and C# are compared; c++ again.", ("C++", "C", "C#")),
+    ("aaaa aa a", ("a", "aa", "A A")),
+    ("under_score and under score", ("under score", "under_score")),
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_export_tooltips_ascii_search_finds_what_the_pattern_finds(seed: int) -> None:
+    # ASCII sentences are searched with str.find (150,000 of them at 20,000 papers), others
+    # with the pattern: the same spans either way, overlaps and word edges included.
+    rng = random.Random(seed)
+    alphabet = "aAbB_1 -+.C"
+    cases = list(OVERLAPS) if seed == 0 else []
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        forms = tuple("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 3)))
+        cases.append((text, forms))
+    assert sum(1 for text, forms in cases if _by_pattern(text, forms)) > len(cases) // 8  # not a vacuous check
+    for text, forms in cases:
+        assert mention_spans(text, forms) == _by_pattern(text, forms), (text, forms)
 
 
 @pytest.mark.parametrize(("where", "cut_start", "cut_end"), [(0, False, True), (250, True, True), (540, True, False)])

@@ -280,3 +280,135 @@ def test_graph_paper_graph_drops_most_common_entities_past_pair_budget() -> None
     assert budget.graph["dropped_common"] == [("Hub", 30)]
     assert budget.number_of_edges() == 15
     assert budget.edges["p00", "p01"]["shared"] == {"dataset": ["Rare0"]}
+
+
+# -- the fast paths are the plain algorithms ------------------------------------------------
+# paper_graph, layout and induced_subgraph were rewritten for 20,000-node drawings (numpy
+# instead of per-pair Python, no networkx graph per community). Each is checked here against
+# the plain version it replaces: same nodes, edges, attributes and insertion order (Louvain
+# follows edge order), and positions to the bit.
+
+
+def _plain_paper_graph(graph: Graph, *, min_shared: int = 1, exclude=(), df=None, strongest=None) -> nx.Graph:
+    """paper_graph as plain loops: every pair of each entity's papers, then (strongest) thin_edges."""
+    from collections import defaultdict
+
+    by_paper, entities = kgraph._links_by_paper(graph, None)
+    papers_of = defaultdict(list)
+    for pid in sorted(by_paper):
+        for link in by_paper[pid]:
+            if link.entity_key not in exclude:
+                papers_of[link.entity_key].append(pid)
+    counts = {k: len(p) for k, p in papers_of.items()} if df is None else {k: n for k, n in df.items() if k not in exclude}
+    dropped = kgraph.most_common(counts, kgraph.MAX_PAIRS)
+    for key, _ in dropped:
+        papers_of.pop(key, None)
+    g = nx.Graph(view="papers", dropped_common=[(entities[k].name, n) for k, n in dropped])
+    kgraph._add_paper_nodes(g, graph, by_paper=by_paper)
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for key in sorted(papers_of):
+        pids = papers_of[key]
+        for i, a in enumerate(pids):
+            for b in pids[i + 1 :]:
+                pairs.setdefault((a, b), []).append(key)
+    for (a, b), keys in pairs.items():
+        if len(keys) >= min_shared:
+            shared = defaultdict(list)
+            for k in keys:
+                shared[entities[k].type.value].append(entities[k].name)
+            weight = sum(kgraph.rarity(len(papers_of[k]) if df is None else df[k]) for k in keys)
+            g.add_edge(a, b, weight=round(weight, 6), n_shared=len(keys), shared={t: sorted(v) for t, v in sorted(shared.items())})
+    if strongest is not None and g.number_of_edges() > strongest * g.number_of_nodes() + 100:
+        total = g.number_of_edges()
+        g, _ = kgraph.thin_edges(g, strongest)
+        g.graph["thinned"] = total - g.number_of_edges()
+    return g
+
+
+def _same_graph(a: nx.Graph, b: nx.Graph) -> bool:
+    return (
+        list(a.nodes(data=True)) == list(b.nodes(data=True))
+        and list(a.edges(data=True)) == list(b.edges(data=True))
+        and all(list(a.adj[n]) == list(b.adj[n]) for n in a)
+        and a.graph == b.graph
+    )
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [{}, {"min_shared": 2}, {"strongest": 3}, {"strongest": 2, "min_shared": 2}, {"exclude": {"e0"}}, {"df": "double"}],
+    ids=["plain", "min-shared", "strongest", "strongest-min-shared", "exclude", "df"],
+)
+def test_graph_paper_graph_is_the_plain_pair_loops(opts: dict) -> None:
+    from kg.export.demo import synthetic_graph
+
+    graph = synthetic_graph(150, n_topics=5, seed=4)
+    if opts.get("df") == "double":  # mention counts of a graph twice as big
+        opts = {"df": {e.key: 2 * sum(1 for link in graph.links if link.entity_key == e.key) for e in graph.entities}}
+    if "exclude" in opts:
+        opts = {"exclude": {graph.links[0].entity_key}}
+    got = kgraph.paper_graph(graph, **opts)
+    assert got.number_of_edges() > 100
+    assert _same_graph(got, _plain_paper_graph(graph, **opts))
+
+
+def test_graph_spring_is_networkx_spring_layout() -> None:
+    import numpy as np
+
+    graphs = [kgraph.paper_graph(_two_clusters()), nx.path_graph(5), nx.les_miserables_graph()]
+    for g in graphs:
+        for iterations in (15, 50):
+            want = nx.spring_layout(g, weight="weight", seed=kgraph.SEED, iterations=iterations, method="force")
+            got = kgraph._spring(nx.to_numpy_array(g, weight="weight")[np.newaxis], kgraph.SEED, iterations)[0]
+            assert [tuple(want[n]) for n in g] == [tuple(p) for p in got]
+    # Several graphs of one size at once: each as if alone.
+    stack = np.stack([nx.to_numpy_array(nx.cycle_graph(6)), nx.to_numpy_array(nx.star_graph(5))])
+    together = kgraph._spring(stack, kgraph.SEED, 50)
+    alone = [kgraph._spring(a[np.newaxis], kgraph.SEED, 50)[0] for a in stack]
+    assert np.array_equal(together, np.stack(alone))
+
+
+@pytest.mark.parametrize("k", [12, 500])
+def test_graph_push_apart_is_the_every_pair_push(k: int) -> None:
+    import numpy as np
+
+    rng = np.random.RandomState(3)
+    centres = rng.rand(k, 2) * 100 * math.sqrt(k)
+    radii = 30 + 60 * rng.rand(k)
+
+    def every_pair(centres):  # the push over all k x k pairs, as layout first did it
+        eye = np.eye(k)
+        need = radii[:, None] + radii[None, :] + 30.0
+        for step in range(40):
+            if step < 40 * 2 // 3:
+                centres = centres - 0.08 * (centres - centres.mean(0))
+            for _ in range(4):
+                diff = centres[:, None, :] - centres[None, :, :]
+                dist = np.sqrt((diff**2).sum(-1)) + eye
+                overlap = np.clip(need - dist, 0, None) * (1 - eye)
+                if not overlap.any():
+                    break
+                centres = centres + ((diff / dist[..., None]) * (overlap[..., None] / 2)).sum(1)
+        return centres
+
+    def overlap(c):
+        return sum(max(0.0, radii[i] + radii[j] - math.dist(c[i], c[j])) for i in range(k) for j in range(i))
+
+    want = every_pair(centres)
+    got = kgraph._push_apart(centres, radii, 30.0, 40, 4)
+    assert np.array_equal(got, want)
+    assert overlap(got) < overlap(centres) / 10
+
+
+def test_graph_induced_subgraph_is_the_subgraph_copy() -> None:
+    from kg.export.demo import synthetic_graph
+
+    graph = synthetic_graph(80, n_topics=4, seed=2)
+    for g in (kgraph.paper_graph(graph), kgraph.bipartite_graph(graph)):
+        nodes = sorted(g, key=str)
+        for keep in (nodes, nodes[::3], nodes[5:40]):
+            want = nx.subgraph_view(g, filter_node=set(keep).__contains__).copy()
+            got = kgraph.induced_subgraph(g, keep)
+            assert _same_graph(got, want)
+            got.graph["view"] = "changed"  # a copy, not a view
+            assert g.graph["view"] != "changed"

@@ -24,6 +24,7 @@ import hashlib
 import importlib.resources
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable
@@ -38,7 +39,7 @@ import networkx as nx
 
 from kg import graph as kgraph
 from kg.errors import ExportError
-from kg.export.select import Scope, select_scope
+from kg.export.select import Scope, gc_paused, select_scope
 from kg.model import EntityType, Graph
 from kg.store.base import Store
 from kg.why import mark
@@ -168,20 +169,27 @@ def json_for_script(value: Any) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is an absolute http(s) URL with a host and no whitespace or control characters."""
-    if not url:
-        return None
+    checked = _url_and_host(url) if url else None
+    return checked[0] if checked else None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _url_and_host(url: str) -> tuple[str, str] | None:
+    """``(safe_url(url), its host in lower case)``, or None: one parse for both (a node's links need both)."""
     url = url.strip()
     if _URL_UNSAFE.search(url):
         return None
     try:
         parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    return url
+    return url, host
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _github_url(text: str) -> str | None:
     m = _GITHUB_REPO.match(text.strip())
     if not m:
@@ -351,6 +359,7 @@ def _cut_message(view: _View, options: ExportOptions) -> str:
 # -- page data ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def _darker(hex_colour: str, factor: float = 0.72) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g * factor), int(b * factor))
@@ -364,23 +373,27 @@ def _short(text: str, n: int = 42) -> str:
 def _paper_links(data: dict[str, Any]) -> list[dict[str, str]]:
     links: list[dict[str, str]] = []
     pid = data.get("paper_id", "")
-    url = safe_url(data.get("url"))
+    url = data.get("url")
     m = _ARXIV_ID.match(pid or "")
     if m:
         links.append({"label": "arXiv", "href": f"https://arxiv.org/abs/{m.group(1)}"})
-    if url:
-        host = (urlsplit(url).hostname or "").lower()
+        if url == links[0]["href"]:
+            url = None  # the same link again, dropped below anyway: no need to check it
+    checked = _url_and_host(url) if url else None
+    if checked:
+        url, host = checked
         label = "arXiv" if host.endswith("arxiv.org") else "Hugging Face" if "huggingface" in host else host
         links.append({"label": label, "href": url})
-    code = [data.get("github") or ""] + list(data.get("entities", {}).get(EntityType.GITHUB.value, []))
+    entities = data.get("entities", {})
+    code = [data.get("github") or ""] + list(entities.get(EntityType.GITHUB.value, []))
     for c in code:
         gh = _github_url(c) if c else None
         if gh:
             links.append({"label": "GitHub " + gh.split("github.com/", 1)[-1], "href": gh})
-    for u in data.get("entities", {}).get(EntityType.URL.value, []):
-        su = safe_url(u)
-        if su:
-            links.append({"label": urlsplit(su).hostname or su, "href": su})
+    for u in entities.get(EntityType.URL.value, []):
+        checked = _url_and_host(u)
+        if checked:
+            links.append({"label": checked[1] or checked[0], "href": checked[0]})
     seen: set[str] = set()
     return [x for x in links if not (x["href"] in seen or seen.add(x["href"]))]
 
@@ -505,12 +518,18 @@ def _page_data(view: _View, options: ExportOptions, title: str, cut_message: str
             )
         nodes.append(item)
 
-    edge_list = sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
+    # By (str(a), str(b)); node ids are strings here, so without calling str 200,000 times.
+    by_ids = operator.itemgetter(0, 1) if all(type(x) is str for x in g) else lambda e: (str(e[0]), str(e[1]))
+    edge_list = sorted(g.edges(data=True), key=by_ids)
     max_w = max((data.get("weight") or 0 for _, _, data in edge_list), default=0) or 1
     edges: list[dict[str, Any]] = []
+    shown: dict[float, tuple[float, float]] = {}  # weight -> (weight, width) as drawn: few distinct weights
     for a, b, data in edge_list:
         w = float(data.get("weight") or 0)
-        edge: dict[str, Any] = {"from": ids[a], "to": ids[b], "weight": round(w, 3), "width": round(1 + 4 * w / max_w, 2)}
+        drawn = shown.get(w)
+        if drawn is None:
+            drawn = shown[w] = (round(w, 3), round(1 + 4 * w / max_w, 2))
+        edge: dict[str, Any] = {"from": ids[a], "to": ids[b], "weight": drawn[0], "width": drawn[1]}
         if "shared" in data:
             edge["shared"] = data["shared"]
         if "role" in data:
@@ -569,16 +588,68 @@ def _literal_forms(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+#: What ``\w`` matches among ASCII characters.
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _ascii_forms(forms: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...] | None:
+    """``_literal_forms``' alternatives in its order, lower-cased, with whether each must start and
+    end a word; None unless every form is ASCII."""
+    out = []
+    for form in sorted({f.strip() for f in forms if f.strip()}, key=lambda f: (-len(f), f)):
+        if not form.isascii():
+            return None
+        out.append((form.lower(), form[0] in _ASCII_WORD, form[-1] in _ASCII_WORD))
+    return tuple(out)
+
+
+def _ascii_spans(text: str, forms: tuple[tuple[str, bool, bool], ...]) -> list[tuple[int, int]]:
+    """``_literal_forms(forms).finditer(text)``'s spans for ASCII ``text`` and forms, by ``str.find``.
+
+    In ASCII, case-blind matching is comparing lower-cased text, and ``\\w`` is a letter, a
+    digit or ``_``; the regular expression takes, left to right, the first alternative that
+    matches at the leftmost place, then goes on after it: so do the sorted candidates here.
+    The page needs this for every drawn mention (a hundred and fifty thousand at 20,000 papers).
+    """
+    lower = text.lower()
+    n = len(text)
+    found = []
+    for order, (form, starts_word, ends_word) in enumerate(forms):
+        size = len(form)
+        i = lower.find(form)
+        while i >= 0:
+            j = i + size
+            if not (starts_word and i and text[i - 1] in _ASCII_WORD) and not (ends_word and j < n and text[j] in _ASCII_WORD):
+                found.append((i, order, j))
+            i = lower.find(form, i + 1)
+    if len(found) > 1:
+        found.sort()
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for i, _, j in found:
+        if i >= last:
+            spans.append((i, j))
+            last = j
+    return spans
+
+
 def mention_spans(text: str, forms: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
     """Where ``text`` names the entity of ``forms`` (its name and aliases), as character offsets.
 
     Each form as written, case-blind, longest first; when none occurs so, as ``kg why``
     marks them (``kg.why.mark``: also blind to spaces and hyphens inside a name). The
-    first is a cached literal pattern per entity; ``mark`` builds a costlier one per call.
+    first is a cached literal pattern per entity (string search when all is ASCII); ``mark``
+    builds a costlier one per call.
     """
-    pattern = _literal_forms(tuple(forms))
-    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
-    return [s for s in spans if s[1] > s[0]] or mark(text, list(forms))[1]
+    forms = tuple(forms)
+    plain = _ascii_forms(forms) if text.isascii() else None
+    if plain is not None:
+        spans = _ascii_spans(text, plain)
+    else:
+        pattern = _literal_forms(forms)
+        spans = [s for s in (m.span() for m in pattern.finditer(text)) if s[1] > s[0]] if pattern else []
+    return spans or mark(text, list(forms))[1]
 
 
 def _utf16_offsets(text: str) -> list[int] | None:
@@ -620,35 +691,43 @@ def _page_evidence(graph: Graph, nodes: list[dict[str, Any]]) -> dict[str, list[
     a window around its mentions. The page parses this block on the first tooltip.
     """
     papers = {n["paper_id"]: n for n in nodes if n["kind"] == "paper"}
-    entities = {e.key: e for e in graph.entities}
+    # (type, name) and the forms of each entity, looked up once (Enum.value is slow in a hot loop).
+    entities = {e.key: ((e.type.value, e.name), (e.name, *e.aliases)) for e in graph.entities}
     found: dict[str, dict[tuple[str, str], tuple[str, list[tuple[int, int]]]]] = defaultdict(dict)
     for link in graph.links:
         e = entities.get(link.entity_key)
-        if link.paper_id in papers and e is not None and link.evidence:
-            key = (e.type.value, e.name)
-            if key not in found[link.paper_id]:
-                found[link.paper_id][key] = (link.evidence, mention_spans(link.evidence, (e.name, *e.aliases)))
+        if e is not None and link.evidence and link.paper_id in papers:
+            key, forms = e
+            mentions = found[link.paper_id]
+            if key not in mentions:
+                mentions[key] = (link.evidence, mention_spans(link.evidence, forms))
     out: dict[str, list[Any]] = {}
     for pid in sorted(found):
         mentions = found[pid]
-        spans_in: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for sentence, spans in mentions.values():
-            spans_in[sentence] += spans
         texts: list[str] = []
         placed: dict[str, tuple[int, int, int, int, list[int] | None]] = {}
         groups: dict[str, list[Any]] = {}
         for etype, names in papers[pid].get("entities", {}).items():
             row: list[Any] = []
             for name in names:
-                if (etype, name) not in mentions:
+                mention = mentions.get((etype, name))
+                if mention is None:
                     row.append(None)
                     continue
-                sentence, spans = mentions[(etype, name)]
-                if sentence not in placed:
-                    text, lo, hi, shift = _window(sentence, spans_in[sentence])
-                    placed[sentence] = (len(texts), lo, hi, shift, _utf16_offsets(text))
+                sentence, spans = mention
+                where = placed.get(sentence)
+                if where is None:
+                    if len(sentence) <= EVIDENCE_MAX_CHARS:
+                        text, lo, hi, shift = sentence, 0, len(sentence), 0
+                    else:  # cut around every mention the paper's entities have in it
+                        around = [s for sent, ss in mentions.values() if sent == sentence for s in ss]
+                        text, lo, hi, shift = _window(sentence, around)
+                    where = placed[sentence] = (len(texts), lo, hi, shift, _utf16_offsets(text))
                     texts.append(text)
-                i, lo, hi, shift, units = placed[sentence]
+                i, lo, hi, shift, units = where
+                if not (shift or units) and hi == len(sentence):  # the whole sentence, ASCII or BMP
+                    row.append([i, *(x for span in spans for x in span)])
+                    continue
                 entry = [i]
                 for a, b in spans:
                     if lo <= a and b <= hi:
@@ -685,7 +764,11 @@ def render_html(graph: Graph, options: ExportOptions | None = None) -> tuple[str
 
 def render_scope(scope: Scope, options: ExportOptions | None = None) -> tuple[str, ExportReport]:
     """The explorer page for what ``kg.export.select.select_scope`` read, and the report."""
-    options = _checked(options)
+    with gc_paused():
+        return _render_scope(scope, _checked(options))
+
+
+def _render_scope(scope: Scope, options: ExportOptions) -> tuple[str, ExportReport]:
     view = _project(scope.graph, options, scope)
     title = options.title or _default_title(options)
     cut_message = _cut_message(view, options)

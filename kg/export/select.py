@@ -42,9 +42,11 @@ one: ``kg.graph.name_center``).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +60,7 @@ if TYPE_CHECKING:
     from kg.export.html import ExportOptions
     from kg.store.base import Store
 
-__all__ = ["DEFAULT_MAX_NODES", "Scope", "select_scope", "parse_until", "link_units", "mention_units"]
+__all__ = ["DEFAULT_MAX_NODES", "Scope", "select_scope", "parse_until", "link_units", "mention_units", "gc_paused"]
 
 #: Nodes ``kg export`` draws when ``--max-nodes`` is not given: a page that is ready in about a second.
 DEFAULT_MAX_NODES = 5000
@@ -95,6 +97,23 @@ class Scope:
     rule: str = ""  # how the kept nodes were chosen, for the cut message
     default_cap: bool = False  # the cap is the default, not --max-nodes
     stats: dict[str, Any] = field(default_factory=dict)  # what was read, for benchmarks
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside (as it was after).
+
+    An export makes millions of small objects (links, node and edge dicts) and keeps them:
+    each full collection walks them all, a quarter of the time at 20,000 nodes. They hold
+    no cycles; reference counting frees what is dropped either way.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def link_units(df: int) -> int:
@@ -166,6 +185,11 @@ def select_scope(store: Store, options: ExportOptions, *, default_cap: bool = Fa
     of the windowed view that fits). Raises ``ExportError`` when ``--entity`` or ``--ego``
     names nothing, as ``render_html`` does.
     """
+    with gc_paused():
+        return _select_scope(store, options, default_cap=default_cap, until=until)
+
+
+def _select_scope(store: Store, options: ExportOptions, *, default_cap: bool, until: str | None) -> Scope:
     since = kgraph.parse_since(options.since) if options.since else None
     until = until or options.until
     until = parse_until(until) if until else None
@@ -533,22 +557,22 @@ class _Reader:
         papers: list[Paper] = []
         links: list[Link] = []
         for chunk in batched(ids, _CHUNK):
-            papers += [
-                Paper(id=r[0], title=r[1], abstract="", date=r[2] or None, url=r[3] or None, source=r[4] or "")
-                for r in self.store.query(
-                    "UNWIND $ids AS i MATCH (p:Paper {id: i}) RETURN p.id, p.title, p.date, p.url, p.source",
-                    {"ids": list(chunk)},
-                ).rows
-            ]
-            links += [
-                Link(paper_id=r[0], entity_key=r[1], role=_ROLES[r[2]], evidence=r[3] or "")
-                for r in self.store.query(
-                    "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) "
-                    "RETURN i, e.key, m.role, m.evidence",
-                    {"ids": list(chunk)},
-                ).rows
-                if r[1] is not None
-            ]
+            # One row per paper with its links collected: fewer rows to fetch (a quarter faster
+            # at 20,000 papers than a row per link plus one per paper). ``collect`` skips nulls,
+            # so roles and evidence are made null-free to stay aligned with the keys (a paper
+            # without links has no key and one '' of each, which zip drops).
+            for pid, title, date, url, source, entity_keys, roles, evidence in self.store.query(
+                "UNWIND $ids AS i MATCH (p:Paper {id: i}) OPTIONAL MATCH (p)-[m:MENTIONS]->(e:Entity) "
+                "WITH p, collect(e.key) AS entity_keys, collect(coalesce(m.role, '')) AS roles, "
+                "collect(coalesce(m.evidence, '')) AS evidence "
+                "RETURN p.id, p.title, p.date, p.url, p.source, entity_keys, roles, evidence",
+                {"ids": list(chunk)},
+            ).rows:
+                papers.append(Paper(id=pid, title=title, abstract="", date=date or None, url=url or None, source=source or ""))
+                links += [
+                    Link(paper_id=pid, entity_key=key, role=_ROLES[role], evidence=text)
+                    for key, role, text in zip(entity_keys, roles, evidence)
+                ]
         keys = sorted({link.entity_key for link in links} | extra_entities)
         return Graph(papers=papers, entities=_read_entities(self.store, keys), links=links)
 
