@@ -16,7 +16,8 @@
    checkpoints a paper named beside their system) from the spool again, and the hashes last.
 
 Memory follows the chunk and the number of distinct names, not the corpus. A first build
-into an empty embedded store loads everything with ``COPY`` in one transaction.
+into an empty embedded store loads everything with ``COPY`` into a new database, a chunk
+per transaction, that replaces the empty one at the end: all or nothing.
 """
 
 from __future__ import annotations

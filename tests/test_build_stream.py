@@ -119,45 +119,69 @@ def test_build_stream_one_changed_paper_is_the_only_one_extracted(corpus: list[P
         assert [p["id"] for p in hit.papers] == [record["id"]]
 
 
-# Dies by SIGKILL in the middle of the bulk load's transaction (after the papers' COPY).
-_KILL_IN_COPY = """
-import os, signal, sys
+# Dies by SIGKILL at one point of the bulk load: the graph is then either as it was
+# (empty) or whole, never half loaded.
+_KILL_AT = """
+import os, pathlib, signal, sys
 import ladybug
-original = ladybug.Connection.execute
+point = os.environ["KG_TEST_KILL_AT"]
+original, rename = ladybug.Connection.execute, pathlib.Path.replace
 def dying(self, query, *args, **kwargs):
-    if isinstance(query, str) and query.startswith("COPY MENTIONS"):
+    if isinstance(query, str) and query.startswith(point):
         os.kill(os.getpid(), signal.SIGKILL)
     return original(self, query, *args, **kwargs)
+def dying_rename(self, target):
+    if point == "before rename":
+        os.kill(os.getpid(), signal.SIGKILL)
+    out = rename(self, target)
+    if point == "after rename":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return out
 ladybug.Connection.execute = dying
+pathlib.Path.replace = dying_rename
 from kg.cli import main
 sys.argv = ["kg", *sys.argv[1:]]
 main()
 """
 
 
-def test_build_stream_bulk_load_killed_mid_transaction_leaves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "point, whole",
+    [
+        ("COPY Entity", False),  # the papers' chunk is committed, in the new database only
+        ("COPY MENTIONS", False),
+        ("UNWIND $rows AS r MATCH (v:Entity", False),  # the variants, after every COPY
+        ("before rename", False),
+        ("after rename", True),  # the new database is the graph: whole
+    ],
+)
+def test_build_stream_bulk_load_killed_leaves_nothing_or_everything(tmp_path: Path, point: str, whole: bool) -> None:
+    clean = tmp_path / "clean.lbdb"
+    assert subprocess.run([sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(clean)], cwd=ROOT).returncode == 0
+    n = len(dump(clean)["papers"])
     db = tmp_path / "g.lbdb"
     killed = subprocess.run(
-        [sys.executable, "-c", _KILL_IN_COPY, "build", str(EXAMPLE), "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+        [sys.executable, "-c", _KILL_AT, "build", str(EXAMPLE), "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "KG_TEST_KILL_AT": point},
     )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
     from kg.store.embedded import bulk_dir
 
-    assert (bulk_dir(db) / "Paper.parquet").exists()  # the load files the kill left behind
+    papers = n if whole else 0
+    if not whole:
+        assert sorted(p.name for p in bulk_dir(db).glob("Paper-*.parquet")) == ["Paper-0000.parquet"]  # left behind
     stats = subprocess.run(
         [sys.executable, "-m", "kg", "stats", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True
     )
     assert stats.returncode == 0, stats.stderr
-    assert json.loads(stats.stdout)["papers"] == 0  # the papers' COPY was rolled back with the rest
+    assert json.loads(stats.stdout)["papers"] == papers
     rebuilt = subprocess.run(
         [sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(db), "--json"],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["papers_written"] == n - papers
     assert not bulk_dir(db).exists()  # removed by the next writer
-    clean = tmp_path / "clean.lbdb"
-    assert subprocess.run([sys.executable, "-m", "kg", "build", str(EXAMPLE), "--db", str(clean)], cwd=ROOT).returncode == 0
     assert dump(db) == dump(clean)
 
 
@@ -296,3 +320,34 @@ def test_build_stream_unchanged_file_is_not_read_again_on_neo4j() -> None:
     finally:
         wipe(again_store)
         again_store.close()
+
+
+def test_build_stream_bulk_load_keeps_what_an_empty_graph_held(tmp_path: Path) -> None:
+    """A first build loads into a new database that replaces the empty one: the curation
+    fingerprints go along, and a graph holding a user's own table is loaded in place."""
+    path, own = tmp_path / "g.lbdb", tmp_path / "own.lbdb"
+    with EmbeddedStore(path, writable=True) as store:
+        store.query("CREATE (:KgCuration {id: 'applied', entries: ['abc']})", write=True)
+    with EmbeddedStore(own, writable=True) as store:
+        store.query("CREATE NODE TABLE Note(id STRING, PRIMARY KEY(id))", write=True)
+        store.query("CREATE (:Note {id: 'mine'})", write=True)
+    reference = built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
+    assert built(path, [EXAMPLE], workers=1)["dump"] == reference
+    assert built(own, [EXAMPLE], workers=1)["dump"] == reference
+    with EmbeddedStore(path) as store:
+        assert store.query("MATCH (c:KgCuration) RETURN c.id, c.entries").rows == [["applied", ["abc"]]]
+    with EmbeddedStore(own) as store:
+        assert store.query("MATCH (n:Note) RETURN n.id").rows == [["mine"]]
+
+
+def test_build_stream_bulk_load_in_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load files cut every few rows (one COPY and one reopen each) give the same graph."""
+    import kg.store.embedded as embedded
+
+    monkeypatch.setattr(embedded, "_BULK_CHUNK_ROWS", dict.fromkeys(embedded._BULK_CHUNK_ROWS, 3))
+    seen: list[str] = []
+    finished = embedded.BulkFiles.finished
+    monkeypatch.setattr(embedded.BulkFiles, "finished", lambda self: seen.extend(t for t, _ in finished(self)) or finished(self))
+    reference = built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
+    assert built(tmp_path / "g.lbdb", [EXAMPLE], chunk_size=4, workers=1)["dump"] == reference
+    assert seen.count("Paper") > 1 and seen.count("Entity") > 1 and seen.count("MENTIONS") > 1

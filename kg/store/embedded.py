@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import warnings
@@ -78,7 +79,7 @@ class EmbeddedStore(Store):
     """
 
     kind = "embedded"
-    #: A first build into an empty store loads with COPY in one transaction (tests of the
+    #: A first build into an empty store loads with COPY (``_bulk_load``; tests of the
     #: row-by-row path switch it off).
     bulk_load = True
     # A batch whose offsets are all null or empty would bind them as STRING: cast them.
@@ -243,19 +244,85 @@ class EmbeddedStore(Store):
         return BulkFiles.create(self.path) if self.bulk_load else None
 
     def _bulk_load(self, files: BulkFiles, variant_rows: list[dict[str, Any]]) -> None:
-        """Load a first build's files with ``COPY``, variants with them, in ONE transaction."""
+        """Load a first build's files with ``COPY``: all or nothing, in bounded memory.
+
+        LadybugDB holds what a ``COPY`` loads until its database is closed (1.1 GB for 1.5M
+        links in one go), so the rows go into a NEW database beside this one, a file's chunk
+        per transaction with a close and reopen in between, and that database then replaces
+        this one with one rename. A build killed before the rename leaves this graph as it
+        was (the next writable open deletes the half-loaded one); after it, the whole graph.
+        A graph holding tables kg does not make (a user's own) is loaded in place, in one
+        transaction (more memory, same result).
+        """
         with self._exclusive():
-            self._conn.execute("BEGIN TRANSACTION")
+            if self._foreign_tables():
+                self._bulk_load_in_place(files, variant_rows)
+                return
+            import ladybug
+
+            target = self.path.resolve()
+            fresh = files.dir / target.name
+            applied = _rows(self._conn.execute("MATCH (c:KgCuration) RETURN c.id, c.entries"))
+            db, conn = self._open_fresh(ladybug, fresh)
             try:
-                self._conn.execute(self.FORGET_INPUTS)
+                for statement in SCHEMA:
+                    conn.execute(statement)
+                for ident, entries in applied:
+                    conn.execute("CREATE (:KgCuration {id: $id, entries: $entries})", {"id": ident, "entries": entries})
                 for table, path in files.finished():
-                    self._conn.execute(f"COPY {table} FROM '{path}'")
+                    # (a fresh database for each chunk: what COPY held is given back)
+                    conn.close()
+                    db.close()
+                    db, conn = self._open_fresh(ladybug, fresh)
+                    conn.execute(f"COPY {table} FROM '{path}'")
                 for start in range(0, len(variant_rows), 5000):
-                    self._conn.execute(self.MERGE_VARIANTS, {"rows": variant_rows[start : start + 5000]})
+                    conn.execute(self.MERGE_VARIANTS, {"rows": variant_rows[start : start + 5000]})
+            finally:
+                conn.close()
+                db.close()
+            self._swap_in(ladybug, fresh, target)
+
+    def _open_fresh(self, ladybug: Any, path: Path) -> tuple[Any, Any]:
+        try:
+            db = ladybug.Database(str(path))
+            try:
+                return db, ladybug.Connection(db)
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                db.close()
                 raise
-            self._conn.execute("COMMIT")
+        except RuntimeError as exc:
+            raise self._unavailable(_first_line(exc)) from None
+
+    def _swap_in(self, ladybug: Any, fresh: Path, target: Path) -> None:
+        """Replace this database's file by ``fresh`` (closed, checkpointed) and reopen it."""
+        if _wal(fresh).exists():  # a clean close leaves none; never rename half a database
+            raise StoreUnavailable(f"cannot load the graph at {self.path}: the new database was not checkpointed")
+        self._conn.close()
+        self._db.close()
+        self._conn = self._db = None
+        # A WAL of the old file would be replayed onto the new one: a clean close leaves none.
+        _wal(target).unlink(missing_ok=True)
+        fresh.replace(target)
+        _fsync_dir(target.parent)
+        self._db, self._conn = self._open_once(ladybug, read_only=False)
+
+    def _foreign_tables(self) -> list[str]:
+        """Tables of this database that kg does not make."""
+        ours = {m.group(1) for m in map(re.compile(r"TABLE IF NOT EXISTS (\w+)").search, SCHEMA) if m}
+        return [name for _, name, *_ in _rows(self._conn.execute("CALL show_tables() RETURN *")) if name not in ours]
+
+    def _bulk_load_in_place(self, files: BulkFiles, variant_rows: list[dict[str, Any]]) -> None:
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            self._conn.execute(self.FORGET_INPUTS)
+            for table, path in files.finished():
+                self._conn.execute(f"COPY {table} FROM '{path}'")
+            for start in range(0, len(variant_rows), 5000):
+                self._conn.execute(self.MERGE_VARIANTS, {"rows": variant_rows[start : start + 5000]})
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         """Run one Cypher statement; a write on a read-only open raises ``QueryRejected``."""
@@ -382,6 +449,25 @@ def _prepare_error(message: str) -> str:
     return _short(message)
 
 
+def _wal(db: Path) -> Path:
+    """LadybugDB's write-ahead log of the database file ``db``."""
+    return db.with_name(db.name + ".wal")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform can)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _first_line(exc: BaseException) -> str:
     # LadybugDB appends a docs link on a second line; one line is enough here.
     text = str(exc).strip()
@@ -433,6 +519,9 @@ _BULK_COLUMNS = {
     "MENTIONS": ("paper", "entity", "role", "count", "evidence", "start", "stop", "spans", "title_spans", "rule"),
     "NAMES": ("paper", "entity"),
 }
+# Rows per load file (one COPY each, in its own transaction): what LadybugDB holds while it
+# loads grows with the rows of one COPY (a paper's abstract weighs most; ~300 MB per chunk).
+_BULK_CHUNK_ROWS = {"Paper": 25_000, "Entity": 200_000, "MENTIONS": 200_000, "NAMES": 500_000}
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
 
 
@@ -449,7 +538,9 @@ class BulkFiles:
         import pyarrow as pa
 
         self.dir = directory
-        self._writers: dict[str, Any] = {}
+        self._writers: dict[str, Any] = {}  # table -> the writer of its newest file
+        self._files: dict[str, list[Path]] = {table: [] for table in _BULK_COLUMNS}
+        self._rows: dict[str, int] = {}  # rows in each table's newest file
         text, strings = pa.string(), pa.list_(pa.string())
         types = {
             "aliases": strings, "keys": strings, "count": pa.int64(), "upvotes": pa.int64(),
@@ -488,23 +579,29 @@ class BulkFiles:
         self._add("NAMES", rows)
 
     def _add(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = self._schemas[table]
-        batch = pa.Table.from_pylist(rows, schema=schema)
-        writer = self._writers.get(table)
-        if writer is None:
-            writer = self._writers[table] = pq.ParquetWriter(str(self.dir / f"{table}.parquet"), schema)
-        writer.write_table(batch)
+        schema, limit = self._schemas[table], _BULK_CHUNK_ROWS[table]
+        while rows:
+            writer = self._writers.get(table)
+            if writer is not None and self._rows[table] >= limit:
+                writer.close()  # one COPY per file: the file's rows bound what a load holds
+                writer = None
+            if writer is None:
+                path = self.dir / f"{table}-{len(self._files[table]):04d}.parquet"
+                writer = self._writers[table] = pq.ParquetWriter(str(path), schema)
+                self._files[table].append(path)
+                self._rows[table] = 0
+            part, rows = rows[: limit - self._rows[table]], rows[limit - self._rows[table] :]
+            writer.write_table(pa.Table.from_pylist(part, schema=schema))
+            self._rows[table] += len(part)
 
     def finished(self) -> list[tuple[str, Path]]:
         """(table, file) to load, nodes before links; the files are closed first."""
         for writer in self._writers.values():
             writer.close()
-        return [(t, self.dir / f"{t}.parquet") for t in ("Paper", "Entity", "MENTIONS", "NAMES") if t in self._writers]
+        return [(t, path) for t in ("Paper", "Entity", "MENTIONS", "NAMES") for path in self._files[t]]
 
     def close(self) -> None:
         for writer in self._writers.values():

@@ -16,8 +16,9 @@ the next build redoes those papers and sweeps the whole graph for orphans (the o
 statement finds its rows by primary key, so its cost follows the chunk, not the graph.
 
 Into an empty embedded store the rows go to files instead and ``finish`` loads them with
-``COPY`` in one transaction (``Store._bulk_load``): the first build is all or nothing, and
-about six times faster than ``UNWIND ... CREATE``.
+``COPY`` into a new database that then replaces the empty one (``Store._bulk_load``): the
+first build is all or nothing, in bounded memory, and about six times faster than
+``UNWIND ... CREATE``.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ class Writer:
         from kg.store.base import paper_row
 
         version = self.version
-        if self.bulk is not None:  # loaded in one transaction: the hashes go in with the text
+        if self.bulk is not None:  # loaded all or nothing: the hashes go in with the text
             self.bulk.add_papers([paper_row(p, version) for p in changed])
             self._marks.extend((p.id, p.content_hash) for p in changed)
             self._tick(len(changed))
@@ -227,7 +228,7 @@ class Writer:
         store = self.store
         variant_rows = [{"variant": v.variant_key, "family": v.family_key} for v in variants]
         if self.bulk is not None:
-            store._bulk_load(self.bulk, variant_rows)  # (forgets the inputs in its transaction)
+            store._bulk_load(self.bulk, variant_rows)  # (a new database: no input is remembered)
             self._tick(len(variant_rows))
         else:
             self._run(store.MERGE_VARIANTS, variant_rows)
