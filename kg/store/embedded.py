@@ -284,7 +284,7 @@ class EmbeddedStore(Store):
 
     def _open_fresh(self, ladybug: Any, path: Path) -> tuple[Any, Any]:
         try:
-            db = ladybug.Database(str(path))
+            db = ladybug.Database(str(path), max_num_threads=_BULK_THREADS)
             try:
                 return db, ladybug.Connection(db)
             except BaseException:
@@ -520,8 +520,11 @@ _BULK_COLUMNS = {
     "NAMES": ("paper", "entity"),
 }
 # Rows per load file (one COPY each, in its own transaction): what LadybugDB holds while it
-# loads grows with the rows of one COPY (a paper's abstract weighs most; ~300 MB per chunk).
-_BULK_CHUNK_ROWS = {"Paper": 25_000, "Entity": 200_000, "MENTIONS": 200_000, "NAMES": 500_000}
+# loads grows with the rows of one COPY and with the table (measured at 100k papers: a
+# chunk of 10k papers or 100k links adds 250-450 MB at its peak, with one thread).
+_BULK_CHUNK_ROWS = {"Paper": 10_000, "Entity": 100_000, "MENTIONS": 100_000, "NAMES": 200_000}
+# Threads of a load: more only add buffers (COPY from parquet was no faster with two cores).
+_BULK_THREADS = 1
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
 
 
