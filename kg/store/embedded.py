@@ -354,7 +354,7 @@ class EmbeddedStore(Store):
                 raise QueryRejected(WRITES)
             result = result[-1]
         columns = list(result.get_column_names())
-        return QueryResult(columns, [[_plain(v) for v in row] for row in _rows(result)])
+        return QueryResult(columns, list(map(_plain_row, _rows(result))))
 
     def _prepare_read(self, statement: str, params: dict[str, Any]) -> Any:
         """The one statement of a read, prepared once its EXPLAIN plan shows it only reads.
@@ -431,14 +431,25 @@ def _rows(result: Any) -> list[list[Any]]:
     return rows
 
 
+# Values that are plain already (most of what a read returns): no call per value for them.
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _plain_row(row: list[Any]) -> list[Any]:
+    scalars = _SCALARS
+    return [v if type(v) in scalars else _plain(v) for v in row]
+
+
 def _plain(value: Any) -> Any:
     """Plain Python values: node/rel dicts without internal ids; INT128 sums as ints, not Decimals."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return _plain_row(value)
     return value
 
 
