@@ -255,3 +255,19 @@ def test_export_pauses_the_garbage_collector_and_restores_it(monkeypatch, enable
         assert seen == [False] and gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test_export_without_pyvis_assets_is_an_export_error(monkeypatch):
+    """vis-network comes from pyvis's folder (found, not imported): a missing package or
+    file is a clear error, and a normal export never imports pyvis (nor IPython)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    import kg.export.html as html
+
+    code = "import sys; from kg.export.html import render_html; from kg.export import demo; render_html(demo.demo_graph(5)); print('pyvis' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1] == "False"
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ExportError, match="vis-network not found in the pyvis package"):
+        html._vis_assets()
