@@ -351,3 +351,19 @@ def test_build_stream_bulk_load_in_many_chunks(tmp_path: Path, monkeypatch: pyte
     reference = built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
     assert built(tmp_path / "g.lbdb", [EXAMPLE], chunk_size=4, workers=1)["dump"] == reference
     assert seen.count("Paper") > 1 and seen.count("Entity") > 1 and seen.count("MENTIONS") > 1
+
+
+def test_build_stream_bulk_load_that_cannot_rename_leaves_the_graph_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.errors import StoreUnavailable
+
+    def refused(self, target):
+        raise PermissionError(13, "Permission denied")
+
+    path = tmp_path / "g.lbdb"
+    with EmbeddedStore(path, writable=True) as store:
+        monkeypatch.setattr(Path, "replace", refused)
+        with pytest.raises(StoreUnavailable, match="cannot load the graph .*Permission denied"):
+            build([EXAMPLE], store, workers=1)
+        monkeypatch.undo()
+        assert store.query("MATCH (p:Paper) RETURN count(p)").rows == [[0]]  # still open, still empty
+        assert build([EXAMPLE], store, workers=1).papers_written > 0

@@ -301,9 +301,13 @@ class EmbeddedStore(Store):
         self._db.close()
         self._conn = self._db = None
         # A WAL of the old file would be replayed onto the new one: a clean close leaves none.
-        _wal(target).unlink(missing_ok=True)
-        fresh.replace(target)
-        _fsync_dir(target.parent)
+        try:
+            _wal(target).unlink(missing_ok=True)
+            fresh.replace(target)
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            self._db, self._conn = self._open_once(ladybug, read_only=False)  # the graph as it was
+            raise StoreUnavailable(f"cannot load the graph at {self.path}: {exc.strerror or exc}") from None
         self._db, self._conn = self._open_once(ladybug, read_only=False)
 
     def _foreign_tables(self) -> list[str]:
