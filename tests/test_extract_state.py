@@ -64,3 +64,19 @@ def test_extract_state_assembler_records_typed_occurrences(text: str, kinds: set
     occ = seen[0].occ
     assert occ and all(isinstance(o, Occurrence) and isinstance(o.kind, Kind) for o in occ)
     assert kinds <= {o.kind for o in occ}
+
+
+def test_mentions_made_without_init_equal_those_made_by_the_dataclass():
+    """``kg.extract.pipeline._new_mention`` skips the frozen dataclass's ``__init__`` for speed:
+    it must take every field, in order, and give an equal object (hash and repr too)."""
+    from dataclasses import fields
+
+    from kg.extract.pipeline import _new_mention
+    from kg.model import EntityType, Mention, Role
+
+    values = ("Zorb-7B", EntityType.MODEL, ("Zorb 7B",), Role.USES, "We use Zorb-7B.", 2, "Zorb",
+              ((7, 14),), (), "names.shaped", "types.cues")
+    assert len(values) == len(fields(Mention))  # a new field must be passed by _mentions too
+    made, reference = _new_mention(*values), Mention(*values)
+    assert (made, hash(made), repr(made)) == (reference, hash(reference), repr(reference))
+    assert type(made) is Mention

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import lru_cache
 from itertools import chain, compress, islice
 from operator import gt, itemgetter
@@ -184,10 +184,26 @@ _ETYPES = {t.value: t for t in EntityType}
 _ROLES = {r.value: r for r in Role}
 
 
+# Mention is a frozen dataclass: its ``__init__`` sets each field through a Python-level
+# ``object.__setattr__`` call, two thirds of the cost of making one. ``_new_mention`` makes
+# the same instance as copy and pickle remake one: a bare instance whose ``__dict__`` gets
+# the fields, in the same order (equal, same hash and repr). It holds while Mention has no
+# ``__post_init__`` and no slots; else it is Mention itself.
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+if hasattr(Mention, "__post_init__") or "__slots__" in vars(Mention):
+    _new_mention = Mention
+else:
+
+    def _new_mention(*values) -> Mention:
+        m = object.__new__(Mention)
+        m.__dict__.update(zip(_MENTION_FIELDS, values))
+        return m
+
+
 def _mentions(paper: Paper, found: tuple[dict, ...], where: list[tuple[Spans, Spans]]) -> tuple[Mention, ...]:
-    etypes, roles = _ETYPES, _ROLES
+    etypes, roles, new = _ETYPES, _ROLES, _new_mention
     out: list[Mention] = [
-        Mention(
+        new(
             m["name"], etypes[m["type"]], tuple(m["aliases"]), roles[m["role"]], m["evidence"], m["count"], m["family"],
             spans, title_spans, m.get("rule", ""), m.get("typed_by", ""),
         )

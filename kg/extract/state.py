@@ -41,7 +41,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-__all__ = ["Conf", "Kind", "Occurrence"]
+__all__ = [
+    "Conf", "Kind", "KIND_CTX", "KIND_GAZ", "KIND_LONG", "KIND_NAME", "KIND_OWN", "KIND_SHORT", "KIND_VARIANT", "Occurrence",
+]
 
 
 class Conf:
@@ -73,6 +75,13 @@ class Kind(Enum):
     LONG = "long"  # the long form of an acronym definition
     SHORT = "short"  # the short form of an acronym definition
     CTX = "ctx"  # a capitalised word that is a name only from context ("Summary dataset")
+
+
+# The kinds as plain module constants, for the rules that test or record one per occurrence:
+# on Python 3.11 ``Kind.NAME`` goes through ``EnumType``'s attribute hook, about ten times
+# the cost of reading a global name.
+KIND_NAME, KIND_GAZ, KIND_VARIANT, KIND_OWN = Kind.NAME, Kind.GAZ, Kind.VARIANT, Kind.OWN
+KIND_LONG, KIND_SHORT, KIND_CTX = Kind.LONG, Kind.SHORT, Kind.CTX
 
 
 @dataclass(slots=True, eq=False)

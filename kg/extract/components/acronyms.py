@@ -14,6 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from operator import itemgetter
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -116,14 +118,14 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
     parens = char_positions(text, starts, "(")  # positions(tok, "(")
     if not parens:
         return ()
-    sent_starts = [a for a, _ in sents]
+    sent_starts = list(map(itemgetter(0), sents))
     for i0 in parens:
         k = bisect.bisect_right(sent_starts, i0) - 1
         s0, s1 = sents[k]
         i = i0
         # find the closing bracket within the sentence
         j = i + 1
-        while j < s1 and tok[j] not in (")", "(") and j - i < 40:
+        while j < s1 and tok[j] not in {")", "("} and j - i < 40:
             j += 1
         if j >= s1 or tok[j] != ")":
             continue
@@ -136,7 +138,7 @@ def find_definitions(text: str, tokens, sents: tuple[tuple[int, int], ...]) -> t
                 # "On-Policy Alignment (OPA)-DPO": the definition names OPA-DPO
                 if (
                     j + 2 < s1
-                    and tok[j + 1] in ("-", "\u2010", "\u2011")
+                    and tok[j + 1] in {"-", "\u2010", "\u2011"}
                     and starts[j + 1] == ends[j]
                     and starts[j + 2] == ends[j + 1]
                     and tok[j + 2][:1].isalnum()
@@ -201,7 +203,7 @@ def _long_before(tok: list[str], s0: int, paren: int, short: str) -> int | None:
     k = end - 1
     while k >= s0 and len(words) < limit:
         w = tok[k]
-        if w in ("'", "\u2019") and k + 1 < end and tok[k + 1] == "s":
+        if w in {"'", "\u2019"} and k + 1 < end and tok[k + 1] == "s":
             k -= 1  # a possessive inside the long form: "Bird's Eye View (BEV)"
             continue
         if w in _LONG_STOP or w.startswith("http"):

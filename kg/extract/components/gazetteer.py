@@ -80,9 +80,9 @@ class GazMatcher:
                 continue
             seconds, singles, groups = got
             if i + 1 >= n or lower[i + 1] not in seconds:
-                if singles:
-                    s, e = starts[i], ends[i]
-                    out.extend([(s, e, key) for key in singles])
+                s, e = starts[i], ends[i]
+                for key in singles:
+                    out.append((s, e, key))
                 continue
             for m, by_toks in groups:
                 if i + m > n:

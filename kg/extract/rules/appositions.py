@@ -16,7 +16,7 @@ def closes_opening_phrase(d: TextState, comma: int, after: int) -> bool:
     """Whether the comma at ``comma`` ends an opening phrase and the name ending before
     ``after`` is the subject that follows ("Applied to A and B, OurNet removes ...")."""
     lower = d.lower
-    if lower[comma] != "," or (after < d.n and lower[after] in (",", "and", "or", "&")):
+    if lower[comma] != "," or (after < d.n and lower[after] in {",", "and", "or", "&"}):
         return False
     return ends_opening_phrase(d, comma - 1, comma)
 
@@ -47,7 +47,7 @@ def ends_opening_phrase(d: TextState, i: int, comma: int) -> bool:
         got = d._clause_start[s] = [s, -1]
     if got[1] < 0 and got[0] < comma:
         for k in range(got[0], comma):
-            if (lower[k] == "," and lower[k + 1] in ("a", "an", "the")) or lower[k] in _SUBJECT_PRONOUNS:
+            if (lower[k] == "," and lower[k + 1] in {"a", "an", "the"}) or lower[k] in _SUBJECT_PRONOUNS:
                 got[1] = k
                 break
         else:
@@ -85,16 +85,16 @@ def antecedent_type(d: TextState, p: int) -> str | None:
     """
     lower = d.lower
     k = p - 2
-    while k >= 0 and p - k <= 5 and lower[k] not in ("that", "which"):
+    while k >= 0 and p - k <= 5 and lower[k] not in {"that", "which"}:
         k -= 1
-    if k < 1 or lower[k] not in ("that", "which"):
+    if k < 1 or lower[k] not in {"that", "which"}:
         return None
     s0 = d.sents[d.sent_index(k)][0]
     for j in range(k - 1, max(s0, k - 16) - 1, -1):
         w = lower[j]
-        if w in (",", ";", ":"):
+        if w in {",", ";", ":"}:
             continue
-        t = kw(w) or set_type(lower, j) or ("dataset" if w in ("subset", "subsets", "collection") else None)
+        t = kw(w) or set_type(lower, j) or ("dataset" if w in {"subset", "subsets", "collection"} else None)
         if t and w not in VAGUE_HEADS:
             return method_or_eval(d, j, t)
     return None
@@ -106,14 +106,14 @@ def copula_type(d: TextState, a: int, i: int) -> str | None:
     (at most six words on)."""
     s0 = d.sent_start(a)
     words, lower = d.words, d.lower
-    if any(not d.covered[x] and words[x] not in ("(", ")") for x in range(s0, i)):
+    if any(not d.covered[x] and words[x] not in {"(", ")"} for x in range(s0, i)):
         return None
     for k in range(i + 2, min(d.n, i + 8)):
         w = lower[k]
-        if w in _APPOS_STOP or w in (",", ".", ";", ":", "of", "("):
+        if w in _APPOS_STOP or w in {",", ".", ";", ":", "of", "("}:
             return None
         kt = kw(w) or set_type(lower, k)
-        if kt and w not in ("learning", "optimization", "optimisation", "tasks") and not (k + 1 < d.n and words[k + 1] == "-"):
+        if kt and w not in {"learning", "optimization", "optimisation", "tasks"} and not (k + 1 < d.n and words[k + 1] == "-"):
             return method_or_eval(d, k, kt)
     return None
 
@@ -122,7 +122,7 @@ def set_type(lower: list[str], k: int) -> str | None:
     """Type of a data word at ``k``: "a test set", "the X validation split" are benchmarks;
     "a training set", "a split of X" data."""
     w = lower[k]
-    if w in ("set", "sets") or (w in ("split", "splits") and not (k + 1 < len(lower) and lower[k + 1] == "of")):
+    if w in {"set", "sets"} or (w in {"split", "splits"} and not (k + 1 < len(lower) and lower[k + 1] == "of")):
         return "benchmark" if k >= 1 and lower[k - 1] in _EVAL_SET_MODIFIERS else "dataset"
     if w == "suite":
         return "benchmark"
@@ -136,7 +136,7 @@ def apposition_type(d: TextState, i: int) -> str | None:
     words, lower, covered = d.words, d.lower, d.covered
     n = d.n
     j = i
-    while j < n and (covered[j] or words[j] in ("and", ")")) and j - i < 8:
+    while j < n and (covered[j] or words[j] in {"and", ")"}) and j - i < 8:
         j += 1
     if j < n and words[j] == ",":
         j += 1
@@ -149,10 +149,10 @@ def apposition_type(d: TextState, i: int) -> str | None:
         for k in range(j + 1, min(n, j + 8)):
             if lower[k] in DATA_UNITS and lower[k] not in _DATA_VERBS:
                 return "dataset"
-            if lower[k] in (".", ";", "(", "which", "that", "while", "and"):
+            if lower[k] in {".", ";", "(", "which", "that", "while", "and"}:
                 break
         return None
-    if j >= n or lower[j] not in ("a", "an", "the"):
+    if j >= n or lower[j] not in {"a", "an", "the"}:
         return None
     if ends_opening_phrase(d, i, j - 1):
         return None
@@ -161,14 +161,14 @@ def apposition_type(d: TextState, i: int) -> str | None:
     k = j + 1
     for k in range(j + 1, min(n, j + 11)):
         w = lower[k]
-        if w in stop or w in (".", ";", ":", "(") or w == ",":
-            if w in (",", "and") and t is None:
+        if w in stop or w in {".", ";", ":", "("} or w == ",":
+            if w in {",", "and"} and t is None:
                 continue
             break
         if w == "of" and t is not None:
             break  # "X, a dataset of 300 hours of ... tasks": the head noun came before "of"
         kt = kw(w) or set_type(lower, k) or ("dataset" if w == "collection" else None)
-        if kt and w not in ("learning", "optimization", "optimisation"):
+        if kt and w not in {"learning", "optimization", "optimisation"}:
             if k + 1 < n and words[k + 1] == "-":
                 continue
             t = method_or_eval(d, k, kt)
@@ -182,7 +182,7 @@ def apposition_type(d: TextState, i: int) -> str | None:
 
 def method_or_eval(d: TextState, k: int, t: str | None) -> str | None:
     """An "evaluation framework/protocol" is a benchmark, not a method."""
-    if t == "method" and k > 0 and d.lower[k - 1] in ("evaluation", "evaluating", "assessment", "testing"):
+    if t == "method" and k > 0 and d.lower[k - 1] in {"evaluation", "evaluating", "assessment", "testing"}:
         return "benchmark"
     return t
 
@@ -202,10 +202,10 @@ def _counts_parameters(d: TextState, a: int, b: int) -> bool:
     words, lower = d.words, d.lower
     for k in range(a, b):
         w = words[k]
-        if w in (".", ";"):
+        if w in {".", ";"}:
             return False
         if _PARAM_TOKEN.match(w) or (
-            _COUNT_TOKEN.match(w) and k + 1 < d.n and lower[k + 1] in ("parameters", "parameter", "params")
+            _COUNT_TOKEN.match(w) and k + 1 < d.n and lower[k + 1] in {"parameters", "parameter", "params"}
         ):
             return True
     return False

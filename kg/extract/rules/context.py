@@ -16,7 +16,7 @@ from kg.extract.rules.shapes import CAP, list_member_shaped, member_shaped, NONE
 from kg.extract.rules.spans import cap_run, coordinated_run, named_architecture_run, run_recurs, tail_end
 from kg.extract.rules.state import TextState
 from kg.extract.rules.types import next_word_type
-from kg.extract.state import Conf, Kind
+from kg.extract.state import Conf, KIND_CTX
 
 
 # i -> i - 1 and i -> i + 1 as C functions, to shift index sets with map()
@@ -69,7 +69,7 @@ def inner_lowercase_names(d: TextState) -> None:
         t = next_word_type(d, e) if e < n and kw(lower[e]) else apposition_type(d, e)
         if t is None or not NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]) or d.lex.is_stop(d.surface(a, e)):
             continue
-        add(a, e, Kind.CTX, t, Conf.APPOS)
+        add(a, e, KIND_CTX, t, Conf.APPOS)
 
 
 def type_noun_lists(d: TextState) -> None:
@@ -107,9 +107,9 @@ def type_noun_lists(d: TextState) -> None:
                     if all(lower[k] not in vocab.SENT_STARTERS for k in range(a, b)):
                         # "the Song Describer Dataset": a capitalised type noun right after is part of the name
                         whole = b == i and words[i][0].isupper() and d.starts[i] == d.ends[i - 1] + 1
-                        add(a, b + 1 if whole else b, Kind.CTX, t, Conf.APPOS)
+                        add(a, b + 1 if whole else b, KIND_CTX, t, Conf.APPOS)
                         j = a - 1
-                        if j >= 0 and (covered[j] or words[j] in (",", "and", "or", "&")):
+                        if j >= 0 and (covered[j] or words[j] in {",", "and", "or", "&"}):
                             continue  # another member of the list
                 break  # (a capitalised word right before is not: "Big Kestrel Image Quality Dataset")
 
@@ -133,9 +133,9 @@ def capitalised_runs(d: TextState) -> None:
                 continue
         if covered[i]:
             continue
-        if i > 0 and words[i - 1] in (")", ":", ";") or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in (",", "(")):
+        if i > 0 and words[i - 1] in {")", ":", ";"} or (i > 0 and not words[i - 1][:1].isalnum() and words[i - 1] not in {",", "("}):
             continue
-        if i >= 2 and words[i - 1] == "s" and words[i - 2] in ("'", "\u2019"):
+        if i >= 2 and words[i - 1] == "s" and words[i - 2] in {"'", "\u2019"}:
             continue  # "Bird's Eye View": the run started before the possessive
         if i > 0 and covered[i - 1] and d.starts[i] == d.ends[i - 1] + 1:
             continue  # continues a name already found ("Hanabi Learning Environment")
@@ -162,16 +162,16 @@ def capitalised_runs(d: TextState) -> None:
             if lower[j - 1] == "project" and j - i >= 2 and not any(
                 lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j - 1)
             ):
-                add(i, j, Kind.CTX, "dataset", Conf.SIZE)  # "the Materials Project", "the Human Connectome Project": data
+                add(i, j, KIND_CTX, "dataset", Conf.SIZE)  # "the Materials Project", "the Human Connectome Project": data
             elif not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 last = words[j - 1]
                 bare = strip_suffix(last) if "-" in last else last
                 if bare != last:
                     # "Diffusion Forcing-style noise": the name without its adjective tail
-                    add(i, j, Kind.CTX, surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
+                    add(i, j, KIND_CTX, surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
                     continue
                 jt = tail_end(d, j, False)
-                add(i, jt if not any(covered[j:jt]) else j, Kind.CTX)  # "Common Voice 17.0"
+                add(i, jt if not any(covered[j:jt]) else j, KIND_CTX)  # "Common Voice 17.0"
 
 
 def cue_lists(d: TextState) -> None:
@@ -190,13 +190,13 @@ def cue_lists(d: TextState) -> None:
         if lower[i] == "such" and (i + 1 >= n or lower[i + 1] != "as"):
             continue
         j = i + (2 if lower[i] == "such" else 1)
-        if words[i] == "(" and j < n and lower[j] in ("e.g", "i.e"):
+        if words[i] == "(" and j < n and lower[j] in {"e.g", "i.e"}:
             j += 1
         sent_end = d.sents[d.sent_index(i)][1]
         members = []
         while j < sent_end and len(members) < 8:
             w = words[j]
-            if w in (",", "and", "or", ".", "(") or (w == "." and j + 1 < n):
+            if w in {",", "and", "or", ".", "("} or (w == "." and j + 1 < n):
                 j += 1
                 continue
             if covered[j]:
@@ -214,7 +214,7 @@ def cue_lists(d: TextState) -> None:
         if None in members:
             for m in members:
                 if m is not None:
-                    add(m[0], m[1], Kind.CTX)
+                    add(m[0], m[1], KIND_CTX)
 
 
 _LIST_SEP = frozenset([",", "and", "or", "&"])
@@ -281,13 +281,13 @@ def coordinated_names(d: TextState) -> None:
             right = False
             if j < n and lower[j] in _LIST_SEP:
                 j += 1
-                if j < n and lower[j] in ("and", "or"):
+                if j < n and lower[j] in {"and", "or"}:
                     j += 1
                 if j < n and lower[j] == "the":
                     j += 1
                 right = j < n and covered[j]
             if left or right:
-                add(k, k + 1, Kind.CTX)
+                add(k, k + 1, KIND_CTX)
 
 
 def noun_then_list(d: TextState) -> None:
@@ -297,7 +297,7 @@ def noun_then_list(d: TextState) -> None:
     for i in d.where(PLURAL_TYPE_NOUNS):
         t = kw(lower[i]) if lower[i] not in ("baselines",) else None
         j = i + 1
-        if j < n and words[j] in (":", "("):
+        if j < n and words[j] in {":", "("}:
             j += 1
         members: list[tuple[int, int, bool]] = []
         final = False  # the next member is the last one: "A, B and C, OurNet ..." ends at C
@@ -315,9 +315,9 @@ def noun_then_list(d: TextState) -> None:
             if final:
                 break
             if j < n and lower[j] in _LIST_SEP:
-                final = lower[j] in ("and", "or")
+                final = lower[j] in {"and", "or"}
                 j += 1
-                if j < n and lower[j] in ("and", "or"):
+                if j < n and lower[j] in {"and", "or"}:
                     final = True
                     j += 1
                 continue
@@ -330,6 +330,6 @@ def noun_then_list(d: TextState) -> None:
             continue
         for a, b, was_covered in members:
             if not was_covered:
-                add(a, b, Kind.CTX, t, Conf.KNOWN if t else Conf.NONE)
+                add(a, b, KIND_CTX, t, Conf.KNOWN if t else Conf.NONE)
             elif t:
                 d.noun_list_type[a] = t

@@ -21,7 +21,7 @@ from kg.extract.rules.shapes import is_plural_acronym, shape, STRONG
 from kg.extract.rules.spans import ARCHITECTURE_HEADS
 from kg.extract.rules.state import TextState
 from kg.extract.rules.types import next_word_type
-from kg.extract.state import Conf, Kind, Occurrence
+from kg.extract.state import Conf, KIND_LONG, KIND_OWN, KIND_SHORT, Occurrence
 
 
 def cover_definitions(d: TextState) -> None:
@@ -54,10 +54,10 @@ def judge_definitions(d: TextState) -> None:
             continue
         a, b = df["long_span"]
         sa, sb = df["short_span"]
-        o_long = add(a, b, Kind.LONG, surface=long)
+        o_long = add(a, b, KIND_LONG, surface=long)
         if is_plural_acronym(short):
             short = short[:-1]  # "GP-VAEs" defines GP-VAE
-        o_short = add(sa, sb, Kind.SHORT, surface=short)
+        o_short = add(sa, sb, KIND_SHORT, surface=short)
         o_long.def_short = short
         o_short.def_short = short
         link[match_key(long)] = match_key(short)
@@ -66,7 +66,7 @@ def judge_definitions(d: TextState) -> None:
         if _long_head_explicit(long):
             d.def_explicit.add(match_key(short))
         nxt = next_word_type(d, max(b, sb) + (1 if max(b, sb) < n and words[max(b, sb)] == ")" else 0))
-        if typ in ("benchmark", "dataset") and match_key(short) in d.def_explicit:
+        if typ in {"benchmark", "dataset"} and match_key(short) in d.def_explicit:
             # "the Open Graph Benchmark (OGB) datasets X and Y": the long form names the type
             o_short.type, o_short.tprio = typ, Conf.DEFINED
         elif nxt:
@@ -96,7 +96,7 @@ def _long_form_mentions(d: TextState, text: str, occ: list[Occurrence], def_long
     """
     n = d.n
     in_long: set[int] = set()  # tokens an occurrence of a long form holds
-    for s, e in [(o.start, o.end) for o in occ if o.kind == Kind.LONG]:
+    for s, e in [(o.start, o.end) for o in occ if o.kind == KIND_LONG]:
         in_long.update(range(s, e))
     dropped: list[tuple[int, int]] = []  # (a, b1): the token spans of the added occurrences
     low_text = text.lower()
@@ -116,13 +116,13 @@ def _long_form_mentions(d: TextState, text: str, occ: list[Occurrence], def_long
                     b1 = tok_ending(pos + size)
                     if b1 >= 0:
                         dropped.append((a, b1))
-                        o = add(a, b1 + 1, Kind.LONG, surface=text[pos : pos + size])
+                        o = add(a, b1 + 1, KIND_LONG, surface=text[pos : pos + size])
                         o.def_short = sk
                         in_long.update(range(a, b1 + 1))
                 pos = low_text.find(ll, pos + 1)
     if not dropped:
         return
-    keep_kinds = (Kind.LONG, Kind.SHORT, Kind.OWN)
+    keep_kinds = (KIND_LONG, KIND_SHORT, KIND_OWN)
     if len(dropped) <= 8:
         # a few spans (the usual case): the plain test
         occ[:] = [
@@ -162,10 +162,10 @@ def _definition_cue(d: TextState, df: dict) -> str | None:
     a, _ = df["long_span"]
     _, sb = df["short_span"]
     lower = d.lower
-    if a >= 3 and lower[a - 1] == "," and lower[a - 2] in _OWN_NOUNS and lower[a - 3] in ("our", "the"):
+    if a >= 3 and lower[a - 1] == "," and lower[a - 2] in _OWN_NOUNS and lower[a - 3] in {"our", "the"}:
         return method_or_eval(d, a - 2, kw(lower[a - 2])) if lower[a - 3] == "our" else None
     e = sb + 1 if sb < d.n and d.words[sb] == ")" else sb
-    if e + 1 < d.n and d.words[e] == "," and lower[e + 1] in ("a", "an") and NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]):
+    if e + 1 < d.n and d.words[e] == "," and lower[e + 1] in {"a", "an"} and NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]):
         return apposition_type(d, e)
     return None
 
@@ -203,7 +203,7 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
     if last in vocab.GENERIC_HEADS and not _named_architecture(words, short):
         return False, None
     for k, w in enumerate(words[1:], 1):
-        if w in ("for", "of", "in", "on", "with") and words[k - 1].lower() in vocab.GENERIC_HEADS and words[k - 1].lower() not in ("learning",):
+        if w in {"for", "of", "in", "on", "with"} and words[k - 1].lower() in vocab.GENERIC_HEADS and words[k - 1].lower() not in ("learning",):
             return False, None  # "Large Language and Vision Models for Autonomous Driving"
     if len(words) == 1 and "-" not in long:
         return False, None
@@ -230,7 +230,7 @@ def _long_head_explicit(long: str) -> bool:
     words = long.split()
     head = words[-1] if words else ""
     for k, w in enumerate(words):
-        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in ("and", "the", "a", "an"):
+        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in {"and", "the", "a", "an"}:
             head = words[k - 1]
             break
     return vocab.kw_type(head) is not None or head.lower() in _BENCH_HEADS
@@ -244,12 +244,12 @@ def _long_head_type(long: str) -> str | None:
     words = long.split()
     head = words[-1] if words else ""
     for k, w in enumerate(words):
-        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in ("and", "the", "a", "an"):
+        if k > 0 and w.lower() in vocab.CONNECTORS and w.lower() not in {"and", "the", "a", "an"}:
             head = words[k - 1]
             break
     t = vocab.kw_type(head)
     if head.lower() in _BENCH_HEADS:
         return "benchmark"
-    if t in ("dataset", "benchmark", "model"):
+    if t in {"dataset", "benchmark", "model"}:
         return t
     return "method"

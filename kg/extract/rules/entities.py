@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from operator import sub
+from itertools import repeat
+from operator import attrgetter, sub
 
 from kg.extract.lexicon import match_key, WORDS
 from kg.extract.rules.appositions import closes_opening_phrase
@@ -18,9 +19,11 @@ from kg.extract.rules.shapes import BY_FIRST, BY_SECOND, BY_START, is_plural_acr
 from kg.extract.rules.spans import is_metric
 from kg.extract.rules.state import TextState
 from kg.extract.rules.types import data_context_type, DATA_TYPES, type_cues
-from kg.extract.state import Conf, Kind, Occurrence
+from kg.extract.state import Conf, KIND_NAME, KIND_OWN, KIND_SHORT, KIND_VARIANT, Occurrence
 from kg.names import family_of
 
+
+_KEY, _SURFACE, _CANONICAL = attrgetter("key"), attrgetter("surface"), attrgetter("canonical")
 
 # "Alpaca-52K", "Dolly-15K": a count in thousands sizes a dataset, never a model
 _PARAM_SIZE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")  # _SIZE_RE without K
@@ -63,7 +66,7 @@ def group_occurrences(d: TextState) -> None:
     # size variants of the paper's own system are the same system ("MMaDA-8B")
     # ... and so are those of any system the text also names by its family name ("MusicGen"
     # and "MusicGen-Large"): one entity, the family name canonical, the variant an alias
-    occ_keys = {o.key for o in occ}
+    occ_keys = set(map(_KEY, occ))
     for o in occ:
         fam = family_of(o.surface)
         if not fam:
@@ -97,19 +100,19 @@ def build_mentions(d: TextState) -> None:
             is_own = k0 in own_keys
             if not is_own and (k0 in generic or lex.is_stop(sf)):
                 continue
-            if o.kind == Kind.NAME and is_plural_acronym(sf):
+            if o.kind == KIND_NAME and is_plural_acronym(sf):
                 continue
             if not is_own and o.rec is None and is_metric(d, o):
                 continue
         else:
-            keys = {o.key for o in items}
+            keys = set(map(_KEY, items))
             is_own = bool(keys & own_keys)
             if keys & generic and not is_own:
                 continue
-            if not is_own and all(lex.is_stop(o.surface) for o in items):
+            if not is_own and all(map(lex.is_stop, map(_SURFACE, items))):
                 continue
             # plural-only acronyms ("LLMs") that nothing defined: a class, not a thing
-            if all(is_plural_acronym(o.surface) and o.kind == Kind.NAME for o in items):
+            if all(is_plural_acronym(o.surface) and o.kind == KIND_NAME for o in items):
                 continue
             # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
             if not is_own and all(o.rec is None and is_metric(d, o) for o in items):
@@ -152,7 +155,7 @@ def _list_sibling_types(d: TextState, mentions: list[dict]) -> None:
         j
         for j in near
         if _CHAIN_GAP.issuperset(gap := lower[occs[j - 1][1] : occs[j][0]])
-        and any(w in (",", "and", "or", "&") for w in gap)
+        and any(w in {",", "and", "or", "&"} for w in gap)
         and not closes_opening_phrase(d, occs[j - 1][1], occs[j][1])
     ]
     # a chain: a maximal run of linked pairs j0..j1, the occurrences j0 - 1 .. j1
@@ -172,7 +175,7 @@ def _list_sibling_types(d: TextState, mentions: list[dict]) -> None:
         if len(members) < 2:
             continue
         best = max(members.values(), key=lambda m: m["_conf"])
-        if best["_conf"] < Conf.SIBLING or best["type"] not in ("model", "method", "dataset", "benchmark"):
+        if best["_conf"] < Conf.SIBLING or best["type"] not in {"model", "method", "dataset", "benchmark"}:
             continue
         # siblings disagree at the top: leave them be
         if any(m["_conf"] >= Conf.FIRM and m["type"] != best["type"] for m in members.values()):
@@ -264,17 +267,17 @@ def _canonical_name(d: TextState, items: list[Occurrence]) -> str:
     if len(items) == 1:
         # one occurrence: its canonical form (not for a short form), else its surface
         o = items[0]
-        name = (o.kind != Kind.SHORT and o.canonical) or o.surface
+        name = (o.kind != KIND_SHORT and o.canonical) or o.surface
         shorts = None
     else:
-        shorts = [o for o in items if o.kind == Kind.SHORT]
+        shorts = [o for o in items if o.kind == KIND_SHORT]
     if shorts is None:
         pass
     elif shorts:
         name = shorts[0].surface
         if is_plural_acronym(name) and any(o.surface == name[:-1] for o in items):
             name = name[:-1]
-    elif any(o.canonical for o in items):
+    elif any(map(_CANONICAL, items)):
         name = next(o.canonical for o in items if o.canonical)
     else:
         forms = [o.surface for o in items if not o.variant_of_own and not o.alias_only]
@@ -286,7 +289,7 @@ def _canonical_name(d: TextState, items: list[Occurrence]) -> str:
             counts = Counter(forms)  # first-seen order, as max() needs
             # prefer a form seen in the abstract over the title's capitalisation
             name = max(counts, key=lambda f: (counts[f], -len(f)))
-        own_title = [o for o in items if o.kind == Kind.OWN and o.start < d.title_end and not o.alias_only]
+        own_title = [o for o in items if o.kind == KIND_OWN and o.start < d.title_end and not o.alias_only]
         if own_title:
             name = own_title[0].surface
             fam = family_of(name)
@@ -303,29 +306,38 @@ def _own_type(d: TextState, items, name: str, name_key: str, own_type_hints, tit
     cand = []  # (type, typing rule)
     if title_type and any(o.start < d.title_end for o in items):
         cand.append((title_type, "types.own_title"))
-    hints = [h for k in {o.key for o in items} for h in own_type_hints.get(k, []) if h]
-    cand.extend((h, "types.own_propose") for h in hints)
+    # (plain loops and C-level calls below: a comprehension or generator per call costs more)
+    hints = []
+    for k in set(map(_KEY, items)):
+        for h in own_type_hints.get(k, ()):
+            if h:
+                hints.append(h)
+    cand.extend(zip(hints, repeat("types.own_propose")))
     if not hints:
         # what the introducing sentence says of it beats later mentions ("the X mixture")
         cues = type_cues(d, items, lex, own=True)
-        cand.extend((t, "types.cues") for p, t in cues if p >= Conf.KNOWN)
-    cand.extend((o.type, "types.definition") for o in items if o.kind == Kind.SHORT and o.type)
+        for p, t in cues:
+            if p >= Conf.KNOWN:
+                cand.append((t, "types.cues"))
+    for o in items:
+        if o.kind == KIND_SHORT and o.type:
+            cand.append((o.type, "types.definition"))
     # the most specific word said about it wins: benchmark/dataset, then model, then method
     for wanted in (("benchmark", "dataset"), ("model",), ("method",)):
-        chosen = next((c for c in cand if c[0] in wanted), None)
-        if chosen is not None:
-            return chosen
+        for c in cand:
+            if c[0] in wanted:
+                return c
     # no word says what it is: a name built on a model family ("LLaVA-Surg") is a model
     if cues is None:
         cues = type_cues(d, items, lex, own=True)
     if any(p >= Conf.SUFFIX and t == "model" for p, t in cues):
         return "model", "types.cues"
     # "MathBench-12K", "Alpaca-52K": the name's own shape says benchmark or dataset
-    shaped = [c for c in surface_cues(name) if c[1] in ("benchmark", "dataset")]
+    shaped = [c for c in surface_cues(name) if c[1] in {"benchmark", "dataset"}]
     if shaped:
         return max(shaped)[1], "types.shape"
     dt = def_type.get(name_key)
-    return (dt, "types.definition") if dt in ("model", "dataset", "benchmark") else ("method", "types.default")
+    return (dt, "types.definition") if dt in {"model", "dataset", "benchmark"} else ("method", "types.default")
 
 
 def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) -> tuple[str, float, object, str]:
@@ -364,9 +376,9 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
     elif rec is not None and (
         typ is None
         or best[0] < Conf.APPOS
-        or (rec.type in ("model", "method") and typ in ("model", "method"))
+        or (rec.type in {"model", "method"} and typ in {"model", "method"})
         # "ImageNet models", "Chatbot Arena models": models of a known data set
-        or (rec.type in ("dataset", "benchmark") and typ in ("model", "method"))
+        or (rec.type in {"dataset", "benchmark"} and typ in {"model", "method"})
     ):
         typ, conf, by = rec.type, max(conf, Conf.KNOWN), "types.gazetteer"
     dt = def_type.get(name_key)
@@ -377,12 +389,20 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
         conf, by = Conf.NONE, "types.default"
     elif typ == "method" and name[-1:] in "BMT" and _PARAM_SIZE.search(name) and family_of(name):
         typ, by = "model", "types.parameter_count"  # "Qwen2.5-7B policies": a name with a parameter count is a trained model
-    elif typ == "method" and any(o.kind is Kind.VARIANT and o.type == "model" for o in items):
+    elif typ == "method" and _variant_of_model(items):
         # "a ResNet-50 network", "the VGG-16 architecture": a depth or size variant of a
         # known model is that trained model, whatever noun follows
         typ, by = "model", "types.variant_of_model"
 
     return typ, conf, rec, by
+
+
+def _variant_of_model(items: list[Occurrence]) -> bool:
+    """Whether an occurrence is a depth or size variant of a known model."""
+    for o in items:
+        if o.kind is KIND_VARIANT and o.type == "model":
+            return True
+    return False
 
 
 def _aliases(items: list[Occurrence], name: str) -> list[str]:

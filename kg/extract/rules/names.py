@@ -23,7 +23,7 @@ from kg.extract.rules.spans import (
     tail_end,
 )
 from kg.extract.rules.state import TextState
-from kg.extract.state import Conf, Kind, Occurrence
+from kg.extract.state import Conf, KIND_CTX, KIND_LONG, KIND_NAME, KIND_SHORT, KIND_VARIANT, Occurrence
 
 
 # a decimal is a version when it is small ("2.0", "17.0"); "0.189" or "70.1" is a score; a tier
@@ -55,7 +55,7 @@ def shaped_names(d: TextState) -> None:
             # "LineAR-B/-L/-XL": each "/-X" is a size of the name before the slashes
             fam = slashed_family(d, i - 3)
             if fam:
-                add(i, i + 1, Kind.NAME, surface=f"{fam}-{w}")
+                add(i, i + 1, KIND_NAME, surface=f"{fam}-{w}")
             continue
         if sh == CAP and "-" not in w:
             # a capitalised word is a name only as "X Bench"; the context rules see it later
@@ -67,7 +67,7 @@ def shaped_names(d: TextState) -> None:
             last = w.rsplit("-", 1)[1]
             krec = lex.lookup(last) if last[:1].isupper() else None
             if krec is not None and krec.type == "model" and case_ok(last, krec):
-                add(i, i + 1, Kind.NAME, "model", Conf.FIRM)
+                add(i, i + 1, KIND_NAME, "model", Conf.FIRM)
                 continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w and not _ADJ_TAIL.search(w) and (
@@ -82,7 +82,7 @@ def shaped_names(d: TextState) -> None:
                 and not is_plural_acronym(stripped)
                 and w[len(stripped) + 1 :].lower() not in METRIC_NOUNS  # "TM-score": a metric
             ):
-                add(i, i + 1, Kind.NAME, surface=stripped)
+                add(i, i + 1, KIND_NAME, surface=stripped)
             continue
         stem = lex.variant_stem(w) if sh != NONE else None
         if stem is not None:
@@ -91,7 +91,7 @@ def shaped_names(d: TextState) -> None:
             if vt == "method" and CHECKPOINT_TAIL.match(w, len(stem)):
                 vt = "model"  # "SegFormer-B5", "UNet-L": a sized checkpoint of an architecture
             bt = tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
-            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, Kind.VARIANT, vt, Conf.FIRM)
+            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, KIND_VARIANT, vt, Conf.FIRM)
             o.stem = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
@@ -99,7 +99,7 @@ def shaped_names(d: TextState) -> None:
             (sh == STRONG and lower[i + 1] not in _GENERIC_SUITE_NOUNS)
             or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
         ):
-            add(i, i + 2, Kind.NAME, "benchmark", Conf.KNOWN)
+            add(i, i + 2, KIND_NAME, "benchmark", Conf.KNOWN)
             continue
         if sh == STRONG:
             _strong_name(d, i, w)
@@ -123,7 +123,7 @@ def _cap_bench_name(d: TextState, i: int) -> None:
             and d.starts[a] == d.ends[a - 1] + 1
         ):
             a -= 1
-        d.add(a, i + 2, Kind.NAME, "benchmark", Conf.KNOWN)
+        d.add(a, i + 2, KIND_NAME, "benchmark", Conf.KNOWN)
 
 
 def _strong_name(d: TextState, i: int, w: str) -> None:
@@ -171,7 +171,7 @@ def _strong_name(d: TextState, i: int, w: str) -> None:
         a -= 1
     if a == i and i > d.title_end and w.isupper() and lower[i - 1].isalpha():
         a = lower_prefix(d, i, b)  # "real NVP", "dense TARN"
-    d.add(a, part_tail(d, b), Kind.NAME)  # "ShanghaiTech Part A"
+    d.add(a, part_tail(d, b), KIND_NAME)  # "ShanghaiTech Part A"
     if b > tail_from:
         more_editions(d, a, tail_from, b, None, d.add)
 
@@ -179,10 +179,10 @@ def _strong_name(d: TextState, i: int, w: str) -> None:
 def glued_tails(d: TextState) -> None:
     """A name glued to a short lower-case tail ("FuSeis") is the name it extends."""
     occ = d.occ
-    surfaces = {o.surface for o in occ if o.kind != Kind.CTX}
+    surfaces = {o.surface for o in occ if o.kind != KIND_CTX}
     for o in occ:
         sf = o.surface
-        if o.kind != Kind.NAME:
+        if o.kind != KIND_NAME:
             continue
         if not sf[-1:].isalpha() or sf[-1].isupper():
             continue  # every tail below holds the last character: it must be a letter, not a capital
@@ -212,7 +212,7 @@ def _drop_caps_title_words(d: TextState, occ: list[Occurrence]) -> None:
     later = {match_key(o.surface) for o in occ if o.start >= te}
     keep: list[Occurrence] = []
     for o in occ:
-        if o.start < te and o.kind not in (Kind.LONG, Kind.SHORT):
+        if o.start < te and o.kind not in (KIND_LONG, KIND_SHORT):
             k = match_key(o.surface)
             if k in later:
                 o.alias_only = True  # the abstract's capitals name it

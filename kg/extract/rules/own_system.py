@@ -19,7 +19,7 @@ from kg.extract.rules.shapes import BY_FIRST, CAP, NONE, shape, STRONG, title_he
 from kg.extract.rules.spans import occurs_after
 from kg.extract.rules.state import TextState
 from kg.extract.rules.types import between_type, next_word_type
-from kg.extract.state import Kind, Occurrence
+from kg.extract.state import KIND_GAZ, KIND_OWN, Occurrence
 
 
 _SUBJECT_NOUNS = frozenset("paper work study article letter".split())
@@ -63,7 +63,7 @@ def _propose_positions(d: TextState) -> list[int]:
             out.append(i + 1)
             continue
         if w == "proposed":
-            if i > 0 and lower[i - 1] in ("the", "our"):
+            if i > 0 and lower[i - 1] in {"the", "our"}:
                 # "the proposed model, DiffusionDrive"
                 for k in range(i + 1, min(n, i + 5)):
                     if lower[k].rstrip("s") in _PROPOSED_NOUNS or lower[k] in _PROPOSED_NOUNS:
@@ -76,7 +76,7 @@ def _propose_positions(d: TextState) -> list[int]:
         if j < 0:
             continue
         subj = lower[j] == "we" or (
-            lower[j] in _SUBJECT_NOUNS and j > 0 and lower[j - 1] in ("this", "our")
+            lower[j] in _SUBJECT_NOUNS and j > 0 and lower[j - 1] in {"this", "our"}
         )
         if not subj and lower[j] == "and":
             # "We identify the cause and propose X": the same subject
@@ -84,7 +84,7 @@ def _propose_positions(d: TextState) -> list[int]:
             subj = "we" in lower[max(a, i - 20) : j]
         if not subj or (w.startswith("present") and d.words[i - 1] == "present"):
             continue
-        if i + 1 < n and lower[i + 1] in ("to", "that", "how", "and", "our"):
+        if i + 1 < n and lower[i + 1] in {"to", "that", "how", "and", "our"}:
             continue
         out.append(i + 1)
     return out
@@ -120,7 +120,7 @@ def own_title_prefix(d: TextState) -> None:
                     if not lex.lookup(prefix) and not lex.is_stop(prefix):
                         own_keys.add(pk)
                         if not any(o.start == 0 and match_key(o.surface) == pk for o in d.occ):
-                            d.add(0, len(ptoks) or 1, Kind.OWN, surface=prefix.strip())
+                            d.add(0, len(ptoks) or 1, KIND_OWN, surface=prefix.strip())
             else:
                 own_keys.add("title:" + pk)  # multi-word prefix: own only if the abstract names it too
     d.title_type = title_head_type(title_tail) if title_tail else None
@@ -142,7 +142,7 @@ def own_proposed_objects(d: TextState) -> None:
         while not picked and j < len(cand_starts) and cand_starts[j][0] < min(p + 13, sent_end):
             pos, item = cand_starts[j]
             # the object comes before any clause that uses something else ("trained on X")
-            if any(words[k] in (";", ":") or d.lower[k] in _OBJECT_STOP for k in range(p, pos)):
+            if any(words[k] in {";", ":"} or d.lower[k] in _OBJECT_STOP for k in range(p, pos)):
                 break
             if isinstance(item, dict):  # a definition (an occurrence otherwise)
                 if lex.is_stop(item["short"]) or lex.is_stop(item.get("inner_short", "")):
@@ -153,7 +153,7 @@ def own_proposed_objects(d: TextState) -> None:
                 own_type_hints[match_key(item["short"])].append(between_type(d, p, pos))
                 picked = True
                 break
-            if item.kind is Kind.GAZ or (item.rec is not None):
+            if item.kind is KIND_GAZ or (item.rec is not None):
                 j += 1
                 continue
             k = match_key(item.surface)
@@ -177,14 +177,14 @@ def own_later_uses(d: TextState) -> None:
         return
     words, lower, n, covered = d.words, d.lower, d.n, d.covered
     # candidates by lower-case form (one C-level set test per token), then the exact key
-    low_forms = {o.surface.lower() for o in d.occ if o.kind == Kind.OWN} | singles
+    low_forms = {o.surface.lower() for o in d.occ if o.kind == KIND_OWN} | singles
     if len(low_forms) == 1:
         hits = positions(lower, next(iter(low_forms)))  # one form (the usual case): list.index scans
     else:
         hits = compress(range(n), map(low_forms.__contains__, lower))
     for i in hits:
         if i >= d.title_end and not covered[i] and shape(words[i]) != NONE and match_key(words[i]) in singles:
-            d.add(i, i + 1, Kind.OWN)
+            d.add(i, i + 1, KIND_OWN)
 
 
 def own_title_phrase_uses(d: TextState) -> None:
@@ -198,13 +198,13 @@ def own_title_phrase_uses(d: TextState) -> None:
         if pk not in own_keys:
             for a in [i for i in compress(range(n), map(contains, words, repeat("-"))) if i >= d.title_end]:
                 if match_key(words[a]) == pk:
-                    d.add(a, a + 1, Kind.OWN, surface=words[a])
+                    d.add(a, a + 1, KIND_OWN, surface=words[a])
                     own_keys.add(pk)
                     d.own_type_hints[pk].append(next_word_type(d, a + 1))
                     tp = text[: d.ends[d.title_end - 1]]
                     j = tp.find(":")
                     if j > 0:
-                        o = d.add(0, 1, Kind.OWN, surface=tp[:j].strip())
+                        o = d.add(0, 1, KIND_OWN, surface=tp[:j].strip())
                         o.alias_only = True
                     break
 
@@ -213,28 +213,28 @@ def _propose_title_case(d: TextState, p: int, sent_end: int, covered, add, own_k
     """A Title Case phrase right after "we propose": "Directional Stimulus Prompting, a novel framework"."""
     words, lower = d.words, d.lower
     j = p
-    if j < sent_end and lower[j] in ("the", "a", "an"):
+    if j < sent_end and lower[j] in {"the", "a", "an"}:
         j += 1
     if j >= sent_end or covered[j] or shape(words[j]) != CAP or lower[j] in vocab.SENT_STARTERS:
         return False
     k = j
     while k < sent_end and k - j < 6 and not covered[k] and (
         shape(words[k]) == CAP
-        or (lower[k] in ("of", "for", "with") and k + 1 < sent_end and shape(words[k + 1]) == CAP)
+        or (lower[k] in {"of", "for", "with"} and k + 1 < sent_end and shape(words[k + 1]) == CAP)
     ):
         k += 1
     one_word = (
         k - j == 1
         and k + 1 < sent_end
-        and (words[k] == "," and lower[k + 1] in ("a", "an", "the") or words[k] == "(" or lower[k] in ("which", "that"))
+        and (words[k] == "," and lower[k + 1] in {"a", "an", "the"} or words[k] == "(" or lower[k] in {"which", "that"})
         and not d.lex.is_stop(words[j])
         and lower[j] not in vocab.LANGUAGES
     )
     if (k - j < 2 and not one_word) or not (
-        k >= sent_end or words[k] in (",", ".", ";", ":", "(") or lower[k] in ("which", "that", "to", "as", "for")
+        k >= sent_end or words[k] in {",", ".", ";", ":", "("} or lower[k] in {"which", "that", "to", "as", "for"}
     ):
         return False
-    o = add(j, k, Kind.OWN)
+    o = add(j, k, KIND_OWN)
     key = match_key(o.surface)
     own_keys.add(key)
     own_type_hints[key].append(apposition_type(d, k) or next_word_type(d, k))
@@ -250,14 +250,14 @@ def _propose_dash_name(d: TextState, p: int, sent_end: int, covered, add, own_ke
     if _DASH_MARKS.isdisjoint(words[p : min(sent_end, p + 25)]):
         return False  # no mark in reach (one C-level test instead of the loop)
     for k in range(p, min(sent_end, p + 25)):
-        if words[k] in (":", "\u2014", "\u2013") or (words[k] == "-" and k + 1 < sent_end and words[k + 1] == "-"):
+        if words[k] in {":", "\u2014", "\u2013"} or (words[k] == "-" and k + 1 < sent_end and words[k + 1] == "-"):
             j = k + 1
             while j < sent_end and words[j] in ("-",):
                 j += 1
             if j < sent_end and not covered[j] and words[j][:1].isalnum() and "-" in words[j] or (j < sent_end and shape(words[j]) != NONE and not covered[j]):
                 end = j + 1
-                if end >= sent_end or words[end] in (".", ",", "(", ";"):
-                    o = add(j, end, Kind.OWN)
+                if end >= sent_end or words[end] in {".", ",", "(", ";"}:
+                    o = add(j, end, KIND_OWN)
                     key = match_key(o.surface)
                     own_keys.add(key)
                     own_type_hints[key].append(between_type(d, p, k))
@@ -271,7 +271,7 @@ def _propose_title_phrase(d: TextState, p: int, sent_end: int, add, own_keys, te
     if not d.title_end:
         return
     j = p
-    if j < sent_end and d.lower[j] in ("the", "a", "an"):
+    if j < sent_end and d.lower[j] in {"the", "a", "an"}:
         j += 1
     tk = match_key(text[: d.ends[d.title_end - 1]])
     k = j
@@ -281,7 +281,7 @@ def _propose_title_phrase(d: TextState, p: int, sent_end: int, add, own_keys, te
         if len(phrase) < len(tk) and phrase.isascii():
             continue  # an ASCII phrase's key is never longer than the phrase itself
         if match_key(phrase) == tk:
-            o = add(j, k, Kind.OWN)
+            o = add(j, k, KIND_OWN)
             o.canonical = text[: d.ends[d.title_end - 1]].strip()
             own_keys.add(tk)
             return

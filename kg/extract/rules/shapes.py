@@ -111,7 +111,7 @@ def shape(w: str) -> int:
     if w[0].isupper():
         if len(parts) >= 2 and parts[1] in _SIZE_WORDS and parts[0].lower() not in vocab.GENERIC_HEADS:
             return STRONG  # "Whisper-large-v3", "Roberta-base": a checkpoint name
-        if len(parts) >= 2 and parts[-1] in ("Bench", "Arena", "Gym", "Suite"):
+        if len(parts) >= 2 and parts[-1] in {"Bench", "Arena", "Gym", "Suite"}:
             return STRONG  # "Quill-Bench", "Robo-Arena": a benchmark name
         if w.endswith("++") and len(w) > 4:
             return STRONG  # "Transformer++", "Trajectron++": a named improvement of a thing
@@ -165,12 +165,12 @@ _TITLE_HEAD_ENDS = WORDS["title_head_ends"]
 def title_head_type(title_tail: str) -> str | None:
     """Type implied by the head noun of the title text after "NAME:"."""
     words = re.findall(r"[\w][\w.+-]*", title_tail)
-    if words and words[0].lower().endswith("ing") and words[0].lower() not in ("learning", "reasoning", "planning"):
+    if words and words[0].lower().endswith("ing") and words[0].lower() not in {"learning", "reasoning", "planning"}:
         return None  # a verb phrase: "Evaluating Video World Models ..."
     head = None
     for w in words:
         lw = w.lower()
-        if lw in vocab.CONNECTORS and lw not in ("the", "a", "an", "and"):
+        if lw in vocab.CONNECTORS and lw not in {"the", "a", "an", "and"}:
             break
         if lw in _TITLE_HEAD_ENDS:
             break

@@ -26,7 +26,7 @@ from kg.extract.rules.shapes import (
     YEAR,
 )
 from kg.extract.rules.state import TextState
-from kg.extract.state import Conf, Kind, Occurrence
+from kg.extract.state import Conf, KIND_CTX, KIND_NAME, Occurrence
 from kg.names import family_of
 
 
@@ -65,7 +65,7 @@ def tail_end(d: TextState, b: int, model_like: bool, numbered: bool = False) -> 
             ok = (
                 b == b0
                 and nxt not in _COUNT_AFTER
-                and (nxt not in ("and", "or") or (model_like and not (b + 2 < n and _BARE_NUM.match(words[b + 2]))))
+                and (nxt not in {"and", "or"} or (model_like and not (b + 2 < n and _BARE_NUM.match(words[b + 2]))))
                 and not _BARE_NUM.match(nxt)
             )
         elif kind == T_SIZE:
@@ -275,7 +275,7 @@ def typed_run_after(d: TextState, b: int) -> tuple[int, str | None] | None:
     ):
         if lower[j] in CUE_NOUNS:
             return j + 1, (None if lower[j] == "tasks" else kw(lower[j]))  # "Atari Learning Tasks": a description
-        if lower[j] in ("repository", "collection") and j > b:
+        if lower[j] in {"repository", "collection"} and j > b:
             return j + 1, "dataset"  # "the Monash Time Series Forecasting Repository"
         j += 1
     return None
@@ -283,7 +283,7 @@ def typed_run_after(d: TextState, b: int) -> tuple[int, str | None] | None:
 
 def slashed_family(d: TextState, j: int) -> str | None:
     """The family of the name that starts a "NAME-B/-L/-XL" run ending at token ``j``."""
-    while j >= 1 and (d.words[j] in ("/", "-") or (len(d.words[j]) <= 3 and d.words[j].isupper())):
+    while j >= 1 and (d.words[j] in {"/", "-"} or (len(d.words[j]) <= 3 and d.words[j].isupper())):
         j -= 1
     if j >= 0 and "-" in d.words[j] and shape(d.words[j]) == STRONG:
         return family_of(d.words[j])
@@ -297,14 +297,14 @@ def more_editions(d: TextState, a: int, b: int, bt: int, typ: str | None, add) -
         return
     base = d.surface(a, b)
     j = bt
-    while j + 1 < n and words[j] in (",", "and", "or") and not d.covered[j + 1]:
+    while j + 1 < n and words[j] in {",", "and", "or"} and not d.covered[j + 1]:
         k = j + 1
-        if k < n and words[k] in ("and", "or"):
+        if k < n and words[k] in {"and", "or"}:
             k += 1
         if k < n and not d.covered[k] and (YEAR.match(words[k]) or DEC_VERSION.match(words[k])) and (
             k + 1 >= n or d.lower[k + 1] not in _COUNT_AFTER
         ):
-            add(k, k + 1, Kind.NAME, typ, Conf.FIRM, surface=f"{base} {words[k]}")
+            add(k, k + 1, KIND_NAME, typ, Conf.FIRM, surface=f"{base} {words[k]}")
             j = k + 1
         else:
             break
@@ -320,7 +320,7 @@ def is_metric(d: TextState, o: Occurrence) -> bool:
     if _PRECISION_RE.match(o.surface):
         return True
     e = o.end
-    return e < d.n and d.lower[e] in METRIC_NOUNS and o.kind in (Kind.NAME, Kind.CTX)
+    return e < d.n and d.lower[e] in METRIC_NOUNS and o.kind in (KIND_NAME, KIND_CTX)
 
 
 def occurs_after(words: list[str], w: str, start: int) -> bool:
@@ -359,7 +359,7 @@ def coordinated_run(d: TextState, k: int, back: bool = False) -> bool:
     ends) a run of three or more capitalised words of its own: "Deformable Memory Readers and
     Stacked Pointer Machines" are two names, not one Title Case phrase (two-word runs are
     often places or organisations: "Central Asia and Sub-Saharan Africa")."""
-    if d.lower[k + 1 if back else k - 1] not in ("and", "or"):
+    if d.lower[k + 1 if back else k - 1] not in {"and", "or"}:
         return False
     step = -1 if back else 1
     run = [k, k + step, k + 2 * step]

@@ -70,7 +70,7 @@ def next_word_type(d: TextState, i: int) -> str | None:
     words, lower, covered = d.words, d.lower, d.covered
     n = d.n
     steps = 0
-    while i < n and steps < 12 and (words[i] in (",", "and", "or", "&") or covered[i]):
+    while i < n and steps < 12 and (words[i] in {",", "and", "or", "&"} or covered[i]):
         i += 1
         steps += 1
     if i >= n:
@@ -83,20 +83,20 @@ def next_word_type(d: TextState, i: int) -> str | None:
     t = kw(lower[i])
     if t and i + 1 < n and (words[i + 1] == "-" or lower[i + 1] in _VERB_OBJECT_START):
         return None  # "X, and approaches the ...", "X models the ...": a verb, not a type noun
-    if t is None and lower[i] in ("mixture", "mix", "collection", "subset", "subsets"):
+    if t is None and lower[i] in {"mixture", "mix", "collection", "subset", "subsets"}:
         return "dataset"  # "the Tulu 3 SFT mixture", "the four PeMS subsets"
     if t is None:
         # "the X clinical note corpora", "the X crystal structure prediction benchmarks": up to
         # three lower-case modifiers before a data noun
         for k in (i + 1, i + 2, i + 3):
             w = lower[k - 1]
-            if k >= n or not w.isalpha() or w in NOT_MODIFIER or w in ("a", "an", "the") or not (
+            if k >= n or not w.isalpha() or w in NOT_MODIFIER or w in {"a", "an", "the"} or not (
                 words[k - 1].islower() or d.lex.is_stop(words[k - 1])
             ):
                 break
             # "the X SFT mixture", "the X training set"; "the X validation set" is evaluation
-            kt = kw(lower[k]) or ("dataset" if lower[k] in ("mixture", "mix", "collection") else set_type(lower, k))
-            if kt in ("dataset", "benchmark") and lower[k] != "tasks":
+            kt = kw(lower[k]) or ("dataset" if lower[k] in {"mixture", "mix", "collection"} else set_type(lower, k))
+            if kt in {"dataset", "benchmark"} and lower[k] != "tasks":
                 return kt
     return t
 
@@ -123,7 +123,7 @@ def eval_prior(d: TextState, a: int) -> str | None:
     k = j
     named = False
     while k >= 0 and a - k < 25:
-        if words[k] in (",", "and", "or") or covered[k]:
+        if words[k] in {",", "and", "or"} or covered[k]:
             named = named or covered[k]
         elif (
             words[k][:1].isupper()
@@ -139,20 +139,20 @@ def eval_prior(d: TextState, a: int) -> str | None:
     if k < j and named and not _LIST_SEP3.isdisjoint(words[k + 1 : a]):
         j = k
     skipped = 0
-    while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in ("on", "across") and lower[j] not in _ADJ_SKIP_STOP:
+    while j >= 0 and skipped < 3 and words[j][:1].islower() and lower[j] not in {"on", "across"} and lower[j] not in _ADJ_SKIP_STOP:
         j -= 1
         skipped += 1
     if j >= 1 and lower[j] == "from" and lower[j - 1] in DATA_UNITS:
         return "dataset"  # "questions from X", "clips sampled from X"
     if j >= 1 and lower[j] == "of" and (lower[j - 1] in DATA_PARTS or lower[j - 1] in DATA_UNITS):
         return "dataset"  # "a multilingual slice of X", "the claims of X"
-    if j < 1 or lower[j] not in ("on", "across") or (j + 1 < d.n and lower[j + 1] == "average"):
+    if j < 1 or lower[j] not in {"on", "across"} or (j + 1 < d.n and lower[j + 1] == "average"):
         return None  # (not "by 8% on average over X")
     prev = lower[j - 1]
-    if prev in ("and", "or", ","):
+    if prev in {"and", "or", ","}:
         # "conditioned on the plan and on X": the verb of the first "on" rules
         for k in range(j - 2, max(0, j - 10), -1):
-            if lower[k] in ("on", "across"):
+            if lower[k] in {"on", "across"}:
                 prev = lower[k - 1]
                 break
     if prev in _NOT_EVAL_BEFORE_ON:
@@ -206,7 +206,7 @@ def type_cues(
         # eval_prior ends on "on", "across" or "from" at most four words back, unless a list
         # or an occurrence sits right before the name (then at most 28 words back)
         if a0 == 0 or (
-            not covered[a0 - 1] and words[a0 - 1] not in (",", "and", "or") and _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 4) : a0])
+            not covered[a0 - 1] and words[a0 - 1] not in {",", "and", "or"} and _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 4) : a0])
         ) or _EVAL_HEADS.isdisjoint(lower[max(0, a0 - 28) : a0]):
             ev = None
         else:
@@ -219,9 +219,9 @@ def type_cues(
             append((Conf.KNOWN, lt))  # "the datasets A, B and C"
         # coordinated with a known name: "PixArt-alpha and Stable Diffusion 3" (the keys of
         # known_type are token indices, so a hit is in range)
-        if e + 1 in known_type and words[e] in (",", "and", "or"):
+        if e + 1 in known_type and words[e] in {",", "and", "or"}:
             append((Conf.SIBLING, known_type[e + 1]))
-        elif a0 - 2 in known_type and words[a0 - 1] in (",", "and", "or"):
+        elif a0 - 2 in known_type and words[a0 - 1] in {",", "and", "or"}:
             append((Conf.SIBLING, known_type[a0 - 2]))
     return out
 
@@ -233,19 +233,19 @@ def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
     if i < n and (
         not nouns.isdisjoint(lower[i : i + 4])
         # past names and separators (at most 12 tokens) the type noun is at most 14 words on
-        or ((covered[i] or words[i] in (",", "and", "or", "&")) and not nouns.isdisjoint(lower[i : i + 15]))
+        or ((covered[i] or words[i] in {",", "and", "or", "&"}) and not nouns.isdisjoint(lower[i : i + 15]))
     ):
         nxt = next_word_type(d, i)
         if nxt:
             append((Conf.NOUN, nxt))
     # apposition_type needs "a", "an" or "the" at most nine words on, or ", <number> ..."
-    if e < n and (covered[e] or words[e] in ("and", ")", ",") or lower[e] == "as") and (
+    if e < n and (covered[e] or words[e] in {"and", ")", ","} or lower[e] == "as") and (
         not DETERMINERS.isdisjoint(lower[e + 1 : e + 10]) or (e + 1 < n and words[e + 1][:1].isdigit())
     ):
         ap = apposition_type(d, e)
         if ap:
             append((Conf.APPOS, ap))
-    if i + 2 < n and lower[i] in ("is", "are") and lower[i + 1] in ("a", "an"):
+    if i + 2 < n and lower[i] in {"is", "are"} and lower[i + 1] in {"a", "an"}:
         ct = copula_type(d, a0, i)
         if ct:
             append((Conf.APPOS, ct))  # "X (ABC) is a dataset of ...": the subject says what it is
@@ -254,7 +254,7 @@ def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
         set_off = e < n and words[e] in APPOS_END  # "..., LongZ-60, it ...": a name between commas
         if (
             pt
-            and (set_off and lower[a0 - 2] not in ("learning", "tasks") or lower[a0 - 3] in ("our", "the", "this", "a", "an", "new"))
+            and (set_off and lower[a0 - 2] not in {"learning", "tasks"} or lower[a0 - 3] in {"our", "the", "this", "a", "an", "new"})
             # "On this benchmark, ZetaNet outperforms ...": the subject after an opening phrase
             and (set_off or not ends_opening_phrase(d, a0 - 2, a0 - 1))
         ):
@@ -294,7 +294,7 @@ def _list_head_type(d: TextState, a: int) -> str | None:
     t = kw(lower[j])
     if t is None and is_plural_acronym(words[j]):
         t = vocab.kw_type(words[j])
-    if t is None and (lower[j] in DATA_PARTS or lower[j] in ("subsets", "splits", "partitions")):
+    if t is None and (lower[j] in DATA_PARTS or lower[j] in {"subsets", "splits", "partitions"}):
         t = "dataset"  # "the four PeMS subsets (PEMS03, PEMS04, ...)"
     return t
 
