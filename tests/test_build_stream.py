@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -341,16 +342,58 @@ def test_build_stream_bulk_load_keeps_what_an_empty_graph_held(tmp_path: Path) -
 
 
 def test_build_stream_bulk_load_in_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Load files cut every few rows (one COPY and one reopen each) give the same graph."""
+    """Load files cut every few rows (one COPY and one reopen each, loaded on a thread while
+    the build writes the next) give the same graph; every node file is loaded before any link."""
+    import ladybug
+
     import kg.store.embedded as embedded
 
     monkeypatch.setattr(embedded, "_BULK_CHUNK_ROWS", dict.fromkeys(embedded._BULK_CHUNK_ROWS, 3))
-    seen: list[str] = []
-    finished = embedded.BulkFiles.finished
-    monkeypatch.setattr(embedded.BulkFiles, "finished", lambda self: seen.extend(t for t, _ in finished(self)) or finished(self))
+    copied: list[tuple[str, str]] = []
+    execute = ladybug.Connection.execute
+
+    def spying(self, query, *args, **kwargs):
+        if isinstance(query, str) and query.startswith("COPY "):
+            copied.append((query.split()[1], threading.current_thread().name))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(ladybug.Connection, "execute", spying)
     reference = built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
     assert built(tmp_path / "g.lbdb", [EXAMPLE], chunk_size=4, workers=1)["dump"] == reference
-    assert seen.count("Paper") > 1 and seen.count("Entity") > 1 and seen.count("MENTIONS") > 1
+    tables = [t for t, _ in copied]
+    assert tables.count("Paper") > 1 and tables.count("Entity") > 1 and tables.count("MENTIONS") > 1
+    nodes = [i for i, t in enumerate(tables) if t in ("Paper", "Entity")]
+    assert max(nodes) < min(i for i, t in enumerate(tables) if t in ("MENTIONS", "NAMES"))
+    assert {thread for _, thread in copied} == {"kg-bulk-load"}  # not in the build's thread
+
+
+@pytest.mark.parametrize("table", ["Paper", "Entity", "MENTIONS"])
+def test_build_stream_bulk_load_that_fails_leaves_the_graph_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str
+) -> None:
+    """A COPY that fails on the loading thread fails the build with its error; the graph stays
+    empty and open, the load files go, and the next build loads everything."""
+    import ladybug
+
+    from kg.store.embedded import bulk_dir
+
+    execute = ladybug.Connection.execute
+
+    def failing(self, query, *args, **kwargs):
+        if isinstance(query, str) and query.startswith(f"COPY {table} "):
+            raise RuntimeError("IO exception: No space left on device")
+        return execute(self, query, *args, **kwargs)
+
+    path = tmp_path / "g.lbdb"
+    with EmbeddedStore(path, writable=True) as store:
+        monkeypatch.setattr(ladybug.Connection, "execute", failing)
+        with pytest.raises(RuntimeError, match="No space left"):
+            build([EXAMPLE], store, workers=1)
+        monkeypatch.undo()
+        assert not bulk_dir(path).exists()
+        assert store.query("MATCH (p:Paper) RETURN count(p)").rows == [[0]]
+        assert build([EXAMPLE], store, workers=1).papers_written > 0
+    assert dump(path) == built(tmp_path / "ref.lbdb", [EXAMPLE], bulk=False, workers=1)["dump"]
 
 
 def test_build_stream_bulk_load_that_cannot_rename_leaves_the_graph_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,13 +41,12 @@ from kg.extract.components.gazetteer import build_matcher
 from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
 from kg.extract.components.urls import url_token_indices
 from kg.extract.lexicon import load_lexicon
+from kg.extract.version import EXTRACTOR_VERSION
 from kg.names import canonical_url, is_github
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY, Spans
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "find_spans", "make_nlp"]
 
-#: Bump when the output for the same input changes; stored on papers so links rebuild.
-EXTRACTOR_VERSION = "1.6.0"
 
 PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -241,7 +243,11 @@ class EmbeddedStore(Store):
         return self._exclusive()
 
     def _bulk_files(self) -> BulkFiles | None:
-        return BulkFiles.create(self.path) if self.bulk_load else None
+        files = BulkFiles.create(self.path) if self.bulk_load else None
+        if files is not None and not self._foreign_tables():
+            # (the build holds the writer lock from here to the end: the tables stay as they are)
+            files.loader = _Loader(files.dir / self.path.resolve().name, self._open_fresh)
+        return files
 
     def _bulk_load(self, files: BulkFiles, variant_rows: list[dict[str, Any]]) -> None:
         """Load a first build's files with ``COPY``: all or nothing, in bounded memory.
@@ -249,38 +255,30 @@ class EmbeddedStore(Store):
         LadybugDB holds what a ``COPY`` loads until its database is closed (1.1 GB for 1.5M
         links in one go), so the rows go into a NEW database beside this one, a file's chunk
         per transaction with a close and reopen in between, and that database then replaces
-        this one with one rename. A build killed before the rename leaves this graph as it
-        was (the next writable open deletes the half-loaded one); after it, the whole graph.
-        A graph holding tables kg does not make (a user's own) is loaded in place, in one
-        transaction (more memory, same result).
+        this one with one rename. The files are loaded as they are finished, on a thread
+        (``_Loader``), while the build writes the next ones. A build killed before the rename
+        leaves this graph as it was (the next writable open deletes the half-loaded one);
+        after it, the whole graph. A graph holding tables kg does not make (a user's own) is
+        loaded in place, in one transaction (more memory, same result).
         """
         with self._exclusive():
-            if self._foreign_tables():
+            if files.loader is None:
                 self._bulk_load_in_place(files, variant_rows)
                 return
             import ladybug
 
-            target = self.path.resolve()
-            fresh = files.dir / target.name
             applied = _rows(self._conn.execute("MATCH (c:KgCuration) RETURN c.id, c.entries"))
-            db, conn = self._open_fresh(ladybug, fresh)
+            files.finished()
+            db, conn = files.loader.finish()
             try:
-                for statement in SCHEMA:
-                    conn.execute(statement)
                 for ident, entries in applied:
                     conn.execute("CREATE (:KgCuration {id: $id, entries: $entries})", {"id": ident, "entries": entries})
-                for table, path in files.finished():
-                    # (a fresh database for each chunk: what COPY held is given back)
-                    conn.close()
-                    db.close()
-                    db, conn = self._open_fresh(ladybug, fresh)
-                    conn.execute(f"COPY {table} FROM '{path}'")
                 for start in range(0, len(variant_rows), 5000):
                     conn.execute(self.MERGE_VARIANTS, {"rows": variant_rows[start : start + 5000]})
             finally:
                 conn.close()
                 db.close()
-            self._swap_in(ladybug, fresh, target)
+            self._swap_in(ladybug, files.loader.path, self.path.resolve())
 
     def _open_fresh(self, ladybug: Any, path: Path) -> tuple[Any, Any]:
         try:
@@ -535,9 +533,13 @@ _BULK_COLUMNS = {
     "NAMES": ("paper", "entity"),
 }
 # Rows per load file (one COPY each, in its own transaction): what LadybugDB holds while it
-# loads grows with the rows of one COPY and with the table (measured at 100k papers: a
-# chunk of 10k papers or 100k links adds 250-450 MB at its peak, with one thread).
-_BULK_CHUNK_ROWS = {"Paper": 10_000, "Entity": 100_000, "MENTIONS": 100_000, "NAMES": 200_000}
+# loads grows with the rows of one COPY and with the table, and each COPY into a relationship
+# table also rewrites what the table already holds for the entities it reaches (all of them,
+# nearly), so small files make the load quadratic. Measured at 100k papers (830k links), one
+# thread: links in files of 100k took 23 s, of 300k 12 s (peak +420 MB), in one file 8 s
+# (+700 MB, growing with the corpus); papers in files of 10k 7 s, of 50k 3.3 s (+290 MB).
+_BULK_NODES, _BULK_RELS = ("Paper", "Entity"), ("MENTIONS", "NAMES")
+_BULK_CHUNK_ROWS = {"Paper": 50_000, "Entity": 100_000, "MENTIONS": 300_000, "NAMES": 300_000}
 # Threads of a load: more only add buffers (COPY from parquet was no faster with two cores).
 _BULK_THREADS = 1
 _SAFE_PATH = re.compile(r"[^'\"\\\x00-\x1f\x7f]+")  # nothing that ends or escapes a '...' literal
@@ -556,6 +558,8 @@ class BulkFiles:
         import pyarrow as pa
 
         self.dir = directory
+        #: loads each finished file into a new database (None: ``finished`` lists them all)
+        self.loader: _Loader | None = None
         self._writers: dict[str, Any] = {}  # table -> the writer of its newest file
         self._files: dict[str, list[Path]] = {table: [] for table in _BULK_COLUMNS}
         self._rows: dict[str, int] = {}  # rows in each table's newest file
@@ -601,10 +605,14 @@ class BulkFiles:
         import pyarrow.parquet as pq
 
         schema, limit = self._schemas[table], _BULK_CHUNK_ROWS[table]
+        if table in _BULK_RELS and rows:
+            self._close(*_BULK_NODES)  # every node is in before the first link is loaded
+        elif table in _BULK_NODES and any(self._files[t] for t in _BULK_RELS):
+            raise RuntimeError(f"{table} rows after the links of a bulk load")
         while rows:
             writer = self._writers.get(table)
             if writer is not None and self._rows[table] >= limit:
-                writer.close()  # one COPY per file: the file's rows bound what a load holds
+                self._close(table)  # one COPY per file: the file's rows bound what a load holds
                 writer = None
             if writer is None:
                 path = self.dir / f"{table}-{len(self._files[table]):04d}.parquet"
@@ -615,11 +623,20 @@ class BulkFiles:
             writer.write_table(pa.Table.from_pylist(part, schema=schema))
             self._rows[table] += len(part)
 
+    def _close(self, *tables: str) -> None:
+        """Finish the open file of each of ``tables``: the loader (if any) takes it."""
+        for table in tables:
+            writer = self._writers.pop(table, None)
+            if writer is not None:
+                writer.close()
+                if self.loader is not None:
+                    self.loader.put(table, self._files[table][-1])
+
     def finished(self) -> list[tuple[str, Path]]:
-        """(table, file) to load, nodes before links; the files are closed first."""
-        for writer in self._writers.values():
-            writer.close()
-        return [(t, path) for t in ("Paper", "Entity", "MENTIONS", "NAMES") for path in self._files[t]]
+        """(table, file) to load, nodes before links; the files are closed first (with a
+        loader: handed to it, and every file is listed)."""
+        self._close(*_BULK_NODES, *_BULK_RELS)
+        return [(t, path) for t in (*_BULK_NODES, *_BULK_RELS) for path in self._files[t]]
 
     def close(self) -> None:
         for writer in self._writers.values():
@@ -628,4 +645,83 @@ class BulkFiles:
             except Exception:
                 pass
         self._writers.clear()
+        if self.loader is not None:
+            self.loader.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class _Loader:
+    """``COPY`` each finished load file, in the order given, into a new database at ``path``,
+    on a thread: LadybugDB lets go of the GIL while it loads, so the build writes the next
+    file meanwhile (at 100k papers the load then hides behind the rows' making)."""
+
+    def __init__(self, path: Path, open_fresh: Any) -> None:
+        self.path = path
+        self._open_fresh = open_fresh  # path -> (database, connection)
+        self._queue: queue.Queue[tuple[str, Path] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stopping = False
+        self._db: Any = None
+        self._conn: Any = None
+
+    def put(self, table: str, path: Path) -> None:
+        if self._error is not None:
+            return  # (raised by finish)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="kg-bulk-load", daemon=True)
+            self._thread.start()
+        self._queue.put((table, path))
+
+    def _run(self) -> None:
+        import ladybug
+
+        try:
+            self._db, self._conn = self._open_fresh(ladybug, self.path)
+            for statement in SCHEMA:
+                self._conn.execute(statement)
+            while (item := self._queue.get()) is not None and not self._stopping:
+                table, path = item
+                # (a fresh database for each file: what COPY held is given back)
+                self._conn.close()
+                self._db.close()
+                self._db, self._conn = self._open_fresh(ladybug, self.path)
+                self._conn.execute(f"COPY {table} FROM '{path}'")
+        except BaseException as exc:  # raised in the build's thread by finish
+            self._error = exc
+
+    def finish(self) -> tuple[Any, Any]:
+        """Wait for every file handed over; the new database, open: (database, connection).
+        Raises what a load raised."""
+        if self._thread is None:
+            import ladybug
+
+            db, conn = self._open_fresh(ladybug, self.path)
+            for statement in SCHEMA:
+                conn.execute(statement)
+            return db, conn
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+        db, conn, self._db, self._conn = self._db, self._conn, None, None
+        if self._error is not None:
+            for handle in (conn, db):
+                if handle is not None:
+                    handle.close()
+            raise self._error
+        return db, conn
+
+    def stop(self) -> None:
+        """Abandon the load (the build failed): the file being loaded is the last."""
+        if self._thread is not None:
+            self._stopping = True
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        for handle in (self._conn, self._db):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:
+                    pass
+        self._conn = self._db = None

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Writer", "WriteResult"]
 
+# How a build read a title (flags; an int per paper costs a tenth of a set at 100k papers).
+_BY_ID, _BY_TITLE = 1, 2
+
 
 @dataclass(frozen=True)
 class WriteResult:
@@ -69,7 +72,7 @@ class Writer:
         self.bulk = bulk  # a BulkFiles when the store was empty (embedded), else None
         self.started = time.perf_counter()
         self._titles: dict[str, str] = {}  # id -> title of every paper this build read
-        self._kinds: dict[str, set[bool]] = {}  # title key -> read with an arXiv id (True) / by title
+        self._kinds: dict[str, int] = {}  # title key -> read with an arXiv id (_BY_ID) | by title (_BY_TITLE)
         self._marks: list[tuple[str, str]] = []  # (id, content hash) of the papers written
         self._replaced: list[str] = []
         self._candidates: set[str] = set()  # entities whose hold may go (Store._linked_entities)
@@ -99,10 +102,10 @@ class Writer:
             if other is None:
                 # One title, read by arXiv id and by title only: one paper, as read_papers keeps it.
                 tkey = title_id(paper.title)
-                kinds = self._kinds.setdefault(tkey, set())
-                if kinds and (paper.id == tkey or False in kinds):
+                kinds = self._kinds.get(tkey, 0)
+                if kinds and (paper.id == tkey or kinds & _BY_TITLE):
                     continue
-                kinds.add(paper.id != tkey)
+                self._kinds[tkey] = kinds | (_BY_ID if paper.id != tkey else _BY_TITLE)
                 self._titles[paper.id] = paper.title
                 fresh.append(paper)
             elif other != paper.title:
