@@ -605,6 +605,10 @@ class BulkFiles:
         import pyarrow.parquet as pq
 
         schema, limit = self._schemas[table], _BULK_CHUNK_ROWS[table]
+        if table != "Paper" and self.loader is not None:
+            # The papers come while workers extract: loading them then would add the load's
+            # memory to the workers'. Entities come once extraction is over.
+            self.loader.begin()
         if table in _BULK_RELS and rows:
             self._close(*_BULK_NODES)  # every node is in before the first link is loaded
         elif table in _BULK_NODES and any(self._files[t] for t in _BULK_RELS):
@@ -652,8 +656,9 @@ class BulkFiles:
 
 class _Loader:
     """``COPY`` each finished load file, in the order given, into a new database at ``path``,
-    on a thread: LadybugDB lets go of the GIL while it loads, so the build writes the next
-    file meanwhile (at 100k papers the load then hides behind the rows' making)."""
+    on a thread from ``begin`` on: LadybugDB lets go of the GIL while it loads, so the build
+    writes the next file meanwhile (at 100k papers the load then hides behind the making of
+    the rows)."""
 
     def __init__(self, path: Path, open_fresh: Any) -> None:
         self.path = path
@@ -666,12 +671,14 @@ class _Loader:
         self._conn: Any = None
 
     def put(self, table: str, path: Path) -> None:
-        if self._error is not None:
-            return  # (raised by finish)
-        if self._thread is None:
+        """Load ``path`` into ``table`` (once ``begin`` was called)."""
+        self._queue.put((table, path))
+
+    def begin(self) -> None:
+        """Start loading what was and will be put."""
+        if self._thread is None and not self._stopping:
             self._thread = threading.Thread(target=self._run, name="kg-bulk-load", daemon=True)
             self._thread.start()
-        self._queue.put((table, path))
 
     def _run(self) -> None:
         import ladybug
@@ -693,14 +700,9 @@ class _Loader:
     def finish(self) -> tuple[Any, Any]:
         """Wait for every file handed over; the new database, open: (database, connection).
         Raises what a load raised."""
-        if self._thread is None:
-            import ladybug
-
-            db, conn = self._open_fresh(ladybug, self.path)
-            for statement in SCHEMA:
-                conn.execute(statement)
-            return db, conn
+        self.begin()
         self._queue.put(None)
+        assert self._thread is not None
         self._thread.join()
         self._thread = None
         db, conn, self._db, self._conn = self._db, self._conn, None, None
@@ -713,8 +715,8 @@ class _Loader:
 
     def stop(self) -> None:
         """Abandon the load (the build failed): the file being loaded is the last."""
+        self._stopping = True
         if self._thread is not None:
-            self._stopping = True
             self._queue.put(None)
             self._thread.join()
             self._thread = None
