@@ -38,6 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kg.errors import InputError
 from kg.model import EntityType, Paper, Role, Spans
 from kg.store.base import Store
+from kg.store.writer import BATCH_SIZE
 
 if TYPE_CHECKING:
     from kg.curation import Curation
@@ -98,7 +99,7 @@ def build(
     fmt: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     workers: int | None = None,
-    batch_size: int = 1000,
+    batch_size: int = BATCH_SIZE,
     on_papers: Callable[[int], None] | None = None,
     on_rows: Callable[[int], None] | None = None,
     curation: Curation | None = None,

@@ -25,6 +25,7 @@ from kg.config import open_store, store_label, writer_lock
 from kg.errors import InputError, KgError, QueryRejected
 from kg.model import EntityType, Paper
 from kg.sources import expand_paths
+from kg.store.writer import BATCH_SIZE
 
 # No markup: paths, titles and column names are printed as they are ("[/x]" included).
 out = Console(soft_wrap=True, markup=False, highlight=False)
@@ -129,7 +130,7 @@ def build(
         Optional[Path], typer.Option("--html", help="Also write the interactive HTML graph here.", show_default=False)
     ] = None,
     input_format: InputFormat = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per write transaction.")] = 1000,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per write transaction.")] = BATCH_SIZE,
     workers: Annotated[
         Optional[int],
         typer.Option("--workers", "-w", min=1, help="Extraction processes (default: the number of cores).", show_default=False),

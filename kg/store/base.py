@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.model import Entity, EntityType, Graph, Link, Naming, Paper, Role, Variant
-from kg.store.writer import Writer, WriteResult
+from kg.store.writer import BATCH_SIZE, Writer, WriteResult
 from kg.text import match_key, title_id
 
 __all__ = [
@@ -320,7 +320,7 @@ class Store(ABC):
         self,
         extractor_version: str,
         *,
-        batch_size: int = 1000,
+        batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[Writer]:
         """A ``Writer`` for one build, inside the store's write session (see ``kg.store.writer``)."""
@@ -336,7 +336,7 @@ class Store(ABC):
         self,
         graph: Graph,
         *,
-        batch_size: int = 1000,
+        batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
     ) -> WriteResult:
         """Write ``graph`` idempotently; papers whose text and extractor are unchanged are skipped.

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Writer", "WriteResult"]
 
+#: Rows per write transaction by default. Neo4j writes 10k papers' rows in 11 s with 5,000
+#: (13.5-19.6 s with 1,000, 9.5-10.5 s with 10-20k, where a batch's memory starts to count
+#: against the server's transaction limit); LadybugDB row by row is the same either way.
+BATCH_SIZE = 5000
+
 # How a build read a title (flags; an int per paper costs a tenth of a set at 100k papers).
 _BY_ID, _BY_TITLE = 1, 2
 
@@ -61,7 +66,7 @@ class Writer:
         store: Store,
         extractor_version: str,
         *,
-        batch_size: int = 1000,
+        batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
         bulk: Any = None,
     ) -> None:
