@@ -611,7 +611,7 @@ class BulkFiles:
             self.loader.begin()
         if table in _BULK_RELS and rows:
             self._close(*_BULK_NODES)  # every node is in before the first link is loaded
-        elif table in _BULK_NODES and any(self._files[t] for t in _BULK_RELS):
+        elif table in _BULK_NODES and rows and any(self._files[t] for t in _BULK_RELS):
             raise RuntimeError(f"{table} rows after the links of a bulk load")
         while rows:
             writer = self._writers.get(table)
@@ -649,9 +649,11 @@ class BulkFiles:
             except Exception:
                 pass
         self._writers.clear()
-        if self.loader is not None:
-            self.loader.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            if self.loader is not None:
+                self.loader.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class _Loader:
@@ -665,20 +667,25 @@ class _Loader:
         self._open_fresh = open_fresh  # path -> (database, connection)
         self._queue: queue.Queue[tuple[str, Path] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._done = threading.Event()  # set by the thread as it ends
         self._error: BaseException | None = None
         self._stopping = False
         self._db: Any = None
         self._conn: Any = None
 
     def put(self, table: str, path: Path) -> None:
-        """Load ``path`` into ``table`` (once ``begin`` was called)."""
+        """Load ``path`` into ``table`` (once ``begin`` was called); raises at once what an
+        earlier load raised, so a failed load stops the build at its next file."""
+        if self._error is not None:
+            raise self._error
         self._queue.put((table, path))
 
     def begin(self) -> None:
         """Start loading what was and will be put."""
         if self._thread is None and not self._stopping:
-            self._thread = threading.Thread(target=self._run, name="kg-bulk-load", daemon=True)
-            self._thread.start()
+            thread = threading.Thread(target=self._run, name="kg-bulk-load", daemon=True)
+            thread.start()
+            self._thread = thread
 
     def _run(self) -> None:
         import ladybug
@@ -693,37 +700,54 @@ class _Loader:
                 self._conn.close()
                 self._db.close()
                 self._db, self._conn = self._open_fresh(ladybug, self.path)
+                if self._stopping:
+                    break
                 self._conn.execute(f"COPY {table} FROM '{path}'")
-        except BaseException as exc:  # raised in the build's thread by finish
+        except BaseException as exc:  # raised in the build's thread by put or finish
             self._error = exc
+        finally:
+            if self._stopping or self._error is not None:
+                self._close_handles()
+            self._done.set()
+
+    def _close_handles(self) -> None:
+        conn, db, self._conn, self._db = self._conn, self._db, None, None
+        for handle in (conn, db):
+            if handle is not None:
+                try:
+                    handle.close()
+                except Exception:
+                    pass
+
+    def _wait(self) -> None:
+        # An Event, not Thread.join: a join that Ctrl-C interrupts marks the thread as ended
+        # on Python 3.11 while it still runs, and every later join returns at once.
+        self._done.wait()
+        self._thread = None
 
     def finish(self) -> tuple[Any, Any]:
         """Wait for every file handed over; the new database, open: (database, connection).
         Raises what a load raised."""
         self.begin()
         self._queue.put(None)
-        assert self._thread is not None
-        self._thread.join()
-        self._thread = None
-        db, conn, self._db, self._conn = self._db, self._conn, None, None
+        self._wait()
         if self._error is not None:
-            for handle in (conn, db):
-                if handle is not None:
-                    handle.close()
             raise self._error
+        db, conn, self._db, self._conn = self._db, self._conn, None, None
         return db, conn
 
     def stop(self) -> None:
-        """Abandon the load (the build failed): the file being loaded is the last."""
+        """Abandon the load (the build failed): the COPY under way is interrupted, and the
+        thread closes the new database before it ends."""
         self._stopping = True
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-        for handle in (self._conn, self._db):
-            if handle is not None:
-                try:
-                    handle.close()
-                except Exception:
-                    pass
-        self._conn = self._db = None
+        if self._thread is None:
+            self._close_handles()
+            return
+        self._queue.put(None)
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.interrupt()
+            except Exception:
+                pass
+        self._wait()
