@@ -438,7 +438,7 @@ class Store(ABC):
         by rounds until nothing is left unheld: a family goes the round after its last variant.
 
         Each round reads what goes, then deletes it: ``delete`` runs ``DELETE_ORPHANS_AMONG``
-        over those rows as its caller writes (by default in batches of 1,000); over the whole
+        over those rows as its caller writes (by default in batches of 5,000); over the whole
         graph ``DELETE_ORPHANS`` runs instead.
         """
         if keys is not None and not keys:
