@@ -54,7 +54,7 @@ from kg.model import (
     ROLE_PRIORITY, Entity, EntityType, Graph, Link, Mention, Naming, Paper, PaperMentions, Role, Spans, Variant,
 )
 from kg.names import canonical_url, family_of, load_gazetteer
-from kg.store.base import where_fields
+from kg.store.base import flat_spans
 from kg.text import match_key
 
 __all__ = ["Resolver", "Resolution", "resolve", "mention_facts"]
@@ -525,12 +525,17 @@ class Resolution:
         """``links_and_names`` as the parameter rows a store writes, MENTIONS
         (``kg.store.base.link_row``) and NAMES ({paper, entity}), without building ``Link``
         objects: what a big build does."""
-        tuples, names = self._link_tuples(chunk)
-        return [
-            {"paper": pid, "entity": ek, "role": role.value, "count": count, "evidence": ev, **where_fields(sp, tsp),
-             "rule": rule or None}
-            for pid, ek, role, count, ev, sp, tsp, rule in tuples
-        ], [{"paper": pid, "entity": ek} for pid, ek in names]
+        links, ids, names = self._fold(chunk)
+        rows = []
+        append, value = rows.append, _ROLE_VALUE
+        for (index, key), (role, ev, rule, count, sp, tsp) in links:
+            first = sp[0] if sp else (None, None)
+            append({
+                "paper": ids[index], "entity": key, "role": value[role], "count": count, "evidence": ev,
+                "start": first[0], "stop": first[1], "spans": _flat(sp), "title_spans": _flat(tsp),
+                "rule": rule or None,
+            })
+        return rows, [{"paper": ids[index], "entity": key} for index, key in names]
 
     def link_rows(self, chunk: Iterable[MentionFacts]) -> list[dict]:
         """The MENTIONS rows of ``rows`` (the namings are lost)."""
@@ -544,37 +549,58 @@ class Resolution:
     def _link_tuples(
         self, chunk: Iterable[MentionFacts]
     ) -> tuple[list[tuple[str, str, Role, int, str, Spans, Spans, str]], list[tuple[str, str]]]:
-        best: dict[tuple[int, str], tuple[Role, str, str]] = {}
+        links, ids, names = self._fold(chunk)
+        return (
+            [(ids[index], key, role, count, ev, sp, tsp, rule) for (index, key), (role, ev, rule, count, sp, tsp) in links],
+            [(ids[index], key) for index, key in names],
+        )
+
+    def _fold(self, chunk: Iterable[MentionFacts]) -> tuple[list, dict[int, str], list[tuple[int, str]]]:
+        """The chunk's mentions folded per (paper, entity), in (paper index, entity key) order:
+        ``[((index, key), [role, evidence, rule, count, spans, title_spans]), ...]``, the paper
+        id of each index, and the sorted (index, checkpoint key) namings."""
+        acc: dict[tuple[int, str], list] = {}
         named: set[tuple[int, str]] = set()  # (paper, checkpoint) namings
         node_names = self._node_names
-        counts: dict[tuple[int, str], int] = defaultdict(int)
-        # where the paper names the entity: the union of its mentions' offsets (which never overlap)
-        where: dict[tuple[int, str], tuple[Spans, Spans]] = {}
         ids: dict[int, str] = {}
         priority = ROLE_PRIORITY
-        node_key, mention_node, cursor = self._node_key, self._mention_node, self._cursor
+        paper_index, node_key, mention_node, cursor = self._paper_index, self._node_key, self._mention_node, self._cursor
         for pid, facts in chunk:
-            index = self._paper_index[pid]
+            index = paper_index[pid]
             ids[index] = pid
             for role, count, evidence, spans, title_spans, rule in facts:
                 node = mention_node[cursor]
-                lk = (index, node_key[node])
                 cursor += 1
                 if node in node_names:
                     named.update((index, k) for k in node_names[node])
-                counts[lk] += max(1, count)
-                had = where.get(lk)
-                where[lk] = (spans, title_spans) if had is None else (
-                    tuple(sorted({*had[0], *spans})), tuple(sorted({*had[1], *title_spans}))
-                )
-                cur = best.get(lk)
-                if cur is None or priority[role] > priority[cur[0]] or (
-                    priority[role] == priority[cur[0]] and not cur[1] and evidence
-                ):
-                    best[lk] = (role, evidence, rule)
+                lk = (index, node_key[node])
+                a = acc.get(lk)
+                if a is None:
+                    acc[lk] = [role, evidence, rule, count if count > 1 else 1, spans, title_spans]
+                    continue
+                # one entity named twice: counts summed, where = the union of the offsets
+                # (which never overlap), the strongest role with its evidence
+                a[3] += count if count > 1 else 1
+                a[4] = tuple(sorted({*a[4], *spans}))
+                a[5] = tuple(sorted({*a[5], *title_spans}))
+                p, q = priority[role], priority[a[0]]
+                if p > q or (p == q and not a[1] and evidence):
+                    a[0], a[1], a[2] = role, evidence, rule
         self._cursor = cursor
-        links = [(ids[lk[0]], lk[1], role, counts[lk], ev, *where[lk], rule) for lk, (role, ev, rule) in sorted(best.items())]
-        return links, [(ids[index], key) for index, key in sorted(named)]
+        return sorted(acc.items()), ids, sorted(named)
+
+
+_ROLE_VALUE = {role: role.value for role in Role}
+
+
+def _flat(pairs: Spans) -> str | None:
+    """``kg.store.base.flat_spans``, quicker for the usual one occurrence."""
+    if not pairs:
+        return None
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        return f"{a} {b}"
+    return flat_spans(pairs)
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:
