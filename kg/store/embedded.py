@@ -605,10 +605,6 @@ class BulkFiles:
         import pyarrow.parquet as pq
 
         schema, limit = self._schemas[table], _BULK_CHUNK_ROWS[table]
-        if table != "Paper" and self.loader is not None:
-            # The papers come while workers extract: loading them then would add the load's
-            # memory to the workers'. Entities come once extraction is over.
-            self.loader.begin()
         if table in _BULK_RELS and rows:
             self._close(*_BULK_NODES)  # every node is in before the first link is loaded
         elif table in _BULK_NODES and rows and any(self._files[t] for t in _BULK_RELS):
@@ -635,6 +631,7 @@ class BulkFiles:
                 writer.close()
                 if self.loader is not None:
                     self.loader.put(table, self._files[table][-1])
+                    self.loader.begin()
 
     def finished(self) -> list[tuple[str, Path]]:
         """(table, file) to load, nodes before links; the files are closed first (with a
@@ -658,9 +655,10 @@ class BulkFiles:
 
 class _Loader:
     """``COPY`` each finished load file, in the order given, into a new database at ``path``,
-    on a thread from ``begin`` on: LadybugDB lets go of the GIL while it loads, so the build
-    writes the next file meanwhile (at 100k papers the load then hides behind the making of
-    the rows)."""
+    on a thread from ``begin`` on (the first finished file): LadybugDB lets go of the GIL while
+    it loads, so the build goes on meanwhile. At 100k papers the first paper file is loaded
+    while the workers extract (their memory is small: the peak is the last link file, when
+    they are gone) and the link files hide behind the making of the next rows."""
 
     def __init__(self, path: Path, open_fresh: Any) -> None:
         self.path = path
@@ -696,13 +694,12 @@ class _Loader:
                 self._conn.execute(statement)
             while (item := self._queue.get()) is not None and not self._stopping:
                 table, path = item
-                # (a fresh database for each file: what COPY held is given back)
+                self._conn.execute(f"COPY {table} FROM '{path}'")
+                # (the database is opened anew after each file: what a COPY held is given back
+                # at once, not when the next file comes, which may be long after)
                 self._conn.close()
                 self._db.close()
                 self._db, self._conn = self._open_fresh(ladybug, self.path)
-                if self._stopping:
-                    break
-                self._conn.execute(f"COPY {table} FROM '{path}'")
         except BaseException as exc:  # raised in the build's thread by put or finish
             self._error = exc
         finally:
