@@ -20,12 +20,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.lexer import char_positions
+from kg.extract.lexicon import WORDS
 
 __all__ = ["find_definitions", "long_form_for", "is_short_form"]
 
 _CLOSE = {")": "(", "]": "["}
 _STOP_TOKENS = frozenset(list(",;:()[]{}") + ["\u201c", "\u201d"])
-_LEADING_DROP = frozenset("the a an our this that its their novel new proposed so-called called named".split())
+_LEADING_DROP = WORDS["definition_leading_drop"]
 
 
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
@@ -44,7 +45,7 @@ def is_short_form(word: str) -> bool:
     return sum(c.isupper() for c in letters) >= max(1, (len(letters) + 1) // 3) and word[0].isalnum()
 
 
-_CONNECTORS = frozenset("of for with via and in on to from by the a an".split())
+_CONNECTORS = WORDS["initials_connectors"]
 
 
 def _initials_start(chars: list[str], words: list[str]) -> int | None:

@@ -19,6 +19,8 @@ from itertools import accumulate
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.lexicon import WORDS
+
 __all__ = ["KgTokenizer", "char_positions", "may_hold_url", "positions", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
@@ -53,7 +55,7 @@ def may_hold_url(text: str) -> bool:
     return "://" in text or "www." in text or "ithub." in text
 
 
-_ABBREV = frozenset("e.g i.e vs etc al cf resp approx fig eq eqs w.r.t sec no ref refs".split())
+_ABBREV = WORDS["abbreviations"]
 
 
 def url_matches(text: str) -> list[re.Match]:
