@@ -96,3 +96,43 @@ def test_neo4j_cli_export_same_graph(built: Path, tmp_path: Path) -> None:
         reports.append(json.loads(proc.stdout))
     assert reports[0]["nodes"] == reports[1]["nodes"] == 64
     assert reports[0]["edges"] == reports[1]["edges"]
+
+
+_LEAN = """
+import json, sys
+import kg.store.neo4j as n
+from kg.config import open_store
+n.LEAN_DRIVER_IMPORT = True
+store = open_store(writable=False)
+params = {"i": 7, "f": 2.5, "s": "x\\u00e9", "b": True, "none": None, "l": [1, "a", None], "m": {"k": [1.5]}}
+row = store.query("RETURN $i, $f, $s, $b, $none, $l, $m", params).rows[0]
+loaded = [m for m in ("numpy", "pyarrow") if m in sys.modules]
+import numpy  # a later import of numpy (kg export) leaves the driver working
+again = store.query("MATCH (e:Entity) RETURN count(e) > 0").rows[0][0]
+store.close()
+print(json.dumps({"row": row, "loaded": loaded, "again": again}))
+"""
+
+
+def test_neo4j_cli_lean_driver_import_round_trips_every_plain_parameter(built: Path) -> None:
+    """The `kg` command imports the driver without numpy/pyarrow (0.2 s of every command):
+    plain parameters still go through whole, and a later numpy import changes nothing."""
+    env = dict(os.environ)
+    env.pop("KG_DB", None)
+    proc = subprocess.run([sys.executable, "-c", _LEAN], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out == {"row": [7, 2.5, "x\u00e9", True, None, [1, "a", None], {"k": [1.5]}], "loaded": [], "again": True}
+
+
+def test_neo4j_cli_lookup_does_not_load_numpy(built: Path) -> None:
+    code = (
+        "import sys, runpy; sys.argv = ['kg', 'lookup', 'GRPO', '--json'];\n"
+        "try:\n    runpy.run_module('kg', run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('NUMPY' if 'numpy' in sys.modules else 'LEAN', file=sys.stderr)"
+    )
+    env = dict(os.environ)
+    env.pop("KG_DB", None)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.stderr.strip().splitlines()[-1] == "LEAN", proc.stderr
+    assert json.loads(proc.stdout)[0]["name"] == "GRPO"

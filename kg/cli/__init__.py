@@ -117,6 +117,9 @@ def main() -> None:
         print(f"Error: the argument '{shown}' is not UTF-8 text; give it in UTF-8 (is the terminal's locale UTF-8?)",
               file=sys.stderr)
         raise SystemExit(2)
+    from kg.store import neo4j as neo4j_store
+
+    neo4j_store.LEAN_DRIVER_IMPORT = True  # (the CLI sends the driver plain Python values only)
     app()
 
 
