@@ -150,6 +150,24 @@ def test_browser_2000_nodes_become_ready(open_export):
     page.wait_for_function("window.kg.selected === 'syn-01234'", timeout=5000)
 
 
+_FONT = "(id) => { const f = window.kg.network.body.nodes[id].options.font; return [f.color, f.strokeWidth]; }"
+
+
+def test_browser_big_graph_labels_come_back_whole_after_a_highlight(open_export):
+    # Over 300 nodes a highlight hides the other labels (no colour, no halo); a later
+    # highlight that takes a node back shows its label as before: colour and white halo.
+    page, log, _ = open_export(synthetic_graph(400))
+    ids = page.evaluate("window.kg.data.nodes.getIds()")
+    before = {i: page.evaluate(_FONT, i) for i in ids[:50]}
+    assert set(map(tuple, before.values())) == {("#1f2933", 3)}
+    page.evaluate("(id) => window.kg.select(id, {focus: false})", ids[0])
+    hidden = [i for i in ids[:50] if page.evaluate(_FONT, i) == ["rgba(0,0,0,0)", 0]]
+    assert hidden, "the highlight hid no label"
+    page.evaluate("(id) => window.kg.select(id, {focus: false})", hidden[0])
+    assert page.evaluate(_FONT, hidden[0]) == before[hidden[0]]
+    assert log.errors == []
+
+
 # -- entity search in the papers view ---------------------------------------------------------
 LORA_PAPERS = ["2403.00101", "2403.00230", "2406.00008", "t-5e1f00aa11bb22cc"]  # conftest_neo4j
 

@@ -252,6 +252,7 @@
   var EDGE_COLOURS = { color: "#b8c1cc", highlight: "#37474f", hover: "#55616d" };
   var EDGE_OPACITY = 0.55;
   var big = DATA.nodes.length > 300;
+  var LABEL_COLOUR = "#1f2933", LABEL_STROKE = 3;
   function visNode(n) {
     return {
       id: n.id,
@@ -265,7 +266,7 @@
         highlight: { background: n.color, border: "#111" },
         hover: { background: n.color, border: "#111" },
       },
-      font: { color: "#1f2933" },
+      font: { color: LABEL_COLOUR },
     };
   }
   // Unlinked nodes sit out the physics and are shelved in a grid under the linked part
@@ -301,7 +302,7 @@
     nodes: {
       borderWidth: 1,
       borderWidthSelected: 3,
-      font: { size: 13, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
+      font: { size: 13, face: "system-ui, sans-serif", strokeWidth: LABEL_STROKE, strokeColor: "#ffffff" },
       // Labels only once zoomed in enough to read them: tiny labels are noise and slow to draw.
       scaling: { label: { enabled: true, min: 13, max: 13, drawThreshold: 5, maxVisible: 30 } },
     },
@@ -377,7 +378,9 @@
         updates.push({ id: n.id, color: { background: DIM, border: DIM }, font: font });
       } else {
         dimmed.delete(n.id);
-        updates.push(visNode(n));
+        var v = visNode(n);
+        v.font = { color: LABEL_COLOUR, strokeWidth: LABEL_STROKE };  // (dimming a big graph took the halo off)
+        updates.push(v);
       }
     });
     if (updates.length) nodes.update(updates);
