@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from functools import lru_cache
 import unicodedata
 
 from kg.errors import InputError
@@ -178,14 +179,21 @@ def arxiv_id(*candidates: str | None) -> str | None:
     it; anything else is no id, never part of one.
     """
     for value in candidates:
-        if not isinstance(value, str) or len(value) > _MAX_ID_SPELLING:
-            continue
-        for text in (value.strip(), value.strip(_WRAPPING)):
-            m = _ARXIV_FORMS.fullmatch(text)
-            if m:
-                found = _canonical(next(g for g in m.groups() if g))
-                if found:
-                    return found
+        if isinstance(value, str) and len(value) <= _MAX_ID_SPELLING:
+            found = _id_of(value)
+            if found:
+                return found
+    return None
+
+
+@lru_cache(maxsize=1024)  # (a reader asks about a record's id twice in a row)
+def _id_of(value: str) -> str | None:
+    for text in (value.strip(), value.strip(_WRAPPING)):
+        m = _ARXIV_FORMS.fullmatch(text)
+        if m:
+            found = _canonical(next(g for g in m.groups() if g))
+            if found:
+                return found
     return None
 
 
