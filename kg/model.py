@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class EntityType(str, Enum):
@@ -61,7 +62,7 @@ class Paper:
         """Title and abstract as one text, the unit the extractor reads."""
         return f"{self.title}\n\n{self.abstract}"
 
-    @property
+    @cached_property  # (a build asks for it three times a paper)
     def content_hash(self) -> str:
         """A hash of what the extractor reads; unchanged papers are skipped on rebuild."""
         h = hashlib.sha256()
