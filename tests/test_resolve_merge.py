@@ -188,3 +188,34 @@ def test_resolve_a_method_does_not_join_a_known_data_set_of_the_same_name() -> N
     assert e.key == "abo" and e.name == "ABO" and e.type == EntityType.METHOD
     known = resolve([pm("1", M("ABO", "dataset"))], "v1")
     assert known.entities[0].name == "Amazon Berkeley Objects"
+
+
+def test_resolve_rows_are_the_link_rows_of_the_links() -> None:
+    # What a big build writes (``rows``, no Link objects) is ``link_row`` of what ``resolve``
+    # links, merges included: one entity named twice in a paper sums its counts, joins its
+    # offsets and keeps the strongest role with its evidence.
+    from dataclasses import replace
+
+    from kg.store.base import link_row
+
+    def at(m: Mention, spans=(), title_spans=(), rule="") -> Mention:
+        return replace(m, spans=tuple(spans), title_spans=tuple(title_spans), rule=rule)
+
+    items = [
+        pm("1", at(M("Zebrafold", "model", count=2, evidence="uses Zebrafold"), [(40, 49), (90, 99)], [(0, 9)], "names.shaped"),
+           at(M("zebrafold", "model", role="proposes", evidence="we propose zebrafold"), [(10, 19)], rule="own.proposed"),
+           at(M("Okapi", "model", role="compares_to", count=3), [(5, 10), (20, 25), (200, 205)])),
+        pm("2", at(M("Okapi", "model"), rule="gazetteer.known_names")),
+        pm("3", M("Zebrafold", "model", role="evaluates_on")),
+    ]
+    g = resolve(items, "v1")
+    merged = next(link for link in g.links if link.paper_id == "1" and link.entity_key == "zebrafold")
+    assert (merged.count, merged.role, merged.evidence) == (3, Role.PROPOSES, "we propose zebrafold")
+    assert merged.spans == ((10, 19), (40, 49), (90, 99)) and merged.title_spans == ((0, 9),)
+    resolver = Resolver("v1")
+    for item in items:
+        resolver.add(item)
+    resolution = resolver.finish()
+    rows, named = resolution.rows([mention_facts(item) for item in items])
+    assert rows == [link_row(link) for link in g.links]
+    assert named == []
