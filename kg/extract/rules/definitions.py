@@ -198,7 +198,9 @@ def _judge_definition(df: dict, proposed: bool, lex: Lexicon) -> tuple[bool, str
         return True, head_type  # "residual-quantized VAE (RQ-VAE)": a named kind of a generic class
     title_case = words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in vocab.CONNECTORS or not w[:1].isalpha() for w in words)
     if not title_case:
-        return False, None
+        # "deep convolutional sketch networks (DCSN)": a design named in lower case, as in
+        # Title Case ("Temporal Segment Networks (TSN)"), when it has three words or more
+        return len(words) >= 3 and _named_architecture(words, short), head_type
     last = words[-1].lower().strip(")")
     if last in vocab.GENERIC_HEADS and not _named_architecture(words, short):
         return False, None
