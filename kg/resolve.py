@@ -532,7 +532,7 @@ class Resolution:
             first = sp[0] if sp else (None, None)
             append({
                 "paper": ids[index], "entity": key, "role": value[role], "count": count, "evidence": ev,
-                "start": first[0], "stop": first[1], "spans": _flat(sp), "title_spans": _flat(tsp),
+                "start": first[0], "stop": first[1], "spans": flat_spans(sp), "title_spans": flat_spans(tsp),
                 "rule": rule or None,
             })
         return rows, [{"paper": ids[index], "entity": key} for index, key in names]
@@ -591,16 +591,6 @@ class Resolution:
 
 
 _ROLE_VALUE = {role: role.value for role in Role}
-
-
-def _flat(pairs: Spans) -> str | None:
-    """``kg.store.base.flat_spans``, quicker for the usual one occurrence."""
-    if not pairs:
-        return None
-    if len(pairs) == 1:
-        a, b = pairs[0]
-        return f"{a} {b}"
-    return flat_spans(pairs)
 
 
 def resolve(items: Iterable[PaperMentions], extractor_version: str) -> Graph:

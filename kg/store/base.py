@@ -165,6 +165,9 @@ def where_fields(spans: Sequence[tuple[int, int]], title_spans: Sequence[tuple[i
 
 def flat_spans(pairs: Sequence[tuple[int, int]]) -> str | None:
     """``[(120, 129), (300, 309)]`` as the stored ``"120 129 300 309"`` (None for none)."""
+    if len(pairs) == 1:  # (the usual case: a big build writes this for every link)
+        a, b = pairs[0]
+        return f"{a} {b}"
     return " ".join(f"{a} {b}" for a, b in pairs) or None
 
 
