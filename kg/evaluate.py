@@ -362,9 +362,10 @@ def format_report(report: Report, *, verbose: bool = False) -> str:
             lines.append(row(f"  {t}", c))
     if verbose and report.per_rule:
         lines.append("")
-        lines.append(f"{'rule (found the entity)':<32}{'TP':>6}{'FP':>6}{'P':>7}")
+        w = max(32, *(len(r) + 2 for r in report.per_rule))  # (a sub-rule's id is long)
+        lines.append(f"{'rule (found the entity)':<{w}}{'TP':>6}{'FP':>6}{'P':>7}")
         for rule, c in sorted(report.per_rule.items(), key=lambda kv: (-(kv[1].tp + kv[1].fp), kv[0])):
-            lines.append(f"{rule:<32}{c.tp:>6}{c.fp:>6}{c.precision:>7.3f}")
+            lines.append(f"{rule:<{w}}{c.tp:>6}{c.fp:>6}{c.precision:>7.3f}")
     if verbose and report.per_typing:
         lines.append("")
         lines.append(f"{'typing rule (chose the type)':<32}{'right':>6}{'wrong':>6}{'acc':>7}")

@@ -103,7 +103,7 @@ class Mention:
     family: str | None = None  # e.g. "Qwen2.5-VL" for "Qwen2.5-VL-7B"
     spans: Spans = ()  # occurrences in the abstract, first first
     title_spans: Spans = ()  # occurrences in the title
-    rule: str = ""  # id of the extractor rule that found it (kg.extract.components.assemble.STAGES)
+    rule: str = ""  # id of the extractor rule that found it (kg.extract.components.assemble.RULE_IDS)
     typed_by: str = ""  # id of the typing rule that chose its type (kg.extract.rules.types.TYPED_BY)
 
 

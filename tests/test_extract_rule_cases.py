@@ -3,8 +3,10 @@
 ``tests/fixtures/extract/rules/<rule id>.toml`` holds the cases of one rule of ``STAGES``
 (the fields are described in that directory's README.md): an abstract and what the
 extractor must make of it. A ``found`` name must come out with its type *and* with
-``mention.rule`` equal to the file's rule id, so a case fails when another rule takes the
-name over; ``absent`` names must not come out at all (a different type does not pass).
+``mention.rule`` equal to the file's rule id, or to one of its sub-rules (``<rule id>.<sub>``;
+exactly ``<rule id>.<by>`` when the case says ``by``), so a case fails when another rule
+takes the name over; ``absent`` names must not come out at all (a different type does not
+pass). Every sub-rule (``RULE_IDS``) is pinned by a case with its ``by``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract
-from kg.extract.components.assemble import REQUIRED, STAGES
+from kg.extract.components.assemble import REQUIRED, RULE_IDS, STAGES
 from kg.model import EntityType, Mention, Paper, Role
 
 CASES_DIR = Path(__file__).parent / "fixtures" / "extract" / "rules"
@@ -47,7 +49,7 @@ SUPPORTING = frozenset(
 NO_CASE_FILE = frozenset({"entities.group", "entities.build"})
 
 FIELDS = {
-    "name", "why", "title", "abstract", "github",
+    "name", "why", "title", "abstract", "github", "by",
     "found", "also", "absent", "role", "aliases", "count", "family", "evidence", "only", "xfail",
 }
 TABLES = ("found", "also", "role", "aliases", "count", "family", "evidence")  # name -> expected value
@@ -75,7 +77,14 @@ class Case:
     family: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     only: bool = False  # nothing but the found and also names comes out
+    by: str = ""  # the sub-rule (``RULE_IDS``: "<rule>.<by>") that must find the found names
     xfail: str = ""  # why the extractor fails this case today (a strict xfail)
+
+    @property
+    def found_by(self) -> str:
+        """The rule that must find the ``found`` names: ``<rule>.<by>``, or ``<rule>`` and any
+        of its sub-rules."""
+        return f"{self.rule}.{self.by}" if self.by else f"{self.rule} (or a sub-rule of it)"
 
     @property
     def id(self) -> str:
@@ -114,6 +123,10 @@ def load_cases(path: Path) -> list[Case]:
             raise ValueError(f"{where}: {sorted(both)} both expected and absent")
         if rule in SUPPORTING and raw.get("found"):
             raise ValueError(f"{where}: {rule} records no mention of its own; name its entities under 'also'")
+        if "by" in raw and (f"{rule}.{raw['by']}" not in RULE_IDS or not raw.get("found")):
+            subs = [r.removeprefix(rule + ".") for r in RULE_IDS if r.startswith(rule + ".")]
+            raise ValueError(f"{where}: 'by' names a sub-rule of {rule} ({', '.join(subs) or 'it has none'}) "
+                             "and needs 'found' names")
         case = Case(rule=rule, **{k: tuple(v) if k == "absent" else v for k, v in raw.items()})
         cases.append(case)
     if not cases:
@@ -143,6 +156,13 @@ def describe(m: Mention) -> str:
     return f"{m.type.value}, by {m.rule or '?'}, {m.role.value}"
 
 
+def finds(case: Case, rule: str) -> bool:
+    """Whether ``rule`` (a mention's) is the one the case's ``found`` names need."""
+    if case.by:
+        return rule == f"{case.rule}.{case.by}"
+    return rule == case.rule or rule.startswith(case.rule + ".")
+
+
 def problems(case: Case, got: dict[str, Mention]) -> list[str]:
     """What in ``got`` breaks the case's expectations, one line each (none: it holds)."""
     out = []
@@ -154,8 +174,8 @@ def problems(case: Case, got: dict[str, Mention]) -> list[str]:
                 continue
             if m.type.value != typ:
                 out.append(f"{name!r}: expected type {typ}, got {m.type.value}")
-            if part == "found" and m.rule != case.rule:
-                out.append(f"{name!r}: expected to be found by {case.rule}, found by {m.rule or '?'}")
+            if part == "found" and not finds(case, m.rule):
+                out.append(f"{name!r}: expected to be found by {case.found_by}, found by {m.rule or '?'}")
     for name in case.absent:
         if name in got:
             out.append(f"{name!r}: expected absent, extracted ({describe(got[name])})")
@@ -223,4 +243,12 @@ def test_rule_cases_every_finding_rule_is_checked_by_id() -> None:
     # ... and the rules said to record none record none, in any case
     recorded = {m.rule for c in ALL_CASES for m in run(c).values()}
     assert not recorded & SUPPORTING, f"{sorted(recorded & SUPPORTING)} recorded mentions: they are finding rules now"
-    assert recorded <= set(IDS) | {"source.github"}, recorded
+    assert recorded <= set(RULE_IDS) | {"source.github"}, recorded
+
+
+def test_rule_cases_every_sub_rule_is_pinned_by_a_case() -> None:
+    pinned = {f"{c.rule}.{c.by}" for c in ALL_CASES if c.by}
+    subs = [r for r in RULE_IDS if r not in IDS]
+    assert len(subs) >= 15
+    unpinned = [r for r in subs if r not in pinned]
+    assert not unpinned, f"no case pins a name found by {unpinned}; add one with 'found' and 'by'"

@@ -1,8 +1,10 @@
-"""Every mention names the rule that found it; rules can be switched off for ablation, and
-``kg eval --verbose`` counts true and false positives per rule."""
+"""Every mention names the rule that found it (a stage of ``STAGES`` or one of its named
+sub-rules, ``RULE_IDS``); rules can be switched off for ablation, and ``kg eval --verbose``
+counts true and false positives per rule."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from kg.cli import app
 from kg.errors import InputError
 from kg.evaluate import evaluate, load_gold
 from kg.extract import extract
-from kg.extract.components.assemble import REQUIRED, STAGES, check_rules
+from kg.extract.components.assemble import REQUIRED, RULE_IDS, STAGES, check_rules
 from kg.extract.rules.types import TYPED_BY
 from kg.model import Paper
 from kg.sources import read_papers
@@ -23,6 +25,8 @@ FIXTURE = HERE / "fixtures" / "extract" / "papers.jsonl"
 H18 = HERE / "fixtures" / "heldout" / "h18_papers.txt"
 H18_GOLD = HERE / "fixtures" / "heldout" / "h18_gold.jsonl"
 IDS = [rule for rule, _ in STAGES]
+SUBS = [rule for rule in RULE_IDS if rule not in IDS]
+RULES_DIR = HERE.parent / "kg" / "extract" / "rules"
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +40,29 @@ def baseline(papers: list[Paper]) -> list:
     return list(extract(papers))
 
 
-def test_rule_ids_every_mention_names_a_stage(baseline: list) -> None:
+def test_rule_ids_every_mention_names_a_rule(baseline: list) -> None:
     rules = {m.rule for pm in baseline for m in pm.mentions}
-    assert rules <= {*IDS, "source.github"} and len(rules) >= 6
+    assert rules <= {*RULE_IDS, "source.github"} and len(rules) >= 6
+    assert len(rules & set(SUBS)) >= 4, rules  # sub-rules name what they find
 
 
-@pytest.mark.parametrize("rule", [r for r in IDS if r not in REQUIRED])
+def test_rule_ids_sub_rules_are_declared_and_used() -> None:
+    # every add(..., sub="x") in the rules names a sub-rule some stage declares, and every
+    # declared sub-rule is passed somewhere (a stage's helpers may live in another module)
+    used: set[str] = set()
+    for path in RULES_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg == "sub":
+                        assert isinstance(kw.value, ast.Constant), f"{path.name}:{node.lineno}: sub= must be a literal"
+                        used.add(kw.value.value)
+    declared = {sub for _, stage in STAGES for sub in getattr(stage, "sub_rules", ())}
+    assert used == declared, (sorted(used - declared), sorted(declared - used))
+    assert len(SUBS) == len(set(SUBS)) >= 15
+
+
+@pytest.mark.parametrize("rule", [r for r in RULE_IDS if r not in REQUIRED])
 def test_rule_ids_disabling_a_rule_leaves_no_mention_of_it(papers: list[Paper], rule: str) -> None:
     got = list(extract(papers, disable=[rule]))
     assert len(got) == len(papers)
@@ -52,6 +73,17 @@ def test_rule_ids_disabling_a_finding_rule_loses_its_entities(papers: list[Paper
     before = {(pm.paper.id, m.name) for pm in baseline for m in pm.mentions if m.rule == "names.shaped"}
     after = {(pm.paper.id, m.name) for pm in extract(papers, disable=["names.shaped"]) for m in pm.mentions}
     assert before and len(before - after) > len(before) // 2
+
+
+def test_rule_ids_disabling_a_sub_rule_loses_only_its_entities(papers: list[Paper], baseline: list) -> None:
+    sub = "names.shaped.variant"
+    mine = {(pm.paper.id, m.name) for pm in baseline for m in pm.mentions if m.rule == sub}
+    main = {(pm.paper.id, m.name) for pm in baseline for m in pm.mentions if m.rule == "names.shaped"}
+    got = list(extract(papers, disable=[sub]))
+    after = {(pm.paper.id, m.name) for pm in got for m in pm.mentions}
+    assert len(mine) >= 5 and len(mine - after) > len(mine) // 2
+    assert len(main - after) <= len(main) // 10  # the stage's main rule still runs
+    assert sub not in {m.rule for pm in got for m in pm.mentions}
 
 
 # (ids, error): unknown ids name the close ones; the rules that build mentions cannot go
@@ -75,7 +107,7 @@ def test_rule_ids_per_rule_counts_add_up(papers: list[Paper], baseline: list) ->
     report = evaluate(gold, [pm for pm in baseline if pm.paper.id.startswith("h18") or pm.paper in papers[-30:]])
     assert sum(c.tp for c in report.per_rule.values()) == report.untyped.tp > 0
     assert sum(c.fp for c in report.per_rule.values()) == report.untyped.fp > 0
-    assert set(report.per_rule) <= {*IDS, "source.github", "(none)"}
+    assert set(report.per_rule) <= {*RULE_IDS, "source.github", "(none)"}
 
 
 def test_rule_ids_kg_eval_verbose_and_disable() -> None:
@@ -91,8 +123,18 @@ def test_rule_ids_kg_eval_verbose_and_disable() -> None:
     bad = runner.invoke(app, [*args, "--disable", "gazeteer.known_names"])
     assert bad.exit_code == 1
     assert bad.stderr.strip().splitlines() == [
-        "Error: no extractor rule 'gazeteer.known_names'; did you mean gazetteer.known_names, types.known_tokens?"
+        "Error: no extractor rule 'gazeteer.known_names'; did you mean gazetteer.known_names, "
+        "gazetteer.known_names.edition, gazetteer.known_names.checkpoint, gazetteer.known_names.model_tails?"
     ]
+    # a sub-rule goes alone; its row in --verbose lines up with the others
+    sub = "names.shaped.variant"
+    verbose = runner.invoke(app, [*args, "--verbose"]).output.splitlines()
+    row = next(line for line in verbose if line.startswith(sub + " "))
+    header = next(line for line in verbose if line.startswith("rule (found the entity)"))
+    assert len(row) == len(header)
+    off_sub = json.loads(runner.invoke(app, [*args, "--json", "--disable", sub]).stdout)
+    assert sub in json.loads(on.stdout)["per_rule"] and sub not in off_sub["per_rule"]
+    assert "names.shaped" in off_sub["per_rule"]
 
 
 # -- the typing rule: which one chose each mention's type ----------------------------------

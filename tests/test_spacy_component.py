@@ -55,7 +55,7 @@ def test_spacy_component_sets_spans_extensions_and_ents() -> None:
         ("FooNet", "method", "proposes", "foonet", "names.shaped"),
         ("Llama 2", "model", "uses", "llama2", "gazetteer.known_names"),
         ("GSM8K", "benchmark", "evaluates_on", "gsm8k", "gazetteer.known_names"),
-        ("DUSt3R", "model", "uses", "dust3r", "names.shaped"),
+        ("DUSt3R", "model", "uses", "dust3r", "names.shaped.adjective_tail"),
         ("GPT-4o", "model", "compares_to", "gpt4o", "gazetteer.known_names"),
         ("https://github.com/foo-lab/foonet", "github", "code", "https://github.com/foo-lab/foonet", "urls.tokens"),
     ]

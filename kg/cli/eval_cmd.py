@@ -27,7 +27,8 @@ def eval_command(
     disable: Annotated[
         Optional[list[str]],
         typer.Option("--disable", "-x", metavar="RULE",
-                     help="Switch an extractor rule off (repeatable), to see what it is worth; ids as --verbose lists them.",
+                     help="Switch an extractor rule off (repeatable), to see what it is worth: a stage (names.shaped) or one of "
+                          "its sub-rules (names.shaped.variant); ids as --verbose lists them.",
                      show_default=False),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,

@@ -16,7 +16,7 @@ places (``Mention.spans``) becomes a ``Span`` (``doc.char_span(..., alignment_mo
 ``doc.spans["kg"]``   every occurrence, label = the entity type (``model``, ``dataset``, ...);
 ``span._.kg_role``    what the paper does with it (``proposes``, ``uses``, ...);
 ``span._.kg_key``     the entity's key, as a graph of this text alone would store it;
-``span._.kg_rule``    the id of the rule that found it (``STAGES`` in kg.extract.components.assemble);
+``span._.kg_rule``    the id of the rule that found it (``RULE_IDS`` in kg.extract.components.assemble);
 ``span._.kg_typed_by`` the id of the typing rule that chose its type (``TYPED_BY`` in kg.extract.rules.types);
 ``doc.ents``          the same spans where they overlap neither each other nor entities an
                       earlier component set (``overwrite_ents=True``: ours win);

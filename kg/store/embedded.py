@@ -38,7 +38,7 @@ SCHEMA = (
     # (graphs whose spans are INT64[] columns are converted first: _text_spans)
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS spans STRING",
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS title_spans STRING",
-    # rule: the extractor rule that found the mention (kg.extract.components.assemble.STAGES)
+    # rule: the extractor rule that found the mention (kg.extract.components.assemble.RULE_IDS)
     "ALTER TABLE MENTIONS ADD IF NOT EXISTS rule STRING",
     "CREATE REL TABLE IF NOT EXISTS VARIANT_OF(FROM Entity TO Entity)",
     # The checkpoints a paper named beside their system (kg.model.Naming). Graphs built before it

@@ -60,7 +60,7 @@ from kg.extract.rules.urls import find_url_tokens, url_mentions
 from kg.names import family_of
 
 __all__ = [
-    "CAP", "EVIDENCE_CONTEXT", "EVIDENCE_MAX", "NONE", "REQUIRED", "SCAN_WORDS", "STAGES", "STRONG",
+    "CAP", "EVIDENCE_CONTEXT", "EVIDENCE_MAX", "NONE", "REQUIRED", "RULE_IDS", "SCAN_WORDS", "STAGES", "STRONG",
     "assemble", "check_rules", "family_of", "shape", "strip_suffix",
 ]
 
@@ -94,12 +94,21 @@ STAGES = (
 #: Stages every run needs: they turn what the others found into mentions.
 REQUIRED = frozenset(("entities.group", "entities.build"))
 
+#: Every rule id, in stage order: each stage's id (its main rule), then its sub-rules,
+#: ``<stage id>.<name>`` (declared with ``sub_rules`` on the stage function). A mention's
+#: ``rule`` is one of them; any but ``REQUIRED`` can be switched off.
+RULE_IDS = tuple(
+    rule_id
+    for stage_id, stage in STAGES
+    for rule_id in (stage_id, *(f"{stage_id}.{sub}" for sub in getattr(stage, "sub_rules", ())))
+)
+
 
 def check_rules(ids: Iterable[str]) -> frozenset[str]:
     """``ids`` as a set of rule ids that may be switched off; ``InputError`` for any other."""
     from difflib import get_close_matches
 
-    known = [rule for rule, _ in STAGES]
+    known = list(RULE_IDS)
     chosen = frozenset(ids)
     for rule in sorted(chosen):
         if rule in REQUIRED:
@@ -136,6 +145,7 @@ def assemble(
     d = _Doc(text, tokens, sents, lex or load_lexicon(), lower, scan_hits)
     d.caps_title = bool(d.title_end) and is_caps_title(d.words[: d.title_end])
     d.urls_in, d.definitions, d.gaz_matches = urls, definitions, gaz_matches
+    d.disabled = disabled
     for rule, stage in STAGES:
         if rule in disabled:
             continue

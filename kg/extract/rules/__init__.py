@@ -5,6 +5,12 @@ order they run in is ``kg.extract.components.assemble.STAGES``, the only place i
 Lower modules hold what the rules share: cue words (``cues``), word shapes (``shapes``),
 name extents (``spans``), type cues from context (``types``), roles (``roles``).
 
+A stage may hold named sub-rules: ``@sub_rules("variant", ...)`` on the stage function
+declares them, and ``d.add(..., sub="variant")`` records what one finds as
+``names.shaped.variant``; the stage's plain ``add`` calls are its main rule, the stage id.
+Each id (``RULE_IDS``) names the mentions it finds, is counted by ``kg eval --verbose`` and
+can be switched off alone (``--disable``).
+
 What the rules do, by step (the stage ids are in ``STAGES``):
 
 1. **Occurrences.** A token is a *strong* name when one of its hyphen parts has two

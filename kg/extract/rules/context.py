@@ -14,7 +14,7 @@ from kg.extract.rules.cues import CUE_NOUNS, DETERMINERS, kw, LIST_CUES, PLURAL_
 from kg.extract.rules.definitions import NO_NAME_NOUNS
 from kg.extract.rules.shapes import CAP, list_member_shaped, member_shaped, NONE, shape, strip_suffix
 from kg.extract.rules.spans import cap_run, coordinated_run, named_architecture_run, run_recurs, tail_end
-from kg.extract.rules.state import TextState
+from kg.extract.rules.state import sub_rules, TextState
 from kg.extract.rules.types import next_word_type
 from kg.extract.state import Conf, KIND_CTX
 
@@ -114,6 +114,7 @@ def type_noun_lists(d: TextState) -> None:
                 break  # (a capitalised word right before is not: "Big Kestrel Image Quality Dataset")
 
 
+@sub_rules("project", "adjective_tail")
 def capitalised_runs(d: TextState) -> None:
     """Runs of two or more capitalised words mid-sentence: "generated using Anthropic Personas"."""
     words, lower, n, covered, add = d.words, d.lower, d.n, d.covered, d.add
@@ -162,13 +163,13 @@ def capitalised_runs(d: TextState) -> None:
             if lower[j - 1] == "project" and j - i >= 2 and not any(
                 lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j - 1)
             ):
-                add(i, j, KIND_CTX, "dataset", Conf.SIZE)  # "the Materials Project", "the Human Connectome Project": data
+                add(i, j, KIND_CTX, "dataset", Conf.SIZE, sub="project")  # "the Materials Project", "the Human Connectome Project": data
             elif not any(lower[k] in vocab.SENT_STARTERS or lower[k] in vocab.TOOLS for k in range(i, j)):
                 last = words[j - 1]
                 bare = strip_suffix(last) if "-" in last else last
                 if bare != last:
                     # "Diffusion Forcing-style noise": the name without its adjective tail
-                    add(i, j, KIND_CTX, surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)])
+                    add(i, j, KIND_CTX, surface=d.text[d.starts[i] : d.starts[j - 1] + len(bare)], sub="adjective_tail")
                     continue
                 jt = tail_end(d, j, False)
                 add(i, jt if not any(covered[j:jt]) else j, KIND_CTX)  # "Common Voice 17.0"

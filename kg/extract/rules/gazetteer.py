@@ -22,7 +22,7 @@ from kg.extract.rules.spans import (
     tail_end,
     typed_run_after,
 )
-from kg.extract.rules.state import TextState
+from kg.extract.rules.state import sub_rules, TextState
 from kg.extract.state import Conf, KIND_GAZ, KIND_NAME
 from kg.names import VIT_CHECKPOINT as _VIT_CHECKPOINT
 
@@ -32,6 +32,10 @@ _V_VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 _NOT_A_NAME_AFTER = WORDS["not_a_name_after"]
 
 
+@sub_rules(
+    "type_noun_run", "edition", "split_setting", "longer_data_name", "checkpoint", "new_name_on_known",
+    "capitalised_word_before", "model_tails", "method_version", "acronym_before",
+)
 def gazetteer_names(d: TextState) -> None:
     """Gazetteer matches on whole tokens, case-checked, with the words that extend them."""
     text, lex, n, lower, covered = d.text, d.lex, d.n, d.lower, d.covered
@@ -75,7 +79,7 @@ def _extend_known_name(d: TextState, a: int, b: int, rec, surf: str) -> bool:
         if run[1] is not None and (run[0] > b + 1 or rec.type in {"model", "method"}):
             # "the Hanabi Learning Environment", "the AlphaFold Database": a longer name
             # that its own type noun ends
-            add(a, run[0], KIND_NAME, run[1], Conf.APPOS)
+            add(a, run[0], KIND_NAME, run[1], Conf.APPOS, sub="type_noun_run")
         else:
             add(a, b, KIND_GAZ, rec.type, Conf.FIRM, rec)  # "the ImageNet Dataset", "MMLU Tasks": ImageNet, MMLU
         return True
@@ -91,14 +95,14 @@ def _extend_known_data(d: TextState, a: int, b: int, rec, surf: str, cap_after: 
     words, n, add, lex = d.words, d.n, d.add, d.lex
     bt = tail_end(d, b, False, rec.name[-1:].isdigit())
     if bt > b:
-        add(a, bt, KIND_NAME, rec.type, Conf.FIRM)  # "BraTS 2021", "TREC DL 2019": an edition of a known set
+        add(a, bt, KIND_NAME, rec.type, Conf.FIRM, sub="edition")  # "BraTS 2021", "TREC DL 2019": an edition of a known set
         more_editions(d, a, b, bt, rec.type, add)
         return True
     if cap_after:
         se = split_setting_end(d, b)
         if se:
             # "CALVIN ABC→D", "CALVIN ABC-D": train on splits A-C, test on D; the suite is the entity
-            add(a, se, KIND_GAZ, rec.type, Conf.FIRM, rec, surface=surf)
+            add(a, se, KIND_GAZ, rec.type, Conf.FIRM, rec, surface=surf, sub="split_setting")
             return True
     if b < n and d.starts[b] == d.ends[b - 1] + 1 and (
         VERSION_TOKEN.match(words[b])
@@ -108,11 +112,11 @@ def _extend_known_data(d: TextState, a: int, b: int, rec, surf: str, cap_after: 
         e = b + 1
         while e < n and e - b < 3 and d.starts[e] == d.ends[e - 1] + 1 and name_word_after(d, e):
             e += 1  # "Yelp Review Polarity", "Amazon Review Full": the name goes on
-        add(data_word_before(d, a), part_tail(d, e), KIND_NAME, rec.type, Conf.FIRM)  # "CALVIN ABC": a split of a known suite
+        add(data_word_before(d, a), part_tail(d, e), KIND_NAME, rec.type, Conf.FIRM, sub="longer_data_name")  # "CALVIN ABC": a split of a known suite
         return True
     if data_word_before(d, a) < a or part_tail(d, b) > b:
         # "Google Speech Commands", "Split CIFAR-100", "ShanghaiTech Part A": a longer name
-        add(data_word_before(d, a), part_tail(d, b), KIND_NAME, rec.type, Conf.FIRM)
+        add(data_word_before(d, a), part_tail(d, b), KIND_NAME, rec.type, Conf.FIRM, sub="longer_data_name")
         return True
     return False
 
@@ -123,7 +127,7 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
     words, lower, n, add, lex, covered = d.words, d.lower, d.n, d.add, d.lex, d.covered
     if b < n and d.starts[b] == d.ends[b - 1] + 1 and _VIT_CHECKPOINT.match(words[b]):
         # "CLIP ViT-L/14", "DINOv2 ViT-S/14": a checkpoint of the known model, one entity with it
-        add(a, b + 1, KIND_GAZ, rec.type, Conf.FIRM, rec)
+        add(a, b + 1, KIND_GAZ, rec.type, Conf.FIRM, rec, sub="checkpoint")
         return True
     if (
         b - 1 == a
@@ -136,7 +140,7 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
         and lex.variant_stem(words[b]) is None
         and lex.lookup(words[b].split("-")[0]) is None  # "CLIP ViT-L/14": two known names
     ):
-        add(a, b + 1, KIND_NAME)  # "Swin UNETR": a known word in front of a new name makes one name
+        add(a, b + 1, KIND_NAME, sub="new_name_on_known")  # "Swin UNETR": a known word in front of a new name makes one name
         return True
     if rec.type == "model":
         # "Gemini 1.5 Pro", "Claude 3.5 Sonnet", "Llama 3.1 8B": version and size tails
@@ -152,7 +156,7 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
             and d.starts[a] == d.ends[a - 1] + 1
             and not covered[a - 1]
         ):
-            add(a - 1, b, KIND_NAME, rec.type, Conf.FIRM)
+            add(a - 1, b, KIND_NAME, rec.type, Conf.FIRM, sub="capitalised_word_before")
             return True
         if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in TYPE_NOUNS and name_word_after(d, b):
             b = tail_end(d, b + 1, True)  # "FLUX.1 Kontext", "Stable Audio Open", "Aya Expanse 8B"
@@ -167,10 +171,10 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
         ):
             b += 3  # "FLUX.1 Kontext [dev]", "FLUX.1 [schnell]": a release tier in brackets
         if b > b0:
-            add(a, b, KIND_NAME, rec.type, Conf.FIRM)
+            add(a, b, KIND_NAME, rec.type, Conf.FIRM, sub="model_tails")
             return True
     if rec.type == "method" and b < n and d.starts[b] == d.ends[b - 1] + 1 and _V_VERSION.match(words[b]):
-        add(a, b + 1, KIND_NAME, rec.type, Conf.FIRM)  # "MoCo v3", "Point Transformer V3": a version of a method
+        add(a, b + 1, KIND_NAME, rec.type, Conf.FIRM, sub="method_version")  # "MoCo v3", "Point Transformer V3": a version of a method
         return True
     if (
         a - 1 >= d.title_end
@@ -181,6 +185,6 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
         and not lex.is_stop(words[a - 1])
         and lex.lookup(words[a - 1]) is None
     ):
-        add(a - 1, b, KIND_NAME, rec.type, Conf.FIRM)  # "HT Demucs": an acronym that is no generic term names a variant
+        add(a - 1, b, KIND_NAME, rec.type, Conf.FIRM, sub="acronym_before")  # "HT Demucs": an acronym that is no generic term names a variant
         return True
     return False

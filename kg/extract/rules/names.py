@@ -22,7 +22,7 @@ from kg.extract.rules.spans import (
     slashed_family,
     tail_end,
 )
-from kg.extract.rules.state import TextState
+from kg.extract.rules.state import sub_rules, TextState
 from kg.extract.state import Conf, KIND_CTX, KIND_LONG, KIND_NAME, KIND_SHORT, KIND_VARIANT, Occurrence
 
 
@@ -37,6 +37,7 @@ _GENERIC_SUITE_NOUNS = frozenset(("benchmark", "suite", "harness"))
 _ADJ_TAIL = re.compile(rf"(?:{alternation(WORDS['adjective_tails'])})$")
 
 
+@sub_rules("slashed_size", "domain_prefix", "adjective_tail", "variant", "suite_noun", "edition")
 def shaped_names(d: TextState) -> None:
     """Strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)."""
     words, lower, n, covered, add, lex = d.words, d.lower, d.n, d.covered, d.add, d.lex
@@ -55,7 +56,7 @@ def shaped_names(d: TextState) -> None:
             # "LineAR-B/-L/-XL": each "/-X" is a size of the name before the slashes
             fam = slashed_family(d, i - 3)
             if fam:
-                add(i, i + 1, KIND_NAME, surface=f"{fam}-{w}")
+                add(i, i + 1, KIND_NAME, surface=f"{fam}-{w}", sub="slashed_size")
             continue
         if sh == CAP and "-" not in w:
             # a capitalised word is a name only as "X Bench"; the context rules see it later
@@ -67,7 +68,7 @@ def shaped_names(d: TextState) -> None:
             last = w.rsplit("-", 1)[1]
             krec = lex.lookup(last) if last[:1].isupper() else None
             if krec is not None and krec.type == "model" and case_ok(last, krec):
-                add(i, i + 1, KIND_NAME, "model", Conf.FIRM)
+                add(i, i + 1, KIND_NAME, "model", Conf.FIRM, sub="domain_prefix")
                 continue
         stripped = strip_suffix(w) if "-" in w else w
         if stripped != w and not _ADJ_TAIL.search(w) and (
@@ -82,7 +83,7 @@ def shaped_names(d: TextState) -> None:
                 and not is_plural_acronym(stripped)
                 and w[len(stripped) + 1 :].lower() not in METRIC_NOUNS  # "TM-score": a metric
             ):
-                add(i, i + 1, KIND_NAME, surface=stripped)
+                add(i, i + 1, KIND_NAME, surface=stripped, sub="adjective_tail")
             continue
         stem = lex.variant_stem(w) if sh != NONE else None
         if stem is not None:
@@ -91,7 +92,7 @@ def shaped_names(d: TextState) -> None:
             if vt == "method" and CHECKPOINT_TAIL.match(w, len(stem)):
                 vt = "model"  # "SegFormer-B5", "UNet-L": a sized checkpoint of an architecture
             bt = tail_end(d, i + 1, vt == "model", bool(_NUM_END.search(w)))
-            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, KIND_VARIANT, vt, Conf.FIRM)
+            o = add(i, bt if not any(covered[i + 1 : bt]) else i + 1, KIND_VARIANT, vt, Conf.FIRM, sub="variant")
             o.stem = stem
             continue
         if i + 1 < n and words[i + 1].lower() in vocab.NAME_SUFFIX_BENCH and words[i + 1][0].isupper() and (
@@ -99,7 +100,7 @@ def shaped_names(d: TextState) -> None:
             (sh == STRONG and lower[i + 1] not in _GENERIC_SUITE_NOUNS)
             or (sh == CAP and not d.is_sentence_initial(i) and i >= d.title_end)
         ):
-            add(i, i + 2, KIND_NAME, "benchmark", Conf.KNOWN)
+            add(i, i + 2, KIND_NAME, "benchmark", Conf.KNOWN, sub="suite_noun")
             continue
         if sh == STRONG:
             _strong_name(d, i, w)
@@ -123,7 +124,7 @@ def _cap_bench_name(d: TextState, i: int) -> None:
             and d.starts[a] == d.ends[a - 1] + 1
         ):
             a -= 1
-        d.add(a, i + 2, KIND_NAME, "benchmark", Conf.KNOWN)
+        d.add(a, i + 2, KIND_NAME, "benchmark", Conf.KNOWN, sub="suite_noun")
 
 
 def _strong_name(d: TextState, i: int, w: str) -> None:

@@ -17,7 +17,7 @@ from kg.extract.rules.appositions import antecedent_type, apposition_type
 from kg.extract.rules.cues import ALL_PROPOSE_CUES, NAMING
 from kg.extract.rules.shapes import BY_FIRST, CAP, NONE, shape, STRONG, title_head_type
 from kg.extract.rules.spans import occurs_after
-from kg.extract.rules.state import TextState
+from kg.extract.rules.state import sub_rules, TextState
 from kg.extract.rules.types import between_type, next_word_type
 from kg.extract.state import KIND_GAZ, KIND_OWN, Occurrence
 
@@ -126,6 +126,7 @@ def own_title_prefix(d: TextState) -> None:
     d.title_type = title_head_type(title_tail) if title_tail else None
 
 
+@sub_rules("title_case", "dash_name", "title_phrase")
 def own_proposed_objects(d: TextState) -> None:
     """The first name after "we propose/introduce/present ...", "called", "named", "the proposed model, X"."""
     propose_at = d.propose_at
@@ -234,7 +235,7 @@ def _propose_title_case(d: TextState, p: int, sent_end: int, covered, add, own_k
         k >= sent_end or words[k] in {",", ".", ";", ":", "("} or lower[k] in {"which", "that", "to", "as", "for"}
     ):
         return False
-    o = add(j, k, KIND_OWN)
+    o = add(j, k, KIND_OWN, sub="title_case")
     key = match_key(o.surface)
     own_keys.add(key)
     own_type_hints[key].append(apposition_type(d, k) or next_word_type(d, k))
@@ -257,7 +258,7 @@ def _propose_dash_name(d: TextState, p: int, sent_end: int, covered, add, own_ke
             if j < sent_end and not covered[j] and words[j][:1].isalnum() and "-" in words[j] or (j < sent_end and shape(words[j]) != NONE and not covered[j]):
                 end = j + 1
                 if end >= sent_end or words[end] in {".", ",", "(", ";"}:
-                    o = add(j, end, KIND_OWN)
+                    o = add(j, end, KIND_OWN, sub="dash_name")
                     key = match_key(o.surface)
                     own_keys.add(key)
                     own_type_hints[key].append(between_type(d, p, k))
@@ -281,7 +282,7 @@ def _propose_title_phrase(d: TextState, p: int, sent_end: int, add, own_keys, te
         if len(phrase) < len(tk) and phrase.isascii():
             continue  # an ASCII phrase's key is never longer than the phrase itself
         if match_key(phrase) == tk:
-            o = add(j, k, KIND_OWN)
+            o = add(j, k, KIND_OWN, sub="title_phrase")
             o.canonical = text[: d.ends[d.title_end - 1]].strip()
             own_keys.add(tk)
             return

@@ -304,7 +304,7 @@ def more_editions(d: TextState, a: int, b: int, bt: int, typ: str | None, add) -
         if k < n and not d.covered[k] and (YEAR.match(words[k]) or DEC_VERSION.match(words[k])) and (
             k + 1 >= n or d.lower[k + 1] not in _COUNT_AFTER
         ):
-            add(k, k + 1, KIND_NAME, typ, Conf.FIRM, surface=f"{base} {words[k]}")
+            add(k, k + 1, KIND_NAME, typ, Conf.FIRM, surface=f"{base} {words[k]}", sub="edition")
             j = k + 1
         else:
             break

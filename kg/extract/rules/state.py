@@ -26,6 +26,19 @@ EVIDENCE_CONTEXT = 200
 _CUT_SPACES = (" ", "\n", "\t")
 
 
+def sub_rules(*names: str):
+    """Declare the sub-rules of a stage function: the ``sub`` names its ``add`` calls (and
+    those of the helpers it calls) pass. Each is a rule of its own, ``<stage id>.<name>``:
+    it names the occurrences it finds, ``kg eval --verbose`` counts it, and it can be
+    switched off alone. A stage's plain ``add`` calls are its main rule (the stage id)."""
+
+    def mark(fn):
+        fn.sub_rules = names
+        return fn
+
+    return mark
+
+
 class TextState:
     """The per-text working state of the assembler: tokens, sentences, cue positions, and the
     occurrences found so far (``occ``, typed ``Occurrence`` values added with ``add``)."""
@@ -36,7 +49,7 @@ class TextState:
         "known_type", "cand", "noun_list_type", "def_explicit", "covered", "caps_title", "occ", "urls_in",
         "definitions", "gaz_matches", "cap_set", "url_occ", "propose_at", "defs", "own_keys",
         "own_type_hints", "title_type", "proposed_defs", "link", "generic", "def_long", "def_type", "groups",
-        "mentions", "rule")
+        "mentions", "rule", "disabled")
 
     def __init__(self, text: str, tokens, sents, lex: Lexicon, lower: list[str] | None = None, scan_hits=None):
         self.text = text
@@ -89,10 +102,25 @@ class TextState:
         self.groups: dict[str, list[Occurrence]] = {}
         self.mentions: list[dict] = []
         self.rule = ""  # the id of the stage running (``STAGES``), set by ``assemble``
+        self.disabled: frozenset[str] = frozenset()  # rule ids switched off (ablation), set by ``assemble``
 
-    def add(self, a: int, b: int, kind: Kind, typ: str | None = None, tprio: float = Conf.NONE, rec=None, surface=None) -> Occurrence:
-        """Record an occurrence of tokens ``a`` .. ``b`` (exclusive) and mark them covered."""
-        o = Occurrence(a, b, surface or self.text[self.starts[a] : self.ends[b - 1]], kind, typ, tprio, rec, self.rule)
+    def add(
+        self, a: int, b: int, kind: Kind, typ: str | None = None, tprio: float = Conf.NONE, rec=None, surface=None,
+        sub: str = "",
+    ) -> Occurrence:
+        """Record an occurrence of tokens ``a`` .. ``b`` (exclusive) and mark them covered.
+
+        ``sub``: the name of the stage's sub-rule that found it (declared with ``sub_rules``
+        on the stage); the occurrence's rule is then ``<stage id>.<sub>``. A sub-rule
+        switched off (``disabled``) records nothing: the occurrence comes back unrecorded
+        and its tokens stay free.
+        """
+        rule = self.rule
+        if sub:
+            rule = f"{rule}.{sub}"
+        o = Occurrence(a, b, surface or self.text[self.starts[a] : self.ends[b - 1]], kind, typ, tprio, rec, rule)
+        if sub and rule in self.disabled:
+            return o
         self.occ.append(o)
         covered = self.covered
         if b - a == 1:
