@@ -4,7 +4,6 @@ the new database closed, before the load files are removed."""
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 from pathlib import Path
@@ -52,11 +51,23 @@ def test_bulk_loader_stopped_after_ctrl_c_ends_its_thread_first(tmp_path: Path, 
         files.loader = loader = _Loader(files.dir / "new.lbdb", store._open_fresh)
         files.add_papers([{"id": "p1", "title": "A paper", "abstract": "Text.", "hash": "h", "extractor": "x"}])
         files.add_entities([{"key": "k", "name": "K", "type": "method", "aliases": [], "keys": ["k"]}])
-        main = threading.get_ident()
-        threading.Timer(0.5, lambda: signal.pthread_kill(main, signal.SIGINT)).start()
+        # Ctrl-C lands while the build waits for the load: the first wait raises it, with the
+        # load under way (its COPY sleeps 1.5 s). (A real SIGINT from a timer thread raced the
+        # build under a loaded machine: it could land before or after the wait.)
+        wait, interrupted = loader._done.wait, []
+
+        def ctrl_c(timeout=None):
+            if not interrupted:
+                time.sleep(0.3)
+                interrupted.append(not loader._done.is_set())  # (the load still runs)
+                raise KeyboardInterrupt
+            return wait(timeout)
+
+        monkeypatch.setattr(loader._done, "wait", ctrl_c)
         with pytest.raises(KeyboardInterrupt):
             files.finished()
             loader.finish()
+        assert interrupted == [True]
         files.close()
         assert loader._done.is_set() and not _loading_threads()
         assert loader._conn is None and loader._db is None
