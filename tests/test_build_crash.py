@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,29 +88,45 @@ def _links(rows: list[list]) -> list[tuple]:
 LINKS = "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.role, m.count, m.evidence"
 
 
-@pytest.fixture(scope="module")
-def reference(inputs, tmp_path_factory) -> tuple[dict, list]:
-    """``kg stats --json`` and the links of a clean build of the original input."""
+def _state(db: Path) -> tuple[dict, list]:
+    """``kg stats --json`` and the links of the embedded store ``db``."""
     from kg.store.embedded import EmbeddedStore
 
+    stats = _kg("stats", "--db", db, "--json")
+    assert stats.returncode == 0, stats.stderr
+    with EmbeddedStore(db) as store:
+        return json.loads(stats.stdout), _links(store.query(LINKS).rows)
+
+
+@pytest.fixture(scope="module")
+def original_db(inputs, tmp_path_factory) -> Path:
+    """A clean build of the original input: never written again (tests build into copies)."""
     db = tmp_path_factory.mktemp("clean") / "g.lbdb"
     assert _kg("build", inputs[0], "--db", db).returncode == 0
-    stats = json.loads(_kg("stats", "--db", db, "--json").stdout)
-    with EmbeddedStore(db) as store:
-        links = _links(store.query(LINKS).rows)
-    return stats, links
+    return db
+
+
+def _copy(db: Path, to: Path) -> Path:
+    """A copy of the embedded store ``db`` (the store is its one file), as a build leaves it."""
+    shutil.copyfile(db, to)
+    return to
+
+
+@pytest.fixture(scope="module")
+def reference(original_db: Path) -> tuple[dict, list]:
+    """``kg stats --json`` and the links of a clean build of the original input."""
+    return _state(original_db)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after", KILL_POINTS)
 def test_build_crash_embedded_rebuild_of_original_equals_clean_build(
-    inputs, reference, kill_after: int, tmp_path: Path
+    inputs, original_db: Path, reference, kill_after: int, tmp_path: Path
 ) -> None:
     from kg.store.embedded import EmbeddedStore
 
     original, changed = inputs
-    db = tmp_path / "g.lbdb"
-    assert _kg("build", original, "--db", db).returncode == 0
+    db = _copy(original_db, tmp_path / "g.lbdb")
     killed = _kg("build", changed, "--db", db, "--batch-size", BATCH, kill_after=kill_after)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     # Readers first: a store left mid-write (or mid-checkpoint) is readable, not "corrupted".
@@ -151,27 +168,29 @@ def _transactions(args: list, store: str = "embedded", env: dict | None = None) 
     return int(proc.stderr.rsplit("transactions", 1)[1].split()[0])
 
 
+@pytest.fixture(scope="module")
+def shrunk_build(original_db: Path, shrunk: Path, tmp_path_factory) -> tuple[tuple[dict, list], int]:
+    """A clean build of the shrunk input (stats and links), and how many write transactions
+    a build of it over the original runs."""
+    root = tmp_path_factory.mktemp("shrunk")
+    clean = root / "clean.lbdb"
+    assert _kg("build", shrunk, "--db", clean).returncode == 0
+    probe = _copy(original_db, root / "probe.lbdb")
+    total = _transactions(["build", shrunk, "--db", probe, "--batch-size", BATCH])
+    assert total > 24  # (every kill point below is a transaction of it)
+    return _state(clean), total
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("from_end", [1, 3, 8, 16, 24])
 def test_build_crash_embedded_kill_near_the_end_then_same_input(
-    inputs, shrunk: Path, from_end: int, tmp_path: Path
+    original_db: Path, shrunk: Path, shrunk_build, from_end: int, tmp_path: Path
 ) -> None:
     """Killed in its last transactions (orphan sweep, hashes), a rebuild of the same input
     still equals a clean build of it: no entity that lost its last link stays behind."""
-    from kg.store.embedded import EmbeddedStore
-
-    original, changed = inputs[0], shrunk
-    clean = tmp_path / "clean.lbdb"
-    assert _kg("build", changed, "--db", clean).returncode == 0
-    db = tmp_path / "g.lbdb"
-    probe = tmp_path / "probe.lbdb"
-    assert _kg("build", original, "--db", probe).returncode == 0
-    total = _transactions(["build", changed, "--db", probe, "--batch-size", BATCH])
-    assert _kg("build", original, "--db", db).returncode == 0
-    killed = _kg("build", changed, "--db", db, "--batch-size", BATCH, kill_after=total - from_end)
+    expected, total = shrunk_build
+    db = _copy(original_db, tmp_path / "g.lbdb")
+    killed = _kg("build", shrunk, "--db", db, "--batch-size", BATCH, kill_after=total - from_end)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert _kg("build", changed, "--db", db).returncode == 0
-    expected = json.loads(_kg("stats", "--db", clean, "--json").stdout)
-    assert json.loads(_kg("stats", "--db", db, "--json").stdout) == expected
-    with EmbeddedStore(db) as a, EmbeddedStore(clean) as b:
-        assert _links(a.query(LINKS).rows) == _links(b.query(LINKS).rows)
+    assert _kg("build", shrunk, "--db", db).returncode == 0
+    assert _state(db) == expected
