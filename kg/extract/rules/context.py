@@ -28,6 +28,9 @@ _WALK_SEPS = frozenset((",", "and", "or", "&"))
 
 _INNER_CONNECTORS = WORDS["inner_connectors"]
 
+# the word before "<type noun>, <name>": an article or an adjective of novelty ("a new dataset, X")
+_NOUN_BEFORE_DETS = frozenset(("a", "an", "the", "new", "our"))
+
 
 def inner_lowercase_names(d: TextState) -> None:
     """Title Case names with small lower-case words inside: "Faces in the Crowd", "Songs from the Valley".
@@ -67,6 +70,9 @@ def inner_lowercase_names(d: TextState) -> None:
         if e <= k + 1:
             continue
         t = next_word_type(d, e) if e < n and kw(lower[e]) else apposition_type(d, e)
+        if t is None and a >= 3 and words[a - 1] == "," and lower[a - 3] in _NOUN_BEFORE_DETS:
+            # "on a new dataset, Letters from the Front, which ...": the type noun before it
+            t = kw(lower[a - 2])
         if t is None or not NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]) or d.lex.is_stop(d.surface(a, e)):
             continue
         add(a, e, KIND_CTX, t, Conf.APPOS)
