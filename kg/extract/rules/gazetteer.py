@@ -31,6 +31,8 @@ _V_VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 
 _NOT_A_NAME_AFTER = WORDS["not_a_name_after"]
 
+_EDITION_WORDS = WORDS["edition_words"]
+
 
 @sub_rules(
     "type_noun_run", "edition", "split_setting", "longer_data_name", "checkpoint", "new_name_on_known",
@@ -95,7 +97,8 @@ def _extend_known_data(d: TextState, a: int, b: int, rec, surf: str, cap_after: 
     words, n, add, lex = d.words, d.n, d.add, d.lex
     bt = tail_end(d, b, False, rec.name[-1:].isdigit())
     if bt > b:
-        add(a, bt, KIND_NAME, rec.type, Conf.FIRM, sub="edition")  # "BraTS 2021", "TREC DL 2019": an edition of a known set
+        # "BraTS 2021", "TREC DL 2019": an edition of a known set ("DCASE 2019 Task 4": and its part)
+        add(a, part_tail(d, bt), KIND_NAME, rec.type, Conf.FIRM, sub="edition")
         more_editions(d, a, b, bt, rec.type, add)
         return True
     if cap_after:
@@ -158,7 +161,9 @@ def _extend_known_model(d: TextState, a: int, b: int, rec, surf: str) -> bool:
         ):
             add(a - 1, b, KIND_NAME, rec.type, Conf.FIRM, sub="capitalised_word_before")
             return True
-        if b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in TYPE_NOUNS and name_word_after(d, b):
+        if b == b0 and b < n and d.starts[b] == d.ends[b - 1] + 1 and words[b] in _EDITION_WORDS:
+            b += 1  # "AlphaGo Zero", "Gemini Ultra": a tier word names an edition (as after a new name)
+        elif b < n and d.starts[b] == d.ends[b - 1] + 1 and lower[b] not in TYPE_NOUNS and name_word_after(d, b):
             b = tail_end(d, b + 1, True)  # "FLUX.1 Kontext", "Stable Audio Open", "Aya Expanse 8B"
         if (
             b + 2 < n
