@@ -26,6 +26,8 @@ _CTX_MAX_WORDS = 4  # capitalised words a "<name> dataset" name may have before 
 
 _WALK_SEPS = frozenset((",", "and", "or", "&"))
 
+_AFTER_LIST_VERBS = WORDS["after_list_verbs"]
+
 _INNER_CONNECTORS = WORDS["inner_connectors"]
 
 # the word before "<type noun>, <name>": an article or an adjective of novelty ("a new dataset, X")
@@ -276,8 +278,8 @@ def coordinated_names(d: TextState) -> None:
                 continue
             if k + 1 < n and lower[k + 1] not in _AFTER_MEMBER and not (
                 kw(lower[k + 1]) and words[k + 1].islower()
-            ):
-                continue
+            ) and not (lower[k + 1] in _AFTER_LIST_VERBS and k >= 2 and lower[k - 1] in {"and", "or"}):
+                continue  # (a verb after the last member: the list is the clause's subject)
             # a name before: "X, Word" / "X and Word"
             j = k - 1
             left = False
