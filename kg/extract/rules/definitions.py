@@ -164,6 +164,8 @@ def _definition_cue(d: TextState, df: dict) -> str | None:
     lower = d.lower
     if a >= 3 and lower[a - 1] == "," and lower[a - 2] in _OWN_NOUNS and lower[a - 3] in {"our", "the"}:
         return method_or_eval(d, a - 2, kw(lower[a - 2])) if lower[a - 3] == "our" else None
+    if a >= 1 and lower[a - 1] == "our":
+        return _long_head_type(df["long"]) or "method"  # "and our twin sketch critic (TSC)": the paper's own
     e = sb + 1 if sb < d.n and d.words[sb] == ")" else sb
     if e + 1 < d.n and d.words[e] == "," and lower[e + 1] in {"a", "an"} and NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]):
         return apposition_type(d, e)
