@@ -23,7 +23,7 @@ from kg.extract.rules.spans import (
     tail_end,
 )
 from kg.extract.rules.state import sub_rules, TextState
-from kg.extract.state import Conf, KIND_CTX, KIND_LONG, KIND_NAME, KIND_SHORT, KIND_VARIANT, Occurrence
+from kg.extract.state import Conf, KIND_CTX, KIND_GAZ, KIND_LONG, KIND_NAME, KIND_SHORT, KIND_VARIANT, Occurrence
 
 
 # a decimal is a version when it is small ("2.0", "17.0"); "0.189" or "70.1" is a score; a tier
@@ -32,12 +32,14 @@ VERSION_TOKEN = re.compile(rf"^(?:[vV]\d+(?:\.\d+)*|(?:[1-9]|1\d|20)\.\d{{1,2}}|
 
 _NUM_END = re.compile(r"\d$")
 
+_PLURAL_KNOWN_TYPES = frozenset(("model", "method"))
+
 _GENERIC_SUITE_NOUNS = frozenset(("benchmark", "suite", "harness"))
 
 _ADJ_TAIL = re.compile(rf"(?:{alternation(WORDS['adjective_tails'])})$")
 
 
-@sub_rules("slashed_size", "domain_prefix", "adjective_tail", "variant", "suite_noun", "edition")
+@sub_rules("slashed_size", "domain_prefix", "adjective_tail", "variant", "suite_noun", "known_plural", "edition")
 def shaped_names(d: TextState) -> None:
     """Strong-shaped tokens, variant stems, "X Bench" (only tokens with a capital can be one)."""
     words, lower, n, covered, add, lex = d.words, d.lower, d.n, d.covered, d.add, d.lex
@@ -103,6 +105,13 @@ def shaped_names(d: TextState) -> None:
             add(i, i + 2, KIND_NAME, "benchmark", Conf.KNOWN, sub="suite_noun")
             continue
         if sh == STRONG:
+            if w[-1:] == "s" and len(w) > 4:
+                # "ResNets", "DenseNets": the plural of a known model or method is that name
+                rec = lex.lookup(w[:-1])
+                if rec is not None and rec.type in _PLURAL_KNOWN_TYPES and case_ok(w[:-1], rec):
+                    o = add(i, i + 1, KIND_GAZ, rec.type, Conf.FIRM, rec, sub="known_plural")
+                    o.canonical = rec.name
+                    continue
             _strong_name(d, i, w)
 
 
