@@ -15,7 +15,7 @@ from kg.extract.rules.definitions import NO_NAME_NOUNS
 from kg.extract.rules.shapes import CAP, list_member_shaped, member_shaped, NONE, shape, strip_suffix
 from kg.extract.rules.spans import cap_run, coordinated_run, named_architecture_run, run_recurs, tail_end
 from kg.extract.rules.state import sub_rules, TextState
-from kg.extract.rules.types import next_word_type
+from kg.extract.rules.types import next_word_type, type_noun_before
 from kg.extract.state import Conf, KIND_CTX
 
 
@@ -29,9 +29,6 @@ _WALK_SEPS = frozenset((",", "and", "or", "&"))
 _AFTER_LIST_VERBS = WORDS["after_list_verbs"]
 
 _INNER_CONNECTORS = WORDS["inner_connectors"]
-
-# the word before "<type noun>, <name>": an article or an adjective of novelty ("a new dataset, X")
-_NOUN_BEFORE_DETS = frozenset(("a", "an", "the", "new", "our"))
 
 
 def inner_lowercase_names(d: TextState) -> None:
@@ -72,9 +69,8 @@ def inner_lowercase_names(d: TextState) -> None:
         if e <= k + 1:
             continue
         t = next_word_type(d, e) if e < n and kw(lower[e]) else apposition_type(d, e)
-        if t is None and a >= 3 and words[a - 1] == "," and lower[a - 3] in _NOUN_BEFORE_DETS:
-            # "on a new dataset, Letters from the Front, which ...": the type noun before it
-            t = kw(lower[a - 2])
+        if t is None:
+            t = type_noun_before(d, a, e)  # "on a new dataset, Letters from the Front, which ..."
         if t is None or not NO_NAME_NOUNS.isdisjoint(lower[e : e + 10]) or d.lex.is_stop(d.surface(a, e)):
             continue
         add(a, e, KIND_CTX, t, Conf.APPOS)

@@ -250,15 +250,31 @@ def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
         if ct:
             append((Conf.APPOS, ct))  # "X (ABC) is a dataset of ...": the subject says what it is
     if a0 >= 3 and words[a0 - 1] == ",":
-        pt = kw(lower[a0 - 2]) or set_type(lower, a0 - 2)  # "a new test set, ReviewZ-Live, ..."
-        set_off = e < n and words[e] in APPOS_END  # "..., LongZ-60, it ...": a name between commas
-        if (
-            pt
-            and (set_off and lower[a0 - 2] not in {"learning", "tasks"} or lower[a0 - 3] in {"our", "the", "this", "a", "an", "new"})
-            # "On this benchmark, ZetaNet outperforms ...": the subject after an opening phrase
-            and (set_off or not ends_opening_phrase(d, a0 - 2, a0 - 1))
-        ):
+        pt = type_noun_before(d, a0, e)
+        if pt:
             append((Conf.APPOS, pt))  # "Our model, EchoASR, ..."
+
+
+_BEFORE_TYPE_NOUN = frozenset(("our", "the", "this", "a", "an", "new"))
+
+
+def type_noun_before(d: TextState, a0: int, e: int) -> str | None:
+    """The type a noun and a comma right before a name (tokens ``a0`` .. ``e``) give it: "a new
+    test set, ReviewZ-Live, ...", "Our model, EchoASR, ...", "a new dataset, Letters from the
+    Front, which ..."; not the subject after an opening phrase ("On this benchmark, ZetaNet
+    outperforms ...")."""
+    words, lower, n = d.words, d.lower, d.n
+    if a0 < 3 or words[a0 - 1] != ",":
+        return None
+    pt = kw(lower[a0 - 2]) or set_type(lower, a0 - 2)
+    if not pt:
+        return None
+    set_off = e < n and words[e] in APPOS_END  # "..., LongZ-60, it ...": a name between commas
+    if (set_off and lower[a0 - 2] not in {"learning", "tasks"} or lower[a0 - 3] in _BEFORE_TYPE_NOUN) and (
+        set_off or not ends_opening_phrase(d, a0 - 2, a0 - 1)
+    ):
+        return pt
+    return None
 
 
 _LIST_HEAD_SKIP = WORDS["list_head_skip"]
