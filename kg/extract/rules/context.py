@@ -150,12 +150,13 @@ def capitalised_runs(d: TextState) -> None:
         # part of a longer Title Case phrase ("Harmonization of On- and Off-Policy ...")?
         three = j - i >= 3  # (a run of three words coordinated with another: two names)
         # (not across a name found already, "Gated Residual Networks on MNIST", nor back to a
-        # sentence's first word before a run of three: "Training with Focal Margin Loss ...")
+        # sentence's first word before a run of three: "Training with Focal Margin Loss ...",
+        # nor back into the title: "A Study" and "The Quiet Voice system ...")
         longer = (
             j + 1 < n and lower[j] in vocab.CONNECTORS and shape(words[j + 1]) != NONE and not covered[j + 1]
             and not (three and coordinated_run(d, j + 1))
         ) or (
-            i >= 2 and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE and not covered[i - 2]
+            i - 2 >= te and lower[i - 1] in vocab.CONNECTORS and shape(words[i - 2]) != NONE and not covered[i - 2]
             and not (three and (coordinated_run(d, i - 2, back=True) or d.is_sentence_initial(i - 2)))
         ) or (
             # "Lanterns of the Old Town": the run ends a longer Title Case name

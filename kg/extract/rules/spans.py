@@ -61,11 +61,11 @@ def tail_end(d: TextState, b: int, model_like: bool, numbered: bool = False) -> 
         if kind == T_VERSION:
             ok = nxt not in _COUNT_AFTER and not _BARE_NUM.match(nxt)
         elif kind == T_SMALL_INT:
-            # "Prometheus 2 and X": a model's generation; "Task 2 and 3" counts
+            # "Prometheus 2 and X", "Deep Voice 3 and X": a generation; "Task 2 and 3" counts
             ok = (
                 b == b0
                 and nxt not in _COUNT_AFTER
-                and (nxt not in {"and", "or"} or (model_like and not (b + 2 < n and _BARE_NUM.match(words[b + 2]))))
+                and (nxt not in {"and", "or"} or not (b + 2 < n and _BARE_NUM.match(words[b + 2])))
                 and not _BARE_NUM.match(nxt)
             )
         elif kind == T_SIZE:
