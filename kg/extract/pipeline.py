@@ -15,8 +15,9 @@ the abstract and the title, ``Mention.spans``/``title_spans``). For spaCy users 
 extractor is also one component on spaCy's own tokens, ``kg_entities``
 (``kg.extract.spacy_component``).
 
-Every component is a plain function with a thin ``@Language.factory`` wrapper and
-writes plain tuples/dicts to a Doc extension (see ``kg.extract.components``). The
+Every component is a plain function with a thin ``@Language.factory`` wrapper
+(``kg.extract.components.pipes``, loaded with spaCy by ``make_nlp`` only) and writes
+plain tuples/dicts to a Doc extension. The
 rules are described in ``kg.extract.components.assemble``; the curated data (gazetteer,
 stoplist) in ``kg.extract.lexicon``. ``kg bench`` (``kg.bench``) measures
 throughput against the bare tokenizer.
@@ -31,38 +32,39 @@ from functools import lru_cache
 from itertools import chain, compress, islice
 from operator import gt, itemgetter
 
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
-from kg.extract.components import acronyms, assemble, assemble_pipe, gazetteer, lexer, urls  # noqa: F401  (register factories)
 from kg.extract.components.acronyms import find_definitions
 from kg.extract.components.assemble import SCAN_WORDS, assemble, check_rules
 from kg.extract.components.gazetteer import build_matcher
-from kg.extract.components.lexer import KgTokenizer, may_hold_url, split_sentences, tokenize
+from kg.extract.components.lexer import may_hold_url, split_sentences, tokenize
 from kg.extract.components.urls import url_token_indices
 from kg.extract.lexicon import load_lexicon
 from kg.extract.version import EXTRACTOR_VERSION
 from kg.names import canonical_url, is_github
 from kg.model import EntityType, Mention, Paper, PaperMentions, Role, ROLE_PRIORITY, Spans
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 __all__ = ["EXTRACTOR_VERSION", "extract", "find_spans", "make_nlp"]
 
 
-PIPES = ("kg_lexer", "kg_urls", "kg_acronyms", "kg_gazetteer", "kg_assemble")
-
-
 def make_nlp() -> Language:
-    """A blank English pipeline with our tokenizer and the extractor's components."""
+    """A blank English pipeline with our tokenizer and the extractor's components.
+
+    spaCy (and the pipes' module, ``kg.extract.components.pipes``) load here, on first
+    call: ``extract`` runs the same functions without them.
+    """
+    import spacy
+
+    from kg.extract.components.pipes import PIPES, KgTokenizer
+
     nlp = spacy.blank("en")
     nlp.tokenizer = KgTokenizer(nlp.vocab)
     for name in PIPES:
         nlp.add_pipe(name)
     return nlp
-
-
-@lru_cache(maxsize=1)
-def _shared_nlp() -> Language:
-    return make_nlp()
 
 
 @lru_cache(maxsize=1)

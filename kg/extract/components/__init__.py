@@ -1,11 +1,10 @@
-"""spaCy components of the extractor: plain functions plus thin ``@Language.factory`` wrappers.
+"""The extractor's components: plain functions over plain lists, in pipeline order.
 
-Each component writes plain tuples/dicts/lists to a ``Doc`` extension (never ``Span`` objects):
+``lexer``      tokens ``(words, starts, ends)`` and sentences (the title is sentence 0)
+``urls``       URLs with their canonical form
+``acronyms``   "Long Form (LF)" / "LF (Long Form)" definitions
+``gazetteer``  the lower-case token-sequence matcher over the gazetteer
+``assemble``   names, the paper's own system, types, roles -> one mention per entity
 
-``KgTokenizer``  ``doc._.kg_text`` (the exact string) and ``doc._.kg_tokens`` ``(words, starts, ends)``
-``kg_lexer``     ``doc._.kg_sents`` (token spans; the title is sentence 0)
-``kg_urls``      ``doc._.kg_urls`` ``(start, end, as_written, canonical)``
-``kg_acronyms``  ``doc._.kg_acronyms`` (definition dicts)
-``kg_gazetteer`` ``doc._.kg_gazetteer`` ``(start_char, end_char, record_key)``
-``kg_assemble``  ``doc._.kg_mentions`` (names, own system, typing and roles folded into mentions)
+None of them imports spaCy. ``pipes`` wraps each as a spaCy component (``make_nlp()``).
 """

@@ -16,9 +16,6 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from kg.extract.components.lexer import char_positions
 from kg.extract.lexicon import WORDS
 
@@ -230,19 +227,3 @@ def _long_before(tok: list[str], s0: int, paren: int, short: str) -> int | None:
     if start == end - 1 and tok[start].lower() == short.lower():
         return None
     return start
-
-
-if not Doc.has_extension("kg_acronyms"):
-    Doc.set_extension("kg_acronyms", default=())
-
-
-@Language.factory("kg_acronyms", default_config={})
-def make_acronyms(nlp: Language, name: str):
-    """Fill ``doc._.kg_acronyms`` with definition dicts."""
-
-    def acronyms(doc: Doc) -> Doc:
-        text = doc._.kg_text or doc.text
-        doc._.kg_acronyms = find_definitions(text, doc._.kg_tokens, doc._.kg_sents) if "(" in text else ()
-        return doc
-
-    return acronyms

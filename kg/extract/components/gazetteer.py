@@ -15,9 +15,6 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import compress
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from kg.extract.components.lexer import tokenize
 from kg.extract.lexicon import load_lexicon
 
@@ -95,26 +92,6 @@ class GazMatcher:
         return out
 
 
-def build_matcher(nlp: Language | None = None) -> GazMatcher:
+def build_matcher(nlp: object = None) -> GazMatcher:
     """The matcher over every gazetteer form (``nlp`` is accepted for the old signature)."""
     return GazMatcher()
-
-
-if not Doc.has_extension("kg_gazetteer"):
-    Doc.set_extension("kg_gazetteer", default=())
-
-
-@Language.factory("kg_gazetteer", default_config={})
-def make_gazetteer(nlp: Language, name: str):
-    """Fill ``doc._.kg_gazetteer`` with ``(start_char, end_char, key)`` matches."""
-    matcher = build_matcher(nlp)
-
-    def gazetteer(doc: Doc) -> Doc:
-        words, starts, ends = doc._.kg_tokens
-        lower = doc._.kg_lower
-        if lower is None or len(lower) != len(words):
-            lower = doc._.kg_lower = list(map(str.lower, words))
-        doc._.kg_gazetteer = tuple(matcher(lower, starts, ends))
-        return doc
-
-    return gazetteer

@@ -16,12 +16,9 @@ import bisect
 import re
 from itertools import accumulate
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from kg.extract.lexicon import WORDS
 
-__all__ = ["KgTokenizer", "char_positions", "may_hold_url", "positions", "tokenize", "split_sentences", "URL_RE"]
+__all__ = ["char_positions", "may_hold_url", "positions", "tokenize", "split_sentences", "URL_RE"]
 
 # each match is (whitespace before, token): offsets then come from summing lengths in C
 # "ViT-B/16", "DiT-XL/2": a patch size after a slash stays with the name. ``split`` with one
@@ -215,95 +212,3 @@ def split_sentences(text: str, words: list[str], starts: list[int], ends: list[i
     if start < n or not sents:
         sents.append((start, n))
     return tuple(sents)
-
-
-class KgDoc(Doc):
-    """A Doc that carries our tokens in extensions instead of spaCy tokens.
-
-    Building spaCy tokens (a vocabulary lookup per word) cost more than all our rules;
-    none of our components reads them. ``doc.text`` is still the input text.
-    """
-
-    @property
-    def text(self) -> str:
-        return self._.kg_text
-
-    @property
-    def text_with_ws(self) -> str:
-        return self._.kg_text
-
-    def __str__(self) -> str:
-        return self._.kg_text
-
-    def __repr__(self) -> str:
-        return self._.kg_text
-
-
-class KgTokenizer:
-    """A spaCy tokenizer that produces our tokens (names such as "Qwen2.5-VL-7B" stay whole).
-
-    The Doc it returns (``KgDoc``) holds no spaCy tokens: the original string and our words
-    with their character offsets and lower-case forms are extensions (``doc._.kg_text``,
-    ``doc._.kg_tokens``, ``doc._.kg_lower``), which is all the components read.
-    """
-
-    def __init__(self, vocab):
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        words, starts, ends = tokenize(text)
-        doc = KgDoc(self.vocab)
-        doc._.kg_text = text
-        doc._.kg_tokens = (words, starts, ends)
-        doc._.kg_lower = list(map(str.lower, words))
-        return doc
-
-    def pipe(self, texts, batch_size: int = 1000):
-        """Tokenize many texts, one Doc each."""
-        for text in texts:
-            yield self(text)
-
-    # nothing to save: the tokenizer is code, not data
-    def to_bytes(self, **kwargs) -> bytes:
-        """Nothing to serialise."""
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs) -> "KgTokenizer":
-        """Nothing to restore."""
-        return self
-
-    def to_disk(self, path, **kwargs) -> None:
-        """Nothing to save."""
-        return None
-
-    def from_disk(self, path, **kwargs) -> "KgTokenizer":
-        """Nothing to load."""
-        return self
-
-
-if not Doc.has_extension("kg_tokens"):
-    Doc.set_extension("kg_text", default="")
-    Doc.set_extension("kg_tokens", default=((), (), ()))
-    Doc.set_extension("kg_sents", default=())
-    Doc.set_extension("kg_lower", default=None)
-
-
-@Language.factory("kg_lexer", default_config={})
-def make_lexer(nlp: Language, name: str):
-    """Fill ``doc._.kg_text``, ``doc._.kg_tokens`` and ``doc._.kg_sents``."""
-
-    def lexer(doc: Doc) -> Doc:
-        # KgTokenizer has done the work; with another tokenizer, tokenize the text here
-        text = doc._.kg_text
-        if not text:
-            text = doc._.kg_text = doc.text
-        words, starts, ends = doc._.kg_tokens
-        if not words and text:
-            words, starts, ends = tokenize(text)
-            doc._.kg_tokens = (words, starts, ends)
-        if doc._.kg_lower is None or len(doc._.kg_lower) != len(words):
-            doc._.kg_lower = list(map(str.lower, words))
-        doc._.kg_sents = split_sentences(text, words, starts, ends)
-        return doc
-
-    return lexer

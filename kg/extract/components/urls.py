@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from kg.extract.components.lexer import URL_RE, may_hold_url
+from kg.extract.components.lexer import URL_RE
 from kg.names import canonical_url, is_github
 
 __all__ = ["canonical_url", "find_urls", "is_github", "url_token_indices"]
@@ -45,30 +42,3 @@ def find_urls(text: str) -> tuple[tuple[int, int, str, str], ...]:
         raw = m.group(0)
         out.append((m.start(), m.end(), raw, canonical_url(raw)))
     return tuple(out)
-
-
-if not Doc.has_extension("kg_urls"):
-    Doc.set_extension("kg_urls", default=())
-
-
-@Language.factory("kg_urls", default_config={})
-def make_urls(nlp: Language, name: str):
-    """Fill ``doc._.kg_urls`` with ``(start, end, as_written, canonical)`` tuples."""
-
-    def urls(doc: Doc) -> Doc:
-        text = doc._.kg_text or doc.text
-        if not may_hold_url(text):
-            doc._.kg_urls = ()
-            return doc
-        words, starts, ends = doc._.kg_tokens
-        if words:
-            # the lexer made every URL one token
-            doc._.kg_urls = tuple(
-                (starts[i], ends[i], words[i], canonical_url(words[i]))
-                for i in url_token_indices(text, words, starts)
-            )
-        else:
-            doc._.kg_urls = find_urls(text)
-        return doc
-
-    return urls
