@@ -124,7 +124,7 @@ def test_rule_ids_kg_eval_verbose_and_disable() -> None:
     assert bad.exit_code == 1
     assert bad.stderr.strip().splitlines() == [
         "Error: no extractor rule 'gazeteer.known_names'; did you mean gazetteer.known_names, "
-        "gazetteer.known_names.edition, gazetteer.known_names.checkpoint, gazetteer.known_names.model_tails?"
+        "gazetteer.known_names.edition, gazetteer.known_names.checkpoint, gazetteer.known_names.caps_title?"
     ]
     # a sub-rule goes alone; its row in --verbose lines up with the others
     sub = "names.shaped.variant"

@@ -353,9 +353,9 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
     typ, conf = best[1], best[0]
     by = "types.cues"
     if len(items) == 1:
-        rec = items[0].rec or lex.lookup(name)
+        rec = items[0].rec or _looked_up(lex, name)
     else:
-        rec = next((o.rec for o in items if o.rec is not None), None) or lex.lookup(name)
+        rec = next((o.rec for o in items if o.rec is not None), None) or _looked_up(lex, name)
     if rec is None and best[1] is None:
         # "FineWeb-2", "LibriTTS-R", "WavLM-TDNN": an edition or a build of a known name
         # (only with no cue at all: "On TOFU and MUSE-News" says benchmark, whatever MUSE is)
@@ -395,6 +395,19 @@ def _other_type(d: TextState, items, name: str, name_key: str, def_type, lex) ->
         typ, by = "model", "types.variant_of_model"
 
     return typ, conf, rec, by
+
+
+_LETTER_HYPHEN = re.compile(r"[A-Za-z]-[A-Za-z]")
+
+
+def _looked_up(lex, name: str):
+    """The gazetteer record of ``name`` (match keys ignore hyphens), unless the record is an
+    exact-case acronym and ``name`` puts a hyphen between two of its letters where no form of
+    the record has one: "REAL-M" is not REALM."""
+    rec = lex.lookup(name)
+    if rec is not None and rec.exact and _LETTER_HYPHEN.search(name) and not any("-" in f for f in rec.forms):
+        return None
+    return rec
 
 
 def _variant_of_model(items: list[Occurrence]) -> bool:

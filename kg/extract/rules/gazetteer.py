@@ -35,7 +35,7 @@ _EDITION_WORDS = WORDS["edition_words"]
 
 
 @sub_rules(
-    "type_noun_run", "edition", "split_setting", "longer_data_name", "checkpoint", "new_name_on_known",
+    "caps_title", "type_noun_run", "edition", "split_setting", "longer_data_name", "checkpoint", "new_name_on_known",
     "capitalised_word_before", "model_tails", "method_version", "acronym_before",
 )
 def gazetteer_names(d: TextState) -> None:
@@ -64,10 +64,21 @@ def gazetteer_names(d: TextState) -> None:
             continue
         b = b1 + 1
         if d.caps_title and a < d.title_end:
-            add(a, b, KIND_GAZ, rec.type, Conf.FIRM, rec)  # "IMPROVING BERT FINE-TUNING": capitals say nothing
+            # "IMPROVING BERT FINE-TUNING": capitals say nothing, so only a form spelled as
+            # known counts; a known name with its hyphen dropped may be a word ("SHAPE" is not Shap-E)
+            if _as_spelled(surf, rec.forms):
+                add(a, b, KIND_GAZ, rec.type, Conf.FIRM, rec, sub="caps_title")
             continue
         if not _extend_known_name(d, a, b, rec, surf):
             add(a, b, KIND_GAZ, rec.type, Conf.FIRM, rec)
+
+
+def _as_spelled(surf: str, forms: tuple[str, ...]) -> bool:
+    """Whether ``surf``, in capitals, is one of ``forms`` in capitals with its hyphens and spaces
+    as written (a hyphen and a space count as one): the matcher also finds forms with their
+    hyphens dropped, which in a title in capitals can be an ordinary word."""
+    up = surf.upper().replace("-", " ")
+    return any(f.upper().replace("-", " ") == up for f in forms)
 
 
 def _extend_known_name(d: TextState, a: int, b: int, rec, surf: str) -> bool:

@@ -187,6 +187,10 @@ def type_cues(
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
         a0 = o.start
+        if e - a0 == 1 and len(o.surface) < len(words[a0]) and words[a0][len(o.surface) : len(o.surface) + 1] == "-":
+            # "LiMO-trained models", "ImageNet-pretrained models": the noun is what the whole
+            # word makes, not what the name is (no noun or copula cue after it)
+            i = n
         _adjacent_cues(d, e, i, a0, append)
         if o.type:
             append((o.tprio, o.type))
@@ -226,6 +230,11 @@ def type_cues(
     return out
 
 
+_SET_NOUNS = frozenset(("set", "sets"))
+# words after "set" that make it a verb: "the threshold set to 0.5", "the GPT-4 set up"
+_SET_VERB_AFTER = frozenset(("up", "out", "off", "to", "at", "by", "as", "in", "on", "a", "an", "the", "new"))
+
+
 def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
     """The cues right next to an occurrence of tokens ``a0`` .. ``e`` (``i``: after a closing
     bracket): the type noun after it, an apposition, a copula, a set noun before a comma."""
@@ -238,6 +247,9 @@ def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
         nxt = next_word_type(d, i)
         if nxt:
             append((Conf.NOUN, nxt))
+        elif lower[i] in _SET_NOUNS and a0 and lower[a0 - 1] == "the" and (i + 1 == n or lower[i + 1] not in _SET_VERB_AFTER):
+            # "the WSJ0 set", "the REAL-M sets": a named collection of data (not "GPT-4 set up")
+            append((Conf.FIRM, "dataset"))
     # apposition_type needs "a", "an" or "the" at most nine words on, or ", <number> ..."
     if e < n and (covered[e] or words[e] in {"and", ")", ","} or lower[e] == "as") and (
         not DETERMINERS.isdisjoint(lower[e + 1 : e + 10]) or (e + 1 < n and words[e + 1][:1].isdigit())
