@@ -165,7 +165,8 @@ def capitalised_runs(d: TextState) -> None:
             and shape(words[i - 3]) == CAP and len(words[i - 3]) >= 3 and not d.is_sentence_initial(i - 3)
             and not words[i - 4][:1].isdigit()
         )
-        if j - i >= 2 and not longer and not (j < n and covered[j]) and (
+        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.LANGUAGES and (
+            # ("High German", "Modern Standard Arabic": a language, not an artifact)
             lower[j - 1] not in vocab.CAP_RUN_GENERIC or named_architecture_run(d, i, j)
         ):
             if lower[j - 1] == "project" and j - i >= 2 and not any(

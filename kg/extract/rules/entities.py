@@ -16,7 +16,7 @@ from kg.extract.rules.names import CHECKPOINT_TAIL
 from kg.extract.rules.own_system import other_system
 from kg.extract.rules.roles import role_and_evidence
 from kg.extract.rules.shapes import BY_FIRST, BY_SECOND, BY_START, is_plural_acronym, K_SIZE, surface_cues
-from kg.extract.rules.spans import is_metric
+from kg.extract.rules.spans import is_hardware, is_metric
 from kg.extract.rules.state import TextState
 from kg.extract.rules.types import data_context_type, DATA_TYPES, type_cues
 from kg.extract.state import Conf, KIND_NAME, KIND_OWN, KIND_SHORT, KIND_VARIANT, Occurrence
@@ -102,7 +102,7 @@ def build_mentions(d: TextState) -> None:
                 continue
             if o.kind == KIND_NAME and is_plural_acronym(sf):
                 continue
-            if not is_own and o.rec is None and is_metric(d, o):
+            if not is_own and o.rec is None and (is_metric(d, o) or is_hardware(d, o)):
                 continue
         else:
             keys = set(map(_KEY, items))
@@ -115,7 +115,7 @@ def build_mentions(d: TextState) -> None:
             if all(is_plural_acronym(o.surface) and o.kind == KIND_NAME for o in items):
                 continue
             # a metric: "PDM score", "L2 error", "W4A4" (a precision setting)
-            if not is_own and all(o.rec is None and is_metric(d, o) for o in items):
+            if not is_own and all(o.rec is None and (is_metric(d, o) or is_hardware(d, o)) for o in items):
                 continue
         # a lone capitalised word from context needs to look like a name
         m = _build_mention(d, items, is_own, own_type_hints, title_type, def_type, lex)

@@ -323,6 +323,18 @@ def is_metric(d: TextState, o: Occurrence) -> bool:
     return e < d.n and d.lower[e] in METRIC_NOUNS and o.kind in (KIND_NAME, KIND_CTX)
 
 
+HARDWARE_NOUNS = WORDS["hardware_nouns"]
+
+
+def is_hardware(d: TextState, o: Occurrence) -> bool:
+    """A device, not an artifact: a name before a hardware noun or ending in one ("the Orin
+    SoC", "a Coral Edge TPU accelerator", "an Ethos-U55 NPU")."""
+    e, lower = o.end, d.lower
+    return o.kind in (KIND_NAME, KIND_CTX) and (
+        (e < d.n and lower[e] in HARDWARE_NOUNS) or (e - o.start >= 2 and lower[e - 1] in HARDWARE_NOUNS)
+    )
+
+
 def occurs_after(words: list[str], w: str, start: int) -> bool:
     """Whether ``w`` is one of ``words[start:]`` (without copying the list)."""
     try:
