@@ -29,6 +29,10 @@ _KEY, _SURFACE, _CANONICAL = attrgetter("key"), attrgetter("surface"), attrgette
 _PARAM_SIZE = re.compile(r"[-_ ](?:\d{1,3}(?:\.\d+)?[BMT]|\d+x\d+(?:\.\d+)?B|A\d+(?:\.\d+)?B)$")  # _SIZE_RE without K
 
 
+# a data set's name with a "v" version: "MAESTRO v2", "PDBBind v2020", "COCO-WholeBody v1.0"
+_DATA_VERSION = re.compile(r"^(.+?)[ -][vV]\d+(?:\.\d+)*$")
+
+
 def group_occurrences(d: TextState) -> None:
     """Occurrences into entities: same key, a definition's two forms, one gazetteer record,
     and the size variants of the paper's own system (or of a system named bare)."""
@@ -77,6 +81,20 @@ def group_occurrences(d: TextState) -> None:
         # (a variant the gazetteer knows as its own artifact stays apart: "Objaverse-XL")
         if fk in own_keys or (fk in occ_keys and fk not in generic and o.rec is None and lex.lookup(o.surface) is None):
             union(o.key, fk)
+            o.variant_of_own = True
+
+    # "trained on MAESTRO v2 ... the MAESTRO test split": a "v" version of a data set the text
+    # also names bare is that data set (the guidelines' one system); the bare name is canonical.
+    # Not a benchmark's: "LongBench v2" is another benchmark than LongBench
+    for o in occ:
+        if "v" not in o.surface and "V" not in o.surface:
+            continue
+        m = _DATA_VERSION.match(o.surface)
+        if m is None or (o.type != "dataset" and (o.rec is None or o.rec.type != "dataset")):
+            continue
+        bk = match_key(m.group(1))
+        if bk in occ_keys and bk not in generic and bk not in own_keys:
+            union(o.key, bk)
             o.variant_of_own = True
 
     groups: dict[str, list[Occurrence]] = defaultdict(list)
