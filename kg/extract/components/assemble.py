@@ -47,7 +47,8 @@ from kg.extract.rules.context import (
 )
 from kg.extract.rules.cues import SCAN_WORDS
 from kg.extract.rules.definitions import cover_definitions, judge_definitions, long_form_uses
-from kg.extract.rules.entities import build_mentions, group_occurrences, list_sibling_types
+from kg.extract.rules.entities import build_mentions, group_occurrences
+from kg.extract.rules.siblings import list_sibling_types
 from kg.extract.rules.gazetteer import gazetteer_names
 from kg.extract.rules.names import caps_title_words, glued_tails, shaped_names
 from kg.extract.rules.own_system import (

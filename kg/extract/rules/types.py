@@ -231,8 +231,7 @@ def type_cues(
 
 
 _SET_NOUNS = frozenset(("set", "sets"))
-# words after "set" that make it a verb: "the threshold set to 0.5", "the GPT-4 set up"
-_SET_VERB_AFTER = frozenset(("up", "out", "off", "to", "at", "by", "as", "in", "on", "a", "an", "the", "new"))
+_SET_VERB_AFTER = WORDS["set_verb_after"]
 
 
 def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
