@@ -48,13 +48,13 @@ from kg.extract.rules.context import (
 from kg.extract.rules.cues import SCAN_WORDS
 from kg.extract.rules.definitions import cover_definitions, judge_definitions, long_form_uses
 from kg.extract.rules.entities import build_mentions, group_occurrences
-from kg.extract.rules.siblings import list_sibling_types
 from kg.extract.rules.gazetteer import gazetteer_names
 from kg.extract.rules.names import caps_title_words, glued_tails, shaped_names
 from kg.extract.rules.own_system import (
     find_propose_cues, own_later_uses, own_proposed_objects, own_title_phrase_uses, own_title_prefix,
 )
 from kg.extract.rules.shapes import CAP, NONE, STRONG, is_caps_title, shape, strip_suffix
+from kg.extract.rules.siblings import list_sibling_types
 from kg.extract.rules.state import EVIDENCE_CONTEXT, EVIDENCE_MAX, TextState
 from kg.extract.rules.types import known_token_types
 from kg.extract.rules.urls import find_url_tokens, url_mentions
@@ -126,17 +126,9 @@ _Doc = TextState
 
 
 def assemble(
-    text: str,
-    tokens,
-    sents,
-    urls,
-    definitions,
-    gaz_matches,
-    lex: Lexicon | None = None,
-    lower: list[str] | None = None,
-    scan_hits: list[int] | None = None,
-    disabled: frozenset[str] = frozenset(),
-) -> tuple[dict, ...]:
+    text: str, tokens, sents, urls, definitions, gaz_matches, lex: Lexicon | None = None,
+    lower: list[str] | None = None, scan_hits: list[int] | None = None, disabled: frozenset[str] = frozenset(),
+) -> tuple[dict, ...]:  # fmt: skip
     """Fold everything found in one text into one mention dict per entity.
 
     ``scan_hits``: ascending indices of (at least) every token whose lower-case form is in
