@@ -165,8 +165,7 @@ def capitalised_runs(d: TextState) -> None:
             and shape(words[i - 3]) == CAP and len(words[i - 3]) >= 3 and not d.is_sentence_initial(i - 3)
             and not words[i - 4][:1].isdigit()
         )
-        if j - i >= 2 and not longer and not (j < n and covered[j]) and lower[j - 1] not in vocab.LANGUAGES and (
-            # ("High German", "Modern Standard Arabic": a language, not an artifact)
+        if j - i >= 2 and not longer and not (j < n and covered[j]) and not _language_variety(lower, i, j) and (
             lower[j - 1] not in vocab.CAP_RUN_GENERIC or named_architecture_run(d, i, j)
         ):
             if lower[j - 1] == "project" and j - i >= 2 and not any(
@@ -182,6 +181,18 @@ def capitalised_runs(d: TextState) -> None:
                     continue
                 jt = tail_end(d, j, False)
                 add(i, jt if not any(covered[j:jt]) else j, KIND_CTX)  # "Common Voice 17.0"
+
+
+_VARIETY_WORDS = WORDS["language_variety_words"]
+
+
+def _language_variety(lower: list[str], i: int, j: int) -> bool:
+    """Whether tokens ``i`` .. ``j`` name a language variety, not an artifact: a language after
+    words that only make a variety of it ("High German", "Modern Standard Arabic"; not
+    "Kathbath Hindi", a corpus)."""
+    if lower[j - 1] not in vocab.LANGUAGES:
+        return False
+    return all(w in _VARIETY_WORDS or w in vocab.LANGUAGES for w in lower[i : j - 1])
 
 
 def cue_lists(d: TextState) -> None:

@@ -137,7 +137,9 @@ def _join_data_versions(occ: list[Occurrence], bare_keys: set[str], union) -> No
     """"trained on MAESTRO v2 ... the MAESTRO test split": a "v" version of a data set the text
     also names bare (``bare_keys``: not generic, not the paper's own) is that data set, the
     guidelines' one system; the bare name is canonical. Not a benchmark's: "LongBench v2" is
-    another benchmark than LongBench."""
+    another benchmark than LongBench. Only one version of it: a text that names two
+    ("LVIS v0.5 and v1.0", "MultiWOZ 2.1 ... v2.4") sets them apart."""
+    versions: dict[str, list[Occurrence]] = {}
     for o in occ:
         if "v" not in o.surface and "V" not in o.surface:
             continue
@@ -146,8 +148,12 @@ def _join_data_versions(occ: list[Occurrence], bare_keys: set[str], union) -> No
             continue
         bk = match_key(m.group(1))
         if bk in bare_keys:
-            union(o.key, bk)
-            o.variant_of_own = True
+            versions.setdefault(bk, []).append(o)
+    for bk, found in versions.items():
+        if len({o.key for o in found}) == 1:
+            for o in found:
+                union(o.key, bk)
+                o.variant_of_own = True
 
 
 def _build_mention(d: TextState, items: list[Occurrence], is_own: bool, own_type_hints, title_type, def_type, lex) -> dict | None:

@@ -64,9 +64,10 @@ def gazetteer_names(d: TextState) -> None:
             continue
         b = b1 + 1
         if d.caps_title and a < d.title_end:
-            # "IMPROVING BERT FINE-TUNING": capitals say nothing, so only a form spelled as
-            # known counts; a known name with its hyphen dropped may be a word ("SHAPE" is not Shap-E)
-            if _as_spelled(surf, rec.forms):
+            # "IMPROVING BERT FINE-TUNING": capitals say nothing, so a word of letters counts only
+            # spelled as known: a known name with its hyphen dropped may be a word ("SHAPE" is
+            # not Shap-E); with a digit it is no word ("EVALUATING GPT4", "LLAMA2")
+            if _as_spelled(surf, rec.forms) or not surf.replace("-", "").replace(" ", "").isalpha():
                 add(a, b, KIND_GAZ, rec.type, Conf.FIRM, rec, sub="caps_title")
             continue
         if not _extend_known_name(d, a, b, rec, surf):

@@ -324,15 +324,24 @@ def is_metric(d: TextState, o: Occurrence) -> bool:
 
 
 HARDWARE_NOUNS = WORDS["hardware_nouns"]
+_PHRASE_ENDS = WORDS["phrase_ends"]
 
 
 def is_hardware(d: TextState, o: Occurrence) -> bool:
-    """A device, not an artifact: a name before a hardware noun or ending in one ("the Orin
-    SoC", "a Coral Edge TPU accelerator", "an Ethos-U55 NPU")."""
-    e, lower = o.end, d.lower
-    return o.kind in (KIND_NAME, KIND_CTX) and (
-        (e < d.n and lower[e] in HARDWARE_NOUNS) or (e - o.start >= 2 and lower[e - 1] in HARDWARE_NOUNS)
-    )
+    """A device, not an artifact: a name before a hardware noun or ending in one, where the
+    hardware noun ends the phrase ("on an Orin SoC.", "a Coral Edge TPU accelerator and",
+    "an Ethos-U55 NPU"); not a modifier of another noun ("DLRM GPU training", "the WISDM
+    smartphone datasets": the system and the data set)."""
+    if o.kind not in (KIND_NAME, KIND_CTX):
+        return False
+    e, n, lower = o.end, d.n, d.lower
+    if e < n and lower[e] in HARDWARE_NOUNS:
+        e += 1
+    elif not (e - o.start >= 2 and lower[e - 1] in HARDWARE_NOUNS):
+        return False
+    while e < n and lower[e] in HARDWARE_NOUNS:
+        e += 1
+    return e >= n or not d.words[e][0].isalnum() or lower[e] in _PHRASE_ENDS
 
 
 def occurs_after(words: list[str], w: str, start: int) -> bool:

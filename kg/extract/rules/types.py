@@ -187,9 +187,12 @@ def type_cues(
         # each helper is called only where its first test can pass (the same tests, inline)
         i = e + 1 if e < n and words[e] == ")" else e
         a0 = o.start
-        if e - a0 == 1 and len(o.surface) < len(words[a0]) and words[a0][len(o.surface) : len(o.surface) + 1] == "-":
-            # "LiMO-trained models", "ImageNet-pretrained models": the noun is what the whole
-            # word makes, not what the name is (no noun or copula cue after it)
+        if (
+            e - a0 == 1 and len(o.surface) < len(words[a0]) and words[a0][len(o.surface) : len(o.surface) + 1] == "-"
+            and lower[a0][len(o.surface) + 1 :] in _MADE_BY_TAILS
+        ):
+            # "LiMO-trained models", "ImageNet-pretrained models": the noun is what the name
+            # made, not what the name is (no noun or copula cue after it; "X-style datasets" keeps it)
             i = n
         _adjacent_cues(d, e, i, a0, append)
         if o.type:
@@ -230,7 +233,9 @@ def type_cues(
     return out
 
 
-_SET_NOUNS = frozenset(("set", "sets"))
+_EVAL_ON = frozenset(("on", "across"))
+# "X-trained models": tails that make the noun after them something X made
+_MADE_BY_TAILS = WORDS["made_by_tails"]
 _SET_VERB_AFTER = WORDS["set_verb_after"]
 
 
@@ -246,9 +251,11 @@ def _adjacent_cues(d: TextState, e: int, i: int, a0: int, append) -> None:
         nxt = next_word_type(d, i)
         if nxt:
             append((Conf.NOUN, nxt))
-        elif lower[i] in _SET_NOUNS and a0 and lower[a0 - 1] == "the" and (i + 1 == n or lower[i + 1] not in _SET_VERB_AFTER):
-            # "the WSJ0 set", "the REAL-M sets": a named collection of data (not "GPT-4 set up")
-            append((Conf.FIRM, "dataset"))
+        elif lower[i] == "set" and a0 and lower[a0 - 1] == "the" and (i + 1 == n or lower[i + 1] not in _SET_VERB_AFTER):
+            # "the WSJ0 set": a named collection of data, a benchmark when evaluated "on" it
+            # (not "GPT-4 set up", "the BADGE set of queried points")
+            evaluated = a0 >= 2 and lower[a0 - 2] in _EVAL_ON and not (a0 >= 3 and lower[a0 - 3] in _TRAIN_BEFORE_ON)
+            append((Conf.FIRM, "benchmark" if evaluated else "dataset"))
     # apposition_type needs "a", "an" or "the" at most nine words on, or ", <number> ..."
     if e < n and (covered[e] or words[e] in {"and", ")", ","} or lower[e] == "as") and (
         not DETERMINERS.isdisjoint(lower[e + 1 : e + 10]) or (e + 1 < n and words[e + 1][:1].isdigit())
